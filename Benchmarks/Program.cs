@@ -1,0 +1,43 @@
+using NeuroMesh.Benchmarks.Harness;
+
+// Usage: dotnet run -c Release --project Benchmarks -- <suite> [--quick] [--json PATH]
+IBenchmarkSuite[] suites = [];
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- <suite> [--quick] [--json PATH]");
+    foreach (var s in suites)
+    {
+        Console.WriteLine($"  {s.Name,-10} {s.Description}");
+    }
+
+    return args.Length == 0 ? 2 : 0;
+}
+
+var suite = suites.FirstOrDefault(s => s.Name == args[0]);
+if (suite is null)
+{
+    Console.Error.WriteLine($"unknown suite '{args[0]}'; known suites: {string.Join(", ", suites.Select(s => s.Name))}");
+    return 2;
+}
+
+SuiteOptions options;
+try
+{
+    options = SuiteOptions.Parse(args.AsSpan(1));
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var report = suite.Run(options);
+report.PrintTable(Console.Out);
+if (options.JsonPath is not null)
+{
+    report.WriteJson(options.JsonPath);
+    Console.WriteLine($"wrote {options.JsonPath}");
+}
+
+return 0;
