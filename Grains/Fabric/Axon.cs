@@ -294,7 +294,7 @@ public sealed unsafe class Axon : IDisposable
 
         _producer.HighWaterHits++;
         var spinner = default(SpinWait);
-        while (true)
+        for (var iteration = 0; ; iteration++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -306,7 +306,17 @@ public sealed unsafe class Axon : IDisposable
                 return 0;
             }
 
-            spinner.SpinOnce();
+            // Spin and yield first (readers usually free room within microseconds), then sleep so that a
+            // producer stuck behind a stalled reader does not burn a core.
+            if (iteration < 4096)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            else
+            {
+                Thread.Sleep(1);
+            }
+
             room = RefreshGate(sequence) - sequence;
             if (room > 0)
             {
