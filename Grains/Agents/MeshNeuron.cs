@@ -1,0 +1,25 @@
+using NeuroMesh.Fabric;
+using NeuroMesh.Spikes;
+
+namespace NeuroMesh.Agents;
+
+/// <summary>A neuron hosted by an <see cref="AgentMesh"/>: its handle, behaviour, the router's reader on its Axon and its inbox.</summary>
+internal sealed class MeshNeuron(NeuronHandle handle, INeuronBehaviour behaviour, AxonReader reader)
+{
+    public uint Id => Handle.Id;
+
+    public NeuronHandle Handle { get; } = handle;
+
+    public INeuronBehaviour Behaviour { get; } = behaviour;
+
+    public ITickingBehaviour? Ticking { get; } = behaviour as ITickingBehaviour;
+
+    /// <summary>The router's reader on this neuron's Axon.</summary>
+    public AxonReader Reader { get; } = reader;
+
+    /// <summary>Spikes routed to this neuron in the current pass, delivered in one wake.</summary>
+    public List<Spike> Inbox { get; } = [];
+
+    /// <summary>True while the neuron is in the current pass's wake list.</summary>
+    public bool Queued { get; set; }
+}

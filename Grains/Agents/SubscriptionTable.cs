@@ -1,0 +1,72 @@
+using NeuroMesh.Spikes;
+
+namespace NeuroMesh.Agents;
+
+/// <summary>
+/// A plain subscription list per source: sorted target arrays, replaced on each edit so that a lookup is one
+/// dictionary read and no allocation. Not thread-safe; its mesh serialises edits with passes.
+/// </summary>
+public sealed class SubscriptionTable : ISubscriptionTable
+{
+    private readonly Dictionary<uint, uint[]> _targets = [];
+
+    /// <summary>Number of subscriptions.</summary>
+    public int Count => _targets.Values.Sum(t => t.Length);
+
+    /// <inheritdoc />
+    public ReadOnlySpan<uint> TargetsOf(in Spike spike) => TargetsOf(spike.Source);
+
+    /// <summary>The subscribers of <paramref name="source"/>, ascending.</summary>
+    public ReadOnlySpan<uint> TargetsOf(uint source) => _targets.TryGetValue(source, out var targets) ? targets : [];
+
+    /// <inheritdoc />
+    public bool Subscribe(uint source, uint target)
+    {
+        var targets = _targets.TryGetValue(source, out var existing) ? existing : [];
+        var index = Array.BinarySearch(targets, target);
+        if (index >= 0)
+        {
+            return false;
+        }
+
+        index = ~index;
+        _targets[source] = [.. targets.AsSpan(0, index), target, .. targets.AsSpan(index)];
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool Unsubscribe(uint source, uint target)
+    {
+        if (!_targets.TryGetValue(source, out var targets))
+        {
+            return false;
+        }
+
+        var index = Array.BinarySearch(targets, target);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        if (targets.Length == 1)
+        {
+            _targets.Remove(source);
+        }
+        else
+        {
+            _targets[source] = [.. targets.AsSpan(0, index), .. targets.AsSpan(index + 1)];
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void RemoveNeuron(uint neuron)
+    {
+        _targets.Remove(neuron);
+        foreach (var source in _targets.Keys.ToArray())
+        {
+            Unsubscribe(source, neuron);
+        }
+    }
+}
