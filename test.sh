@@ -14,14 +14,68 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Services the tests need are started here, on loopback, and stopped on exit (later issues add
-# PostgreSQL, Chromium and Prometheus). Nothing is needed yet.
-cleanup() { :; }
-trap cleanup EXIT
-
 results=TestResults
 rm -rf "$results"
 mkdir -p "$results"
+
+# Services the tests need are started here, on loopback, and stopped on exit (later issues add
+# Chromium and Prometheus).
+pg_dir=""
+pg_bin=""
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+}
+trap cleanup EXIT
+
+# PostgreSQL for the delta-log tests: the Debian package when missing, then a throwaway server in a temp
+# dir on 127.0.0.1 and a free port; its connection string goes to the tests in NEUROMESH_TEST_POSTGRES.
+# A connection string already set in NEUROMESH_TEST_POSTGRES is used as it is.
+start_postgres() {
+  if [ -n "${NEUROMESH_TEST_POSTGRES:-}" ]; then
+    echo "test.sh: using the PostgreSQL in NEUROMESH_TEST_POSTGRES"
+    return
+  fi
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$pg_bin" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "test.sh: PostgreSQL is missing; install it (sudo apt-get install -y postgresql) or set NEUROMESH_TEST_POSTGRES" >&2
+      exit 1
+    fi
+    echo "test.sh: installing PostgreSQL (Debian package postgresql)"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get install -y -q postgresql || { apt-get update -q && apt-get install -y -q postgresql; }; } > "$results/apt.log" 2>&1; then
+      tail -20 "$results/apt.log" >&2
+      echo "test.sh: installing postgresql failed; full log in $results/apt.log" >&2
+      exit 1
+    fi
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  pg_dir=$(mktemp -d /tmp/neuromesh-pg.XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_dir"; fi
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    (: </dev/tcp/127.0.0.1/$port) 2>/dev/null || break
+  done
+  if ! as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --no-sync > "$results/postgres-initdb.log" 2>&1; then
+    cat "$results/postgres-initdb.log" >&2
+    echo "test.sh: initdb failed" >&2
+    exit 1
+  fi
+  if ! as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c max_connections=200" start > /dev/null; then
+    cat "$pg_dir/server.log" >&2
+    echo "test.sh: PostgreSQL did not start on 127.0.0.1:$port" >&2
+    exit 1
+  fi
+  export NEUROMESH_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "test.sh: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway, $pg_dir)"
+}
+start_postgres
 
 echo "test.sh: building (Release, warnings as errors)"
 if ! dotnet build NeuroMesh.slnx -c Release -warnaserror > "$results/build.log" 2>&1; then
