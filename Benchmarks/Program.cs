@@ -1,7 +1,8 @@
 using NeuroMesh.Benchmarks.Harness;
+using NeuroMesh.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project Benchmarks -- <suite> [--quick] [--json PATH]
-IBenchmarkSuite[] suites = [];
+IBenchmarkSuite[] suites = [new CubaSuite()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

@@ -1,0 +1,19 @@
+using NeuroMesh.Synapses;
+
+namespace NeuroMesh.Engine;
+
+/// <summary>How a <see cref="Cpu.CpuEngine"/> is built.</summary>
+public sealed record class EngineOptions
+{
+    /// <summary>Worker threads; 0 picks by network size (one thread for small networks, all cores for large ones).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The largest delay (ticks) that injections and runtime-added synapses may use; the spec's own delays are always allowed.</summary>
+    public int MaxDelayTicks { get; init; } = 16;
+
+    /// <summary>Where custom dendritic filters are looked up.</summary>
+    public DendriticFilterRegistry Filters { get; init; } = DendriticFilterRegistry.Shared;
+
+    /// <summary>Overrides the seed of the spec when set.</summary>
+    public ulong? Seed { get; init; }
+}
