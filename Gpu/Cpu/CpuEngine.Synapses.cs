@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuroMesh.Network;
 using NeuroMesh.Spikes;
 
@@ -6,6 +8,7 @@ namespace NeuroMesh.Engine.Cpu;
 public sealed partial class CpuEngine
 {
     /// <summary>Adds the row of source <paramref name="j"/> in this worker's partition to the input rings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeliverRow(int w, SparsePartition part, int j, int t, in Spike external, bool isExternal)
     {
         if ((uint)j >= (uint)NeuronCount)
@@ -22,9 +25,13 @@ public sealed partial class CpuEngine
             var off = _state.SlotOffset(t + seg.Delay);
             if (!seg.Filtered && (seg.Plastic < 0 || isExternal))
             {
+                // Targets are < Stride by construction (the spare column included), so the ring index stays in bounds.
+                ref var accRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), off);
+                ref var targetRef = ref MemoryMarshal.GetArrayDataReference(targets);
+                ref var weightRef = ref MemoryMarshal.GetArrayDataReference(weights);
                 for (var k = seg.Start; k < seg.End; k++)
                 {
-                    acc[off + targets[k]] += weights[k];
+                    Unsafe.Add(ref accRef, Unsafe.Add(ref targetRef, k)) += Unsafe.Add(ref weightRef, k);
                 }
 
                 continue;

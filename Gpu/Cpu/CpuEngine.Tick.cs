@@ -93,6 +93,7 @@ public sealed partial class CpuEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop(int w)
     {
         var slot = _workers[w];
@@ -107,7 +108,11 @@ public sealed partial class CpuEngine
                 slot.Failure = e;
             }
 
-            _barrier.SignalAndWait(ref slot.Sense);
+            if (Threads > 1)
+            {
+                _barrier.SignalAndWait(ref slot.Sense);
+            }
+
             try
             {
                 PhaseDeliver(w, (int)t);
@@ -119,10 +124,14 @@ public sealed partial class CpuEngine
         }
 
         // Every worker has finished the last tick before the caller reads any result.
-        _barrier.SignalAndWait(ref slot.Sense);
+        if (Threads > 1)
+        {
+            _barrier.SignalAndWait(ref slot.Sense);
+        }
     }
 
     /// <summary>Phase 1 (own neurons only): stimuli, modulation, the LIF update and threshold, spike records, state samples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PhaseIntegrate(int w, int t)
     {
         int lo = _bounds[w], hi = _bounds[w + 1];
@@ -174,6 +183,7 @@ public sealed partial class CpuEngine
     }
 
     /// <summary>Phase 2 (synapses onto own neurons only): route every spike of the tick, then apply plasticity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PhaseDeliver(int w, int t)
     {
         var part = _parts[w];

@@ -1,15 +1,19 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NeuroMesh.Engine.Cpu;
 
 /// <summary>
 /// The LIF updates over a neuron range, vectorised with <see cref="Vector{T}"/>. The scalar tail evaluates the same
 /// expressions in the same order (no fused multiply-add), so a neuron's trajectory does not depend on which lane or
-/// thread computed it. Order within a tick (as in Brian2): input that arrived at the end of the previous tick is
+/// thread computed it. Vector loads and stores skip bounds checks: the loop condition keeps i + width within [lo, hi)
+/// and the ring offset within the accumulator. Order within a tick (as in Brian2): input that arrived at the end of the previous tick is
 /// added, the state is integrated (v is held while refractory), the threshold is checked, and firing neurons reset.
 /// </summary>
 internal static class LifKernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Cuba(PopulationKernel k, NeuronState s, int lo, int hi, int tick, int slot, int[] fired, int count)
     {
         float[] v = s.V, ge = s.Ge, gi = s.Gi;
@@ -23,21 +27,21 @@ internal static class LifKernels
             Vector<int> tickV = new(tick), refEnd = new(tick + k.RefTicks);
             for (; i <= hi - w; i += w)
             {
-                var inE = new Vector<int>(aE, slot + i);
-                var inI = new Vector<int>(aI, slot + i);
-                Vector<int>.Zero.CopyTo(aE, slot + i);
-                Vector<int>.Zero.CopyTo(aI, slot + i);
-                var gE = new Vector<float>(ge, i) + (Vector.ConvertToSingle(inE) * sc);
-                var gI = new Vector<float>(gi, i) + (Vector.ConvertToSingle(inI) * sc);
-                var r = new Vector<int>(ru, i);
+                var inE = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(aE), (nuint)(slot + i));
+                var inI = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(aI), (nuint)(slot + i));
+                Vector<int>.Zero.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(aE), (nuint)(slot + i));
+                Vector<int>.Zero.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(aI), (nuint)(slot + i));
+                var gE = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ge), (nuint)i) + (Vector.ConvertToSingle(inE) * sc);
+                var gI = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(gi), (nuint)i) + (Vector.ConvertToSingle(inI) * sc);
+                var r = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ru), (nuint)i);
                 var active = Vector.GreaterThanOrEqual(tickV, r);
-                var vo = new Vector<float>(v, i);
+                var vo = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(v), (nuint)i);
                 var vn = Vector.ConditionalSelect(active, vInf + ((vo - vInf) * pm) + (gE * ke) + (gI * ki), vo);
                 var fire = Vector.GreaterThan(vn, vt) & active;
                 if (fire != Vector<int>.Zero)
                 {
                     vn = Vector.ConditionalSelect(fire, vr, vn);
-                    Vector.ConditionalSelect(fire, refEnd, r).CopyTo(ru, i);
+                    Vector.ConditionalSelect(fire, refEnd, r).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(ru), (nuint)i);
                     for (var l = 0; l < w; l++)
                     {
                         if (fire[l] != 0)
@@ -47,9 +51,9 @@ internal static class LifKernels
                     }
                 }
 
-                vn.CopyTo(v, i);
-                (gE * pe).CopyTo(ge, i);
-                (gI * pi).CopyTo(gi, i);
+                vn.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(v), (nuint)i);
+                (gE * pe).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(ge), (nuint)i);
+                (gI * pi).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(gi), (nuint)i);
             }
         }
 
@@ -79,6 +83,7 @@ internal static class LifKernels
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Delta(PopulationKernel k, NeuronState s, int lo, int hi, int tick, int slot, int[] fired, int count)
     {
         float[] v = s.V;
@@ -91,18 +96,18 @@ internal static class LifKernels
             Vector<int> tickV = new(tick), refEnd = new(tick + k.RefTicks);
             for (; i <= hi - w; i += w)
             {
-                var input = new Vector<int>(aE, slot + i) + new Vector<int>(aI, slot + i);
-                Vector<int>.Zero.CopyTo(aE, slot + i);
-                Vector<int>.Zero.CopyTo(aI, slot + i);
-                var r = new Vector<int>(ru, i);
+                var input = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(aE), (nuint)(slot + i)) + Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(aI), (nuint)(slot + i));
+                Vector<int>.Zero.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(aE), (nuint)(slot + i));
+                Vector<int>.Zero.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(aI), (nuint)(slot + i));
+                var r = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ru), (nuint)i);
                 var active = Vector.GreaterThanOrEqual(tickV, r);
-                var vo = new Vector<float>(v, i);
+                var vo = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(v), (nuint)i);
                 var vn = Vector.ConditionalSelect(active, vInf + ((vo + (Vector.ConvertToSingle(input) * sc) - vInf) * pm), vo);
                 var fire = Vector.GreaterThan(vn, vt) & active;
                 if (fire != Vector<int>.Zero)
                 {
                     vn = Vector.ConditionalSelect(fire, vr, vn);
-                    Vector.ConditionalSelect(fire, refEnd, r).CopyTo(ru, i);
+                    Vector.ConditionalSelect(fire, refEnd, r).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(ru), (nuint)i);
                     for (var l = 0; l < w; l++)
                     {
                         if (fire[l] != 0)
@@ -112,7 +117,7 @@ internal static class LifKernels
                     }
                 }
 
-                vn.CopyTo(v, i);
+                vn.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(v), (nuint)i);
             }
         }
 
@@ -139,6 +144,7 @@ internal static class LifKernels
     }
 
     /// <summary>COBA: conductances decay exactly; the membrane uses exponential Euler (exact for conductances frozen over the step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Coba(PopulationKernel k, NeuronState s, int lo, int hi, int tick, int slot, int[] fired, int count)
     {
         float[] v = s.V, ge = s.Ge, gi = s.Gi;

@@ -13,10 +13,14 @@ internal struct SpinBarrier
     [FieldOffset(64)] private int _remaining;
     [FieldOffset(128)] private int _sense;
     [FieldOffset(132)] private readonly int _count;
+    [FieldOffset(136)] private readonly int _spinLimit;
 
     public SpinBarrier(int count)
     {
         _count = count;
+
+        // With more threads than cores a waiter usually waits for a descheduled peer: yield almost at once.
+        _spinLimit = count <= Environment.ProcessorCount ? 4000 : 20;
         _remaining = count;
         _sense = 0;
     }
@@ -34,7 +38,7 @@ internal struct SpinBarrier
         var spins = 0;
         while (Volatile.Read(ref _sense) != localSense)
         {
-            if (++spins < 4000)
+            if (++spins < _spinLimit)
             {
                 Thread.SpinWait(4);
             }
