@@ -8,6 +8,13 @@ public sealed record class EngineOptions
     /// <summary>Worker threads; 0 picks by network size (one thread for small networks, all cores for large ones).</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// When true (the default) and <see cref="Threads"/> &gt; 1, each window of 256 ticks runs either on all threads or
+    /// serially on the calling thread, whichever has measured faster (the slower mode is re-probed in short windows, with a back-off). Results are
+    /// identical either way. False always runs on all threads.
+    /// </summary>
+    public bool AdaptiveParallelism { get; init; } = true;
+
     /// <summary>The largest delay (ticks) that injections and runtime-added synapses may use; the spec's own delays are always allowed.</summary>
     public int MaxDelayTicks { get; init; } = 16;
 

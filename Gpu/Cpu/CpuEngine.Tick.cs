@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using NeuroMesh.Spikes;
 
@@ -11,6 +12,14 @@ public sealed partial class CpuEngine
     private int[] _stepBuffer = [];
     private SpinBarrier _barrier;
     private Thread[] _threads = [];
+    private const int Window = 256;
+    private const int ProbeWindow = 32;
+    private readonly double[] _costPerTick = [double.NaN, double.NaN]; // [serial, parallel], Stopwatch ticks per tick
+    private long _windows;
+    private long _parallelWindows;
+    private long _nextProbe = 8;
+    private long _probeInterval = 8;
+    private long _deliverTick = -1;
     private long _runFrom;
     private long _runTo;
     private MonitorBuffer[] _traces = [];
@@ -72,15 +81,45 @@ public sealed partial class CpuEngine
 
         _deliveries = [.. _pendingDeliveries];
         _pendingDeliveries.Clear();
-        _runFrom = _tick;
-        _runTo = _tick + ticks;
-        for (var w = 1; w < Threads; w++)
+        _deliverTick = _tick;
+        var end = _tick + ticks;
+        while (_tick < end)
         {
-            _workers[w].Go.Release();
+            var (parallel, probe) = ChooseParallel();
+            var n = Math.Min(probe ? ProbeWindow : Window, end - _tick);
+            var started = Stopwatch.GetTimestamp();
+            _runFrom = _tick;
+            _runTo = _tick + n;
+            if (parallel)
+            {
+                for (var w = 1; w < Threads; w++)
+                {
+                    _workers[w].Go.Release();
+                }
+
+                Loop(0);
+            }
+            else
+            {
+                RunSerial();
+            }
+
+            var cost = (Stopwatch.GetTimestamp() - started) / (double)n;
+            var mode = parallel ? 1 : 0;
+            var wasFaster = double.IsNaN(_costPerTick[1 - mode]) || cost < _costPerTick[1 - mode];
+            _costPerTick[mode] = double.IsNaN(_costPerTick[mode]) ? cost : (0.5 * _costPerTick[mode]) + (0.5 * cost);
+            if (probe)
+            {
+                // A probe that loses again is tried less often (up to every 1024 windows); one that wins resets the interval.
+                _probeInterval = wasFaster ? 8 : Math.Min(1024, _probeInterval * 2);
+                _nextProbe = _windows + _probeInterval;
+            }
+
+            _windows++;
+            _parallelWindows += parallel ? 1 : 0;
+            _tick = _runTo;
         }
 
-        Loop(0);
-        _tick = _runTo;
         var failure = _workers.Select(w => w.Failure).FirstOrDefault(f => f is not null);
         if (failure is not null)
         {
@@ -90,6 +129,54 @@ public sealed partial class CpuEngine
             }
 
             throw new InvalidOperationException("a worker failed during the run (see the inner exception)", failure);
+        }
+    }
+
+    /// <summary>
+    /// Parallel or serial for the next window of ticks. Both run the same per-partition work (serially in partition
+    /// order), so the choice never changes a result; it only avoids paying for barriers when the threads cannot run at
+    /// once (a small network, or a machine shared with other work). The slower mode is re-measured in short probe windows, less often each time it loses again.
+    /// </summary>
+    private (bool Parallel, bool Probe) ChooseParallel()
+    {
+        if (Threads == 1)
+        {
+            return (false, false);
+        }
+
+        if (!_adaptive)
+        {
+            return (true, false);
+        }
+
+        if (double.IsNaN(_costPerTick[1]))
+        {
+            return (true, true);
+        }
+
+        if (double.IsNaN(_costPerTick[0]))
+        {
+            return (false, true);
+        }
+
+        var parallelFaster = _costPerTick[1] <= _costPerTick[0];
+        return _windows >= _nextProbe ? (!parallelFaster, true) : (parallelFaster, false);
+    }
+
+    /// <summary>Runs the window on the calling thread: every partition's integrate phase, then every partition's deliver phase.</summary>
+    private void RunSerial()
+    {
+        for (var t = _runFrom; t < _runTo; t++)
+        {
+            for (var w = 0; w < Threads; w++)
+            {
+                PhaseIntegrate(w, (int)t);
+            }
+
+            for (var w = 0; w < Threads; w++)
+            {
+                PhaseDeliver(w, (int)t);
+            }
         }
     }
 
@@ -202,7 +289,7 @@ public sealed partial class CpuEngine
             }
         }
 
-        if (t == _runFrom)
+        if (t == _deliverTick)
         {
             foreach (ref readonly var spike in _deliveries.AsSpan())
             {

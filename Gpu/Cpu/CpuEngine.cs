@@ -24,6 +24,7 @@ public sealed partial class CpuEngine : IPropagationEngine
     private readonly double[] _inBound;
     private readonly int _maxDelay;
     private readonly bool _hasModulation;
+    private readonly bool _adaptive;
     private SparsePartition[] _parts;
     private long _tick;
     private long _removed;
@@ -46,6 +47,7 @@ public sealed partial class CpuEngine : IPropagationEngine
         NeuronCount = spec.NeuronCount;
         Dt = spec.Dt;
         Threads = options.Threads > 0 ? options.Threads : AutoThreads(NeuronCount);
+        _adaptive = options.AdaptiveParallelism;
         _bounds = Partition(NeuronCount, Threads);
         var plan = new NetworkPlan(spec, _seed, options.Filters);
         _maxDelay = Math.Max(plan.MaxDelay, options.MaxDelayTicks);
@@ -110,6 +112,9 @@ public sealed partial class CpuEngine : IPropagationEngine
             return synapses == 0 ? 0 : bytes / (double)synapses;
         }
     }
+
+    /// <summary>The fraction of 256-tick windows so far that ran on all threads (the rest ran serially; see <see cref="EngineOptions.AdaptiveParallelism"/>).</summary>
+    public double ParallelWindowFraction => _windows == 0 ? 0 : _parallelWindows / (double)_windows;
 
     /// <inheritdoc />
     public EngineCounters Counters => new(
