@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NeuroMesh.Network;
 
 /// <summary>
@@ -29,9 +31,11 @@ public sealed record class NeuronParamsSpec
     public double TauI { get; init; } = 10;
 
     /// <summary>Excitatory reversal potential (mV); COBA only.</summary>
+    [JsonPropertyName("eE")]
     public double EE { get; init; }
 
     /// <summary>Inhibitory reversal potential (mV); COBA only.</summary>
+    [JsonPropertyName("eI")]
     public double EI { get; init; } = -80;
 
     /// <summary>Constant input (R·I, mV) added to the membrane drive.</summary>
