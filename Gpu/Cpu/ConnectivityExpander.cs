@@ -93,13 +93,12 @@ internal static class ConnectivityExpander
         }
 
         var dt = spec.Dt;
-        for (var k = first; k < edges.Count; k++)
+        var added = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edges)[first..];
+        for (var k = 0; k < added.Length; k++)
         {
-            var ordinal = proj | (uint)(k - first);
-            var e = edges[k];
-            e.Weight = (float)Sample(p.Weight, seed, CounterRng.StreamWeight, ordinal);
-            e.Delay = checked((ushort)Math.Max(0, Math.Round(Sample(p.Delay, seed, CounterRng.StreamDelay, ordinal) / dt)));
-            edges[k] = e;
+            var ordinal = proj | (uint)k;
+            added[k].Weight = (float)Sample(p.Weight, seed, CounterRng.StreamWeight, ordinal);
+            added[k].Delay = checked((ushort)Math.Max(0, Math.Round(Sample(p.Delay, seed, CounterRng.StreamDelay, ordinal) / dt)));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NeuroMesh.Network;
 using NeuroMesh.Synapses;
 
@@ -10,7 +11,7 @@ internal sealed class NetworkPlan
     {
         var n = spec.NeuronCount;
         var offsets = spec.PopulationOffsets();
-        var edges = new List<Edge>();
+        var edges = new List<Edge>(EstimateEdges(spec));
         Filters.Add(null);
         for (var p = 0; p < spec.Projections.Count; p++)
         {
@@ -61,11 +62,39 @@ internal sealed class NetworkPlan
         var max = Math.Max(StimulusPlan.Bound(spec, bound), 1e-9);
         FixedShift = (int)Math.Clamp(Math.Floor(Math.Log2((1 << 30) / max)), 0, 24);
         InBound = bound;
-        Edges = [.. edges.Where(e => e.Plastic != short.MinValue)];
-        MaxDelay = edges.Count == 0 ? 0 : edges.Max(e => (int)e.Delay);
+        var all = CollectionsMarshal.AsSpan(edges);
+        var maxDelay = 0;
+        foreach (ref readonly var e in all)
+        {
+            maxDelay = Math.Max(maxDelay, e.Delay);
+        }
+
+        MaxDelay = maxDelay;
+        Edges = DenseEdges.Count == 0 ? all.ToArray() : [.. edges.Where(e => e.Plastic != short.MinValue)];
     }
 
     public Edge[] Edges { get; }
+
+    private static int EstimateEdges(NetworkSpec spec)
+    {
+        double total = 0;
+        foreach (var p in spec.Projections)
+        {
+            var ns = spec.Populations.FirstOrDefault(x => x.Name == p.Source)?.Size ?? 0;
+            var nt = spec.Populations.FirstOrDefault(x => x.Name == p.Target)?.Size ?? 0;
+            total += p.Rule.Kind switch
+            {
+                ConnectionRuleKinds.FixedProbability => (ns * (double)nt * p.Rule.P * 1.01) + 64,
+                ConnectionRuleKinds.FixedInDegree => nt * (double)p.Rule.N,
+                ConnectionRuleKinds.FixedOutDegree => ns * (double)p.Rule.N,
+                ConnectionRuleKinds.AllToAll => ns * (double)nt,
+                ConnectionRuleKinds.OneToOne => ns,
+                _ => p.Rule.Pairs?.Count ?? 0,
+            };
+        }
+
+        return (int)Math.Min(total, Array.MaxLength / 2);
+    }
 
     public List<(ProjectionSpec Spec, List<Edge> Edges)> DenseEdges { get; } = [];
 
