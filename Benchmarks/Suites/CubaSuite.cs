@@ -34,16 +34,28 @@ public sealed class CubaSuite : IBenchmarkSuite
 
         var repeats = options.Quick ? 1 : 3;
         var report = new BenchmarkReport(Name);
+        report.Add("conditions", "loadavg_1min_at_start", LoadAverage(), "load");
         var cuba = NetworkSpec.Load(Path.Combine(root, "examples", "cuba.json"));
         var cores = Environment.ProcessorCount;
 
         var one = TimeOurs(report, "cuba_4000", "ours_1_thread", cuba, cuba, 1, repeats);
         var all = TimeOurs(report, "cuba_4000", $"ours_{cores}_threads", cuba, cuba, cores, repeats);
+        var forced = options.Quick ? default : TimeOurs(report, "cuba_4000", $"ours_{cores}_threads_forced_parallel", cuba, cuba, cores, repeats, adaptive: false);
+        if (!options.Quick)
+        {
+            report.Add("cuba_4000", "hash_identical_forced_parallel", forced.Hash == one.Hash ? 1 : 0, "bool");
+        }
+
         report.Add("cuba_4000", "hash_identical_1_vs_all_threads", one.Hash == all.Hash ? 1 : 0, "bool");
         var standalone = TimeBrian(report, "cuba_4000", "standalone", script, 4000);
         var numpy = TimeBrian(report, "cuba_4000", "numpy", script, 4000);
         report.Ratios["ours_vs_brian2_standalone"] = all.Seconds / standalone;
         report.Ratios["ours_1_thread_vs_brian2_standalone"] = one.Seconds / standalone;
+        if (!options.Quick)
+        {
+            report.Ratios["ours_forced_parallel_vs_brian2_standalone"] = forced.Seconds / standalone;
+        }
+
         report.Ratios["ours_vs_brian2_numpy"] = all.Seconds / numpy;
         report.Ratios["speedup_vs_brian2_numpy"] = numpy / all.Seconds;
 
@@ -53,16 +65,31 @@ public sealed class CubaSuite : IBenchmarkSuite
         report.Add("cuba_40000", "hash_identical_1_vs_all_threads", bigOne.Hash == bigAll.Hash ? 1 : 0, "bool");
         if (!options.Quick)
         {
+            var bigForced = TimeOurs(report, "cuba_40000", $"ours_{cores}_threads_forced_parallel", big, cuba, cores, 1, adaptive: false);
+            report.Add("cuba_40000", "hash_identical_forced_parallel", bigForced.Hash == bigOne.Hash ? 1 : 0, "bool");
             var bigStandalone = TimeBrian(report, "cuba_40000", "standalone", script, 40000);
             report.Ratios["ours_vs_brian2_standalone_40000"] = bigAll.Seconds / bigStandalone;
         }
 
+        report.Add("conditions", "loadavg_1min_at_end", LoadAverage(), "load");
         return report;
     }
 
-    private static (double Seconds, string Hash) TimeOurs(BenchmarkReport report, string @case, string impl, NetworkSpec spec, NetworkSpec warmUp, int threads, int repeats)
+    private static double LoadAverage()
     {
-        var options = new EngineOptions { Threads = threads };
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private static (double Seconds, string Hash) TimeOurs(BenchmarkReport report, string @case, string impl, NetworkSpec spec, NetworkSpec warmUp, int threads, int repeats, bool adaptive = true)
+    {
+        var options = new EngineOptions { Threads = threads, AdaptiveParallelism = adaptive };
         using (var warm = new CpuEngine(warmUp, options))
         {
             warm.Run(2000); // JIT warm-up of the same code paths on a throwaway engine
@@ -71,12 +98,14 @@ public sealed class CubaSuite : IBenchmarkSuite
         var times = new List<double>();
         RunResult? last = null;
         var synapses = 0L;
+        var parallel = 0.0;
         for (var r = 0; r < repeats; r++)
         {
             using var engine = new CpuEngine(spec, options);
             synapses = engine.SynapseCount;
             last = engine.Run(spec.TotalTicks);
             times.Add(last.WallTime.TotalSeconds);
+            parallel = engine.ParallelWindowFraction;
         }
 
         times.Sort();
@@ -84,6 +113,10 @@ public sealed class CubaSuite : IBenchmarkSuite
         report.Add(@case, impl, median, "s");
         report.Add(@case + "_rate", impl, last!.MeanRateHz(), "Hz");
         report.Add(@case + "_synapses", impl, synapses, "synapses");
+        if (threads > 1)
+        {
+            report.Add(@case + "_parallel_windows", impl, parallel, "fraction");
+        }
         return (median, last.SpikeTrainHash);
     }
 

@@ -13,12 +13,12 @@ public sealed partial class CpuEngine
     private SpinBarrier _barrier;
     private Thread[] _threads = [];
     private const int Window = 256;
-    private const int ProbeWindow = 32;
-    private readonly double[] _costPerTick = [double.NaN, double.NaN]; // [serial, parallel], Stopwatch ticks per tick
+    private const int ProbeWindow = 64;
     private long _windows;
     private long _parallelWindows;
-    private long _nextProbe = 8;
-    private long _probeInterval = 8;
+    private long _nextProbe;
+    private long _probeInterval = 1;
+    private bool _parallel = true;
     private long _deliverTick = -1;
     private long _runFrom;
     private long _runTo;
@@ -79,88 +79,75 @@ public sealed partial class CpuEngine
             Rebuild();
         }
 
-        _deliveries = [.. _pendingDeliveries];
+        _deliveries = _pendingDeliveries.Count == 0 ? [] : [.. _pendingDeliveries];
         _pendingDeliveries.Clear();
         _deliverTick = _tick;
         var end = _tick + ticks;
         while (_tick < end)
         {
-            var (parallel, probe) = ChooseParallel();
-            var n = Math.Min(probe ? ProbeWindow : Window, end - _tick);
-            var started = Stopwatch.GetTimestamp();
-            _runFrom = _tick;
-            _runTo = _tick + n;
-            if (parallel)
+            if (Threads > 1 && _adaptive && _windows >= _nextProbe && end - _tick >= 2 * ProbeWindow)
             {
-                for (var w = 1; w < Threads; w++)
-                {
-                    _workers[w].Go.Release();
-                }
-
-                Loop(0);
-            }
-            else
-            {
-                RunSerial();
+                Probe();
+                continue;
             }
 
-            var cost = (Stopwatch.GetTimestamp() - started) / (double)n;
-            var mode = parallel ? 1 : 0;
-            var wasFaster = double.IsNaN(_costPerTick[1 - mode]) || cost < _costPerTick[1 - mode];
-            _costPerTick[mode] = double.IsNaN(_costPerTick[mode]) ? cost : (0.5 * _costPerTick[mode]) + (0.5 * cost);
-            if (probe)
-            {
-                // A probe that loses again is tried less often (up to every 1024 windows); one that wins resets the interval.
-                _probeInterval = wasFaster ? 8 : Math.Min(1024, _probeInterval * 2);
-                _nextProbe = _windows + _probeInterval;
-            }
-
-            _windows++;
-            _parallelWindows += parallel ? 1 : 0;
-            _tick = _runTo;
+            RunWindow(Math.Min(Window, end - _tick), Threads > 1 && (!_adaptive || _parallel));
         }
 
-        var failure = _workers.Select(w => w.Failure).FirstOrDefault(f => f is not null);
-        if (failure is not null)
+        foreach (var w in _workers)
         {
-            foreach (var w in _workers)
+            if (w.Failure is { } failure)
             {
-                w.Failure = null;
-            }
+                foreach (var x in _workers)
+                {
+                    x.Failure = null;
+                }
 
-            throw new InvalidOperationException("a worker failed during the run (see the inner exception)", failure);
+                throw new InvalidOperationException("a worker failed during the run (see the inner exception)", failure);
+            }
         }
     }
 
     /// <summary>
-    /// Parallel or serial for the next window of ticks. Both run the same per-partition work (serially in partition
-    /// order), so the choice never changes a result; it only avoids paying for barriers when the threads cannot run at
-    /// once (a small network, or a machine shared with other work). The slower mode is re-measured in short probe windows, less often each time it loses again.
+    /// Runs a short window in parallel and the next one serially, and keeps the faster mode. Both modes run the
+    /// same per-partition work (serially in partition order), so the choice never changes a result; it only avoids
+    /// paying for barriers when the threads cannot run at once (a small network, or cores shared with other work).
+    /// Adjacent windows see the same network activity, so their costs compare fairly. A probe that confirms the
+    /// current mode doubles the interval to the next probe (up to 16 windows).
     /// </summary>
-    private (bool Parallel, bool Probe) ChooseParallel()
+    private void Probe()
     {
-        if (Threads == 1)
+        var parallelCost = RunWindow(ProbeWindow, parallel: true);
+        var serialCost = RunWindow(ProbeWindow, parallel: false);
+        var parallel = parallelCost < serialCost;
+        _probeInterval = parallel == _parallel ? Math.Min(16, _probeInterval * 2) : 2;
+        _parallel = parallel;
+        _nextProbe = _windows + _probeInterval;
+    }
+
+    private double RunWindow(long n, bool parallel)
+    {
+        var started = Stopwatch.GetTimestamp();
+        _runFrom = _tick;
+        _runTo = _tick + n;
+        if (parallel)
         {
-            return (false, false);
+            for (var w = 1; w < Threads; w++)
+            {
+                _workers[w].Go.Release();
+            }
+
+            Loop(0);
+        }
+        else
+        {
+            RunSerial();
         }
 
-        if (!_adaptive)
-        {
-            return (true, false);
-        }
-
-        if (double.IsNaN(_costPerTick[1]))
-        {
-            return (true, true);
-        }
-
-        if (double.IsNaN(_costPerTick[0]))
-        {
-            return (false, true);
-        }
-
-        var parallelFaster = _costPerTick[1] <= _costPerTick[0];
-        return _windows >= _nextProbe ? (!parallelFaster, true) : (parallelFaster, false);
+        _windows++;
+        _parallelWindows += parallel ? 1 : 0;
+        _tick = _runTo;
+        return (Stopwatch.GetTimestamp() - started) / (double)n;
     }
 
     /// <summary>Runs the window on the calling thread: every partition's integrate phase, then every partition's deliver phase.</summary>
