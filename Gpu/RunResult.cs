@@ -48,6 +48,9 @@ public sealed class RunResult
     /// <summary>The samples of the state monitors.</summary>
     public IReadOnlyList<StateTrace> Traces { get; }
 
+    /// <summary>The spikes of each spike monitor of the spec, by monitor name (the monitored neurons only).</summary>
+    public IReadOnlyDictionary<string, SpikeRecord[]> MonitoredSpikes { get; init; } = new Dictionary<string, SpikeRecord[]>();
+
     /// <summary>The mean firing rate (Hz) over the neurons in [<paramref name="first"/>, first + count), or all neurons.</summary>
     public double MeanRateHz(int first = 0, int count = -1)
     {

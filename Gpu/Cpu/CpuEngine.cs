@@ -159,7 +159,10 @@ public sealed partial class CpuEngine : IPropagationEngine
         }
 
         return new RunResult(start, ticks, Dt, NeuronCount, Threads, spikes, SpikeTrainHasher.Hash(spikes), clock.Elapsed,
-            [.. traces.Select(t => t.ToTrace())]);
+            [.. traces.Select(t => t.ToTrace())])
+        {
+            MonitoredSpikes = SpikeMonitors(spikes),
+        };
     }
 
     /// <inheritdoc />
@@ -187,6 +190,22 @@ public sealed partial class CpuEngine : IPropagationEngine
         "gi" => (float[])_state.Gi.Clone(),
         _ => throw new ArgumentException($"unknown state variable '{variable}'; expected v, ge or gi", nameof(variable)),
     };
+
+    private Dictionary<string, SpikeRecord[]> SpikeMonitors(SpikeRecord[] spikes)
+    {
+        var offsets = _spec.PopulationOffsets();
+        var result = new Dictionary<string, SpikeRecord[]>(StringComparer.Ordinal);
+        foreach (var m in _spec.Monitors.Where(m => m.Kind == MonitorKinds.Spikes))
+        {
+            var pop = _spec.IndexOfPopulation(m.Population);
+            var first = offsets[pop];
+            var size = _spec.Populations[pop].Size;
+            var chosen = m.Neurons is null ? null : new HashSet<int>(m.Neurons.Select(i => first + i));
+            result[m.Name] = [.. spikes.Where(s => s.Neuron >= first && s.Neuron < first + size && (chosen is null || chosen.Contains(s.Neuron)))];
+        }
+
+        return result;
+    }
 
     /// <summary>Picks the thread count by size: below ~20k neurons a tick is a few microseconds, less than the cost of meeting other threads.</summary>
     private static int AutoThreads(int neurons) => neurons >= 20_000 ? Environment.ProcessorCount : 1;
