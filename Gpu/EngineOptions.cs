@@ -10,8 +10,8 @@ public sealed record class EngineOptions
 
     /// <summary>
     /// When true (the default) and <see cref="Threads"/> &gt; 1, each window of 256 ticks runs either on all threads or
-    /// serially on the calling thread, whichever was faster in the last probe (64 ticks of each, back to back; probes
-    /// repeat every 2 to 16 windows). Results are identical either way. False always runs on all threads.
+    /// serially on the calling thread, whichever was faster in the last probe (16 to 64 ticks of each by network size, back to back; probes
+    /// repeat every 2 to 64 windows, rarer while the decision holds). Results are identical either way. False always runs on all threads.
     /// </summary>
     public bool AdaptiveParallelism { get; init; } = true;
 

@@ -13,7 +13,6 @@ public sealed partial class CpuEngine
     private SpinBarrier _barrier;
     private Thread[] _threads = [];
     private const int Window = 256;
-    private const int ProbeWindow = 64;
     private long _windows;
     private long _parallelWindows;
     private long _nextProbe;
@@ -85,7 +84,7 @@ public sealed partial class CpuEngine
         var end = _tick + ticks;
         while (_tick < end)
         {
-            if (Threads > 1 && _adaptive && _windows >= _nextProbe && end - _tick >= 2 * ProbeWindow)
+            if (Threads > 1 && _adaptive && _windows >= _nextProbe && end - _tick >= 2 * ProbeTicks)
             {
                 Probe();
                 continue;
@@ -113,17 +112,23 @@ public sealed partial class CpuEngine
     /// same per-partition work (serially in partition order), so the choice never changes a result; it only avoids
     /// paying for barriers when the threads cannot run at once (a small network, or cores shared with other work).
     /// Adjacent windows see the same network activity, so their costs compare fairly. A probe that confirms the
-    /// current mode doubles the interval to the next probe (up to 16 windows).
+    /// current mode doubles the interval to the next probe (quadruples it after a loss by more than 2x; at most 64 windows).
     /// </summary>
     private void Probe()
     {
-        var parallelCost = RunWindow(ProbeWindow, parallel: true);
-        var serialCost = RunWindow(ProbeWindow, parallel: false);
+        var parallelCost = RunWindow(ProbeTicks, parallel: true);
+        var serialCost = RunWindow(ProbeTicks, parallel: false);
         var parallel = parallelCost < serialCost;
-        _probeInterval = parallel == _parallel ? Math.Min(16, _probeInterval * 2) : 2;
+
+        // A decisive loss (a peer thread descheduled by other work) makes the next probe much rarer.
+        var decisive = Math.Max(parallelCost, serialCost) > 2 * Math.Min(parallelCost, serialCost);
+        _probeInterval = parallel != _parallel ? 2 : Math.Min(64, _probeInterval * (decisive ? 4 : 2));
         _parallel = parallel;
         _nextProbe = _windows + _probeInterval;
     }
+
+    /// <summary>Probe length: long enough that waking the workers is small next to the work (16 ticks for 4000 neurons, 64 from 32,768).</summary>
+    private int ProbeTicks => Math.Clamp(NeuronCount / 512, 16, 64);
 
     private double RunWindow(long n, bool parallel)
     {
