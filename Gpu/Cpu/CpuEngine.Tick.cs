@@ -19,6 +19,7 @@ public sealed partial class CpuEngine
     private long _probeInterval = 1;
     private bool _parallel = true;
     private long _deliverTick = -1;
+    private long _loopStarted;
     private long _runFrom;
     private long _runTo;
     private MonitorBuffer[] _traces = [];
@@ -152,7 +153,7 @@ public sealed partial class CpuEngine
         _windows++;
         _parallelWindows += parallel ? 1 : 0;
         _tick = _runTo;
-        return (Stopwatch.GetTimestamp() - started) / (double)n;
+        return (Stopwatch.GetTimestamp() - (parallel ? _loopStarted : started)) / (double)n;
     }
 
     /// <summary>Runs the window on the calling thread: every partition's integrate phase, then every partition's deliver phase.</summary>
@@ -176,6 +177,14 @@ public sealed partial class CpuEngine
     private void Loop(int w)
     {
         var slot = _workers[w];
+
+        // Meet before the first tick, so that a probe times the ticks and not how long the workers took to wake up.
+        _barrier.SignalAndWait(ref slot.Sense);
+        if (w == 0)
+        {
+            _loopStarted = Stopwatch.GetTimestamp();
+        }
+
         for (var t = _runFrom; t < _runTo; t++)
         {
             try
