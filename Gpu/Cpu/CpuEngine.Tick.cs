@@ -20,6 +20,8 @@ public sealed partial class CpuEngine
     private bool _parallel = true;
     private long _deliverTick = -1;
     private long _loopStarted;
+    private long _probeBudget;
+    private double _serialCost = double.NaN;
     private long _runFrom;
     private long _runTo;
     private MonitorBuffer[] _traces = [];
@@ -91,7 +93,15 @@ public sealed partial class CpuEngine
                 continue;
             }
 
-            RunWindow(Math.Min(Window, end - _tick), Threads > 1 && (!_adaptive || _parallel));
+            var n = Math.Min(Window, end - _tick);
+            var parallel = Threads > 1 && (!_adaptive || _parallel);
+            var (_, ran) = RunWindow(n, parallel);
+            if (parallel && ran < n)
+            {
+                // This window ran past twice the serial cost (other work took a core): go serial until the next probe.
+                _parallel = false;
+                _nextProbe = _windows + _probeInterval;
+            }
         }
 
         foreach (var w in _workers)
@@ -109,7 +119,7 @@ public sealed partial class CpuEngine
     }
 
     /// <summary>
-    /// Runs a short window in parallel and the next one serially, and keeps the faster mode. Both modes run the
+    /// Runs a short window serially and the next one in parallel, and keeps the faster mode. Both modes run the
     /// same per-partition work (serially in partition order), so the choice never changes a result; it only avoids
     /// paying for barriers when the threads cannot run at once (a small network, or cores shared with other work).
     /// Adjacent windows see the same network activity, so their costs compare fairly. A probe that confirms the
@@ -117,8 +127,9 @@ public sealed partial class CpuEngine
     /// </summary>
     private void Probe()
     {
-        var parallelCost = RunWindow(ProbeTicks, parallel: true);
-        var serialCost = RunWindow(ProbeTicks, parallel: false);
+        var (serialCost, _) = RunWindow(ProbeTicks, parallel: false);
+        _serialCost = serialCost;
+        var (parallelCost, _) = RunWindow(ProbeTicks, parallel: true);
         var parallel = parallelCost < serialCost;
 
         // A decisive loss (a peer thread descheduled by other work) makes the next probe much rarer.
@@ -131,9 +142,15 @@ public sealed partial class CpuEngine
     /// <summary>Probe length: long enough that waking the workers is small next to the work (16 ticks for 4000 neurons, 64 from 32,768).</summary>
     private int ProbeTicks => Math.Clamp(NeuronCount / 512, 16, 64);
 
-    private double RunWindow(long n, bool parallel)
+    /// <summary>
+    /// Runs up to <paramref name="n"/> ticks and returns the cost per tick and the ticks run. With adaptive parallelism a
+    /// parallel window stops after the first tick that takes it past twice the measured serial cost, so losing to a busy
+    /// machine costs little.
+    /// </summary>
+    private (double Cost, long Ran) RunWindow(long n, bool parallel)
     {
         var started = Stopwatch.GetTimestamp();
+        _probeBudget = parallel && _adaptive && !double.IsNaN(_serialCost) ? (long)(2 * _serialCost * n) : 0;
         _runFrom = _tick;
         _runTo = _tick + n;
         if (parallel)
@@ -152,8 +169,9 @@ public sealed partial class CpuEngine
 
         _windows++;
         _parallelWindows += parallel ? 1 : 0;
+        var ran = _runTo - _tick;
         _tick = _runTo;
-        return (Stopwatch.GetTimestamp() - (parallel ? _loopStarted : started)) / (double)n;
+        return ((Stopwatch.GetTimestamp() - (parallel ? _loopStarted : started)) / (double)ran, ran);
     }
 
     /// <summary>Runs the window on the calling thread: every partition's integrate phase, then every partition's deliver phase.</summary>
@@ -180,12 +198,14 @@ public sealed partial class CpuEngine
 
         // Meet before the first tick, so that a probe times the ticks and not how long the workers took to wake up.
         _barrier.SignalAndWait(ref slot.Sense);
+        var deadline = long.MaxValue;
         if (w == 0)
         {
             _loopStarted = Stopwatch.GetTimestamp();
+            deadline = _probeBudget > 0 ? _loopStarted + _probeBudget : long.MaxValue;
         }
 
-        for (var t = _runFrom; t < _runTo; t++)
+        for (var t = _runFrom; t < Volatile.Read(ref _runTo); t++)
         {
             try
             {
@@ -194,6 +214,12 @@ public sealed partial class CpuEngine
             catch (Exception e) when (slot.Failure is null)
             {
                 slot.Failure = e;
+            }
+
+            if (w == 0 && Stopwatch.GetTimestamp() > deadline)
+            {
+                // Peers are at most at this tick's barrier, and read _runTo only after it: all stop after this tick.
+                Volatile.Write(ref _runTo, t + 1);
             }
 
             if (Threads > 1)
