@@ -1,0 +1,110 @@
+using System.Runtime.InteropServices;
+using NeuroMesh.Network;
+using NeuroMesh.Synapses;
+
+namespace NeuroMesh.Engine.Cpu;
+
+/// <summary>Everything derived from a spec before the engine allocates its state: edges, dense blocks, filters, delays and the fixed-point shift.</summary>
+internal sealed class NetworkPlan
+{
+    public NetworkPlan(NetworkSpec spec, ulong seed, DendriticFilterRegistry registry)
+    {
+        var n = spec.NeuronCount;
+        var offsets = spec.PopulationOffsets();
+        var edges = new List<Edge>(EstimateEdges(spec));
+        Filters.Add(null);
+        for (var p = 0; p < spec.Projections.Count; p++)
+        {
+            var proj = spec.Projections[p];
+            ushort filter = 0;
+            if (proj.Filter is not null)
+            {
+                Filters.Add(DendriticFilter.FromSpec(proj.Filter, registry));
+                filter = (ushort)(Filters.Count - 1);
+            }
+
+            short plastic = -1;
+            if (proj.Plasticity is { } ps && ps.Kind != PlasticityKinds.None)
+            {
+                var src = spec.IndexOfPopulation(proj.Source);
+                PlasticSpecs.Add((ps, offsets[src], offsets[src] + spec.Populations[src].Size));
+                plastic = (short)(PlasticSpecs.Count - 1);
+            }
+
+            if (proj.Storage == SynapseStorageKinds.Dense)
+            {
+                var dense = new List<Edge>();
+                ConnectivityExpander.Expand(spec, seed, p, proj, -1, 0, dense);
+                DenseEdges.Add((proj, dense));
+                edges.AddRange(dense.Select(e => e with { Plastic = short.MinValue }));
+            }
+            else
+            {
+                ConnectivityExpander.Expand(spec, seed, p, proj, plastic, filter, edges);
+            }
+        }
+
+        // Fixed-point shift: the largest power of two for which the worst-case input of one tick to one neuron
+        // (every incoming synapse at its largest possible weight, plus the stimuli) stays below 2^30.
+        var bound = new double[n];
+        foreach (var e in edges)
+        {
+            var w = Math.Abs(e.Weight);
+            if (e.Plastic >= 0)
+            {
+                var ps = PlasticSpecs[e.Plastic].Spec;
+                w = (float)Math.Max(w, Math.Max(Math.Abs(ps.WMin), Math.Abs(ps.WMax)));
+            }
+
+            bound[e.Target] += w;
+        }
+
+        var max = Math.Max(StimulusPlan.Bound(spec, bound), 1e-9);
+        FixedShift = (int)Math.Clamp(Math.Floor(Math.Log2((1 << 30) / max)), 0, 24);
+        InBound = bound;
+        var all = CollectionsMarshal.AsSpan(edges);
+        var maxDelay = 0;
+        foreach (ref readonly var e in all)
+        {
+            maxDelay = Math.Max(maxDelay, e.Delay);
+        }
+
+        MaxDelay = maxDelay;
+        Edges = DenseEdges.Count == 0 ? all.ToArray() : [.. edges.Where(e => e.Plastic != short.MinValue)];
+    }
+
+    public Edge[] Edges { get; }
+
+    private static int EstimateEdges(NetworkSpec spec)
+    {
+        double total = 0;
+        foreach (var p in spec.Projections)
+        {
+            var ns = spec.Populations.FirstOrDefault(x => x.Name == p.Source)?.Size ?? 0;
+            var nt = spec.Populations.FirstOrDefault(x => x.Name == p.Target)?.Size ?? 0;
+            total += p.Rule.Kind switch
+            {
+                ConnectionRuleKinds.FixedProbability => (ns * (double)nt * p.Rule.P * 1.01) + 64,
+                ConnectionRuleKinds.FixedInDegree => nt * (double)p.Rule.N,
+                ConnectionRuleKinds.FixedOutDegree => ns * (double)p.Rule.N,
+                ConnectionRuleKinds.AllToAll => ns * (double)nt,
+                ConnectionRuleKinds.OneToOne => ns,
+                _ => p.Rule.Pairs?.Count ?? 0,
+            };
+        }
+
+        return (int)Math.Min(total, Array.MaxLength / 2);
+    }
+
+    public List<(ProjectionSpec Spec, List<Edge> Edges)> DenseEdges { get; } = [];
+
+    public List<DendriticFilter?> Filters { get; } = [];
+
+    public List<(PlasticitySpec Spec, int SrcStart, int SrcEnd)> PlasticSpecs { get; } = [];
+
+    public double[] InBound { get; }
+
+    public int FixedShift { get; }
+
+    public int MaxDelay { get; }
+}

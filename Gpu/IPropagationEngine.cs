@@ -1,0 +1,56 @@
+using NeuroMesh.Spikes;
+
+namespace NeuroMesh.Engine;
+
+/// <summary>
+/// A lockstep spiking-network engine built from a <see cref="Network.NetworkSpec"/>. Time advances in ticks of dt.
+/// The edit and injection methods must not be called while <see cref="Run"/> or <see cref="Step"/> is running;
+/// their effect starts with the next tick.
+/// </summary>
+public interface IPropagationEngine : IDisposable
+{
+    /// <summary>The number of neurons (all populations, in spec order).</summary>
+    int NeuronCount { get; }
+
+    /// <summary>The next tick to run (0 before the first).</summary>
+    long CurrentTick { get; }
+
+    /// <summary>The time step in ms.</summary>
+    double Dt { get; }
+
+    /// <summary>The number of threads that step the network.</summary>
+    int Threads { get; }
+
+    /// <summary>The number of synapses (sparse and dense, after pending edits).</summary>
+    long SynapseCount { get; }
+
+    /// <summary>Counters: clipped weights, filtered spikes, saturated inputs.</summary>
+    EngineCounters Counters { get; }
+
+    /// <summary>Runs <paramref name="ticks"/> ticks and returns their spikes, counts, hash and wall time.</summary>
+    RunResult Run(long ticks);
+
+    /// <summary>Runs one tick and returns the neurons that fired in it, in ascending order (valid until the next call).</summary>
+    ReadOnlySpan<int> Step();
+
+    /// <summary>Adds <paramref name="weight"/> to a neuron's input <paramref name="channel"/>; it arrives <paramref name="delayTicks"/> ticks after the next tick starts.</summary>
+    void Inject(int neuron, double weight, SpikeType channel = SpikeType.Excitatory, int delayTicks = 0);
+
+    /// <summary>Makes a neuron fire in the next tick, whatever its potential (it is reset and becomes refractory).</summary>
+    void ForceSpike(int neuron);
+
+    /// <summary>Routes a spike from <see cref="Spike.Source"/> through that neuron's synapses in the next tick; dendritic filters see this spike.</summary>
+    void Deliver(in Spike spike);
+
+    /// <summary>Adds a synapse; it takes effect from the next tick.</summary>
+    void AddSynapse(SynapseDefinition synapse);
+
+    /// <summary>Removes every synapse from <paramref name="source"/> to <paramref name="target"/>; returns how many it removed.</summary>
+    int PruneSynapses(int source, int target);
+
+    /// <summary>The current weight of the first synapse from <paramref name="source"/> to <paramref name="target"/>.</summary>
+    bool TryGetWeight(int source, int target, out double weight);
+
+    /// <summary>A copy of a state variable ("v", "ge" or "gi") of every neuron.</summary>
+    float[] ReadState(string variable);
+}

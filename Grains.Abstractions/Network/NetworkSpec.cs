@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace NeuroMesh.Network;
+
+/// <summary>
+/// A declarative spiking network: time step, duration, seed, populations, projections, stimuli and monitors.
+/// Times are in milliseconds, potentials in millivolts, rates in hertz.
+/// </summary>
+/// <remarks>Parse JSON with <see cref="Parse"/>, which validates with <see cref="NetworkSpecValidator"/>.</remarks>
+public sealed record class NetworkSpec
+{
+    /// <summary>Free text describing the network.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The integration time step in ms (for example 0.1).</summary>
+    public double Dt { get; init; } = 0.1;
+
+    /// <summary>The simulated duration in ms.</summary>
+    public double Duration { get; init; } = 1000;
+
+    /// <summary>The seed of every random draw (connectivity, initial values, Poisson inputs).</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>The neuron populations; neuron ids are assigned in this order, starting at 0.</summary>
+    public List<PopulationSpec> Populations { get; init; } = [];
+
+    /// <summary>The synaptic projections between populations.</summary>
+    public List<ProjectionSpec> Projections { get; init; } = [];
+
+    /// <summary>The external inputs (Poisson generators, spike-time arrays).</summary>
+    public List<StimulusSpec> Stimuli { get; init; } = [];
+
+    /// <summary>What to record.</summary>
+    public List<MonitorSpec> Monitors { get; init; } = [];
+
+    /// <summary>The number of ticks in <see cref="Duration"/>.</summary>
+    public long TotalTicks => (long)Math.Round(Duration / Dt);
+
+    /// <summary>Parses and validates a spec.</summary>
+    /// <exception cref="NetworkSpecException">The JSON is malformed or the spec is invalid; the message gives the JSON path and reason of every problem.</exception>
+    public static NetworkSpec Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        NetworkSpec? spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize<NetworkSpec>(json, NetworkSpecJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new NetworkSpecException([new SpecError(e.Path ?? "$", e.Message)]);
+        }
+
+        if (spec is null)
+        {
+            throw new NetworkSpecException([new SpecError("$", "the document is null; expected a network object")]);
+        }
+
+        NetworkSpecValidator.ThrowIfInvalid(spec);
+        return spec;
+    }
+
+    /// <summary>Reads, parses and validates a spec file.</summary>
+    /// <exception cref="NetworkSpecException">The spec is invalid.</exception>
+    public static NetworkSpec Load(string path) => Parse(File.ReadAllText(path));
+
+    /// <summary>Writes the spec as indented JSON that <see cref="Parse"/> reads back to an equal spec.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, NetworkSpecJson.Options);
+
+    /// <summary>The index of the first neuron of each population, in population order.</summary>
+    public int[] PopulationOffsets()
+    {
+        var offsets = new int[Populations.Count];
+        var next = 0;
+        for (var i = 0; i < Populations.Count; i++)
+        {
+            offsets[i] = next;
+            next += Populations[i].Size;
+        }
+
+        return offsets;
+    }
+
+    /// <summary>The total number of neurons.</summary>
+    public int NeuronCount => Populations.Sum(p => p.Size);
+
+    /// <summary>The index of the population with this name, or -1.</summary>
+    public int IndexOfPopulation(string name) => Populations.FindIndex(p => p.Name == name);
+}
