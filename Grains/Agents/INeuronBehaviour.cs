@@ -21,7 +21,7 @@ public interface INeuronBehaviour
 
     /// <summary>
     /// The neuron fired: its membrane crossed threshold (Cortex loop) or it was stimulated
-    /// (<see cref="AgentMesh.Stimulate"/>). Emit the agent's output here with <see cref="NeuronHandle.Fire(ReadOnlySpan{byte}, SpikeType, byte)"/>.
+    /// (<see cref="Cortex.Stimulate"/>). Emit the agent's output here with <see cref="NeuronHandle.Fire(ReadOnlySpan{byte}, SpikeType, byte)"/>.
     /// </summary>
     void OnFire(NeuronHandle neuron);
 }

@@ -1,4 +1,5 @@
 using NeuroMesh.Agents;
+using NeuroMesh.Fabric;
 using NeuroMesh.Regions;
 using NeuroMesh.Tests.Regions;
 

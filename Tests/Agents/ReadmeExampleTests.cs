@@ -1,5 +1,6 @@
 using System.Text;
 using NeuroMesh.Agents;
+using NeuroMesh.Fabric;
 using NeuroMesh.Regions;
 using NeuroMesh.Spikes;
 
@@ -12,7 +13,7 @@ public class ReadmeExampleTests
     public void The_readme_agents_example_works()
     {
         // README: begin
-        using var mesh = new AgentMesh();
+        using var mesh = new Cortex();
         var asker = new Asker();
         mesh.AddAgent(new AgentCard("asker", 1, regions: [RegionPath.Parse("app/front")]), asker);
         mesh.AddAgent(new AgentCard("shouter", 2, regions: [RegionPath.Parse("app/back")]), new Shouter(), refractoryTicks: 2);

@@ -1,9 +1,9 @@
-using NeuroMesh.Fabric;
+using NeuroMesh.Agents;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
-/// <summary>Configuration of an <see cref="AgentMesh"/>.</summary>
-public sealed record AgentMeshOptions
+/// <summary>Configuration of an <see cref="Cortex"/>.</summary>
+public sealed record CortexOptions
 {
     /// <summary>Neurons the mesh can host at once: one fabric ring each (ignored when the mesh is given a fabric).</summary>
     public int MaxNeurons { get; init; } = 64;
@@ -20,7 +20,7 @@ public sealed record AgentMeshOptions
     /// <summary>Free-running only: with ticking behaviours present, an idle mesh still runs a pass this often.</summary>
     public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>How many recent behaviour faults <see cref="AgentMesh.RecentFaults"/> keeps.</summary>
+    /// <summary>How many recent behaviour faults <see cref="Cortex.RecentFaults"/> keeps.</summary>
     public int RecentFaultCapacity { get; init; } = 100;
 
     /// <summary>Throws a clear error for an invalid configuration.</summary>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using NeuroMesh.Agents;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
-/// <summary>The clock of an <see cref="AgentMesh"/>: the tick is the number of passes run.</summary>
+/// <summary>The clock of an <see cref="Cortex"/>: the tick is the number of passes run.</summary>
 internal sealed class MeshClock : ITickClock
 {
     private uint _tick;

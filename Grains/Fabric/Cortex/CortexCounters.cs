@@ -1,4 +1,5 @@
-namespace NeuroMesh.Agents;
+using NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>
 /// A mesh's accounting, read at one moment between passes. Every spike is accounted for exactly once:
@@ -7,7 +8,7 @@ namespace NeuroMesh.Agents;
 /// </summary>
 /// <param name="Ticks">Passes run so far (the current tick).</param>
 /// <param name="Fired">Spikes published by the mesh's neurons, removed ones included.</param>
-/// <param name="Injected">Spikes injected from outside with <see cref="AgentMesh.Inject"/>.</param>
+/// <param name="Injected">Spikes injected from outside with <see cref="Cortex.Inject"/>.</param>
 /// <param name="Delivered">Spikes handed to at least one behaviour.</param>
 /// <param name="Deliveries">(spike, receiver) pairs: a broadcast to three subscribers is one spike and three deliveries.</param>
 /// <param name="DroppedNoSubscribers">Broadcast spikes whose source had no subscribers.</param>
@@ -22,7 +23,7 @@ namespace NeuroMesh.Agents;
 /// <param name="Faults">Exceptions thrown by behaviours, caught and isolated.</param>
 /// <param name="StimuliDropped">Stimuli for neurons removed before the stimulus was processed.</param>
 /// <param name="BadPayloadRefs">Arena references that could not be released (stale or forged, on injected spikes); never read.</param>
-public readonly record struct AgentMeshCounters(
+public readonly record struct CortexCounters(
     long Ticks,
     long Fired,
     long Injected,

@@ -1,12 +1,13 @@
 using NeuroMesh.Agents;
+using NeuroMesh.Fabric;
 using NeuroMesh.Regions;
 using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Agents;
 
-public sealed class AgentMeshTests : IDisposable
+public sealed class CortexTests : IDisposable
 {
-    private readonly AgentMesh _mesh = new(new AgentMeshOptions { MaxNeurons = 8, RingCapacity = 64 });
+    private readonly Cortex _mesh = new(new CortexOptions { MaxNeurons = 8, RingCapacity = 64 });
     private readonly List<Delivery> _log = [];
 
     public void Dispose() => _mesh.Dispose();
@@ -209,7 +210,7 @@ public sealed class AgentMeshTests : IDisposable
         Assert.Empty(_mesh.Directory.FindByCapability("speak"));
     }
 
-    private sealed class Editor(AgentMesh mesh) : INeuronBehaviour
+    private sealed class Editor(Cortex mesh) : INeuronBehaviour
     {
         public IReadOnlyCollection<string> Capabilities => [];
 

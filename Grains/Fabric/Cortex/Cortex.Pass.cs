@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
-using NeuroMesh.Fabric;
+using NeuroMesh.Agents;
 using NeuroMesh.Spikes;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>The pass: route input, collect the Axons, wake the receivers, fire, tick, release payloads.</summary>
-public sealed partial class AgentMesh
+public sealed partial class Cortex
 {
     private readonly List<MeshNeuron> _wake = [];
     private readonly List<ArenaRef> _pendingRelease = [];
@@ -26,7 +26,7 @@ public sealed partial class AgentMesh
     private long _badPayloadRefs;
 
     /// <summary>The accounting; exact between passes while no outside thread is firing.</summary>
-    public AgentMeshCounters Counters
+    public CortexCounters Counters
     {
         get
         {
@@ -42,7 +42,7 @@ public sealed partial class AgentMesh
                         inFlight += neuron.Reader.Available;
                     }
 
-                    return new AgentMeshCounters(
+                    return new CortexCounters(
                         Tick, sum.Fired, _injectedTotal, _delivered, _deliveries,
                         _droppedNoSubscribers, _droppedUnknownTarget, _droppedTargetRemoved, _droppedSourceRemoved, inFlight,
                         sum.RefusedRefractory, sum.RefusedAxonFull, sum.RefusedArenaFull, sum.Wakes, sum.Faults, _stimuliDropped, _badPayloadRefs);

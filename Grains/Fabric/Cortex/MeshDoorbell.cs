@@ -1,4 +1,5 @@
-namespace NeuroMesh.Agents;
+using NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>
 /// Wakes a parked free-running loop when a neuron fires or input arrives. Ringing costs a fence and a read unless

@@ -3,12 +3,12 @@ using NeuroMesh.Fabric;
 
 namespace NeuroMesh.Tests.Agents;
 
-public class AgentMeshModeTests
+public class CortexModeTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(20);
 
     /// <summary>A sensor feeding three classifiers feeding an actuator, plus a ping-pong pair; payloads inline and in the arena.</summary>
-    private static void Build(AgentMesh mesh, List<Delivery> log)
+    private static void Build(Cortex mesh, List<Delivery> log)
     {
         mesh.AddNeuron(1, new Sensor([1], [2, 3], [.. Enumerable.Range(0, 300).Select(i => (byte)i)]));
         mesh.AddNeuron(9, new Recorder(log));
@@ -23,7 +23,7 @@ public class AgentMeshModeTests
         mesh.AddNeuron(21, new PingPong(log, partner: 20, rounds: 25));
     }
 
-    private static void Seed(AgentMesh mesh)
+    private static void Seed(Cortex mesh)
     {
         mesh.Stimulate(1);
         mesh.Stimulate(20);
@@ -35,8 +35,8 @@ public class AgentMeshModeTests
     public void Free_running_and_ticked_modes_deliver_the_same_spikes(WaitStrategy strategy)
     {
         var ticked = new List<Delivery>();
-        AgentMeshCounters tickedCounters;
-        using (var mesh = new AgentMesh(new AgentMeshOptions { MaxNeurons = 8, RingCapacity = 64 }))
+        CortexCounters tickedCounters;
+        using (var mesh = new Cortex(new CortexOptions { MaxNeurons = 8, RingCapacity = 64 }))
         {
             Build(mesh, ticked);
             Seed(mesh);
@@ -45,8 +45,8 @@ public class AgentMeshModeTests
         }
 
         var free = new List<Delivery>();
-        AgentMeshCounters freeCounters;
-        using (var mesh = new AgentMesh(new AgentMeshOptions { MaxNeurons = 8, RingCapacity = 64, WaitStrategy = strategy }))
+        CortexCounters freeCounters;
+        using (var mesh = new Cortex(new CortexOptions { MaxNeurons = 8, RingCapacity = 64, WaitStrategy = strategy }))
         {
             Build(mesh, free);
 
@@ -68,7 +68,7 @@ public class AgentMeshModeTests
     public void A_parked_free_running_mesh_wakes_for_input_and_keeps_accounting_exact()
     {
         var log = new List<Delivery>();
-        using var mesh = new AgentMesh(new AgentMeshOptions { MaxNeurons = 4, RingCapacity = 16 });
+        using var mesh = new Cortex(new CortexOptions { MaxNeurons = 4, RingCapacity = 16 });
         mesh.AddNeuron(1, new Sensor([7]));
         mesh.AddNeuron(2, new Recorder(log));
         mesh.Subscribe(1, 2);
@@ -98,7 +98,7 @@ public class AgentMeshModeTests
     public void Ticking_behaviours_keep_time_in_a_free_running_mesh()
     {
         var metronome = new Metronome();
-        using var mesh = new AgentMesh(new AgentMeshOptions { MaxNeurons = 2, RingCapacity = 16, IdleTickInterval = TimeSpan.FromMilliseconds(1) });
+        using var mesh = new Cortex(new CortexOptions { MaxNeurons = 2, RingCapacity = 16, IdleTickInterval = TimeSpan.FromMilliseconds(1) });
         mesh.AddNeuron(1, metronome, refractoryTicks: 1);
         mesh.Start();
         SpinWait.SpinUntil(() => mesh.Counters.Fired >= 3, Generous);

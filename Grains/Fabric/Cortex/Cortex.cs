@@ -1,7 +1,7 @@
-using NeuroMesh.Fabric;
+using NeuroMesh.Agents;
 using NeuroMesh.Spikes;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>
 /// An in-silo mesh of agent neurons that needs no engine: it owns (or borrows) a <see cref="SpikeFabric"/>, gives each
@@ -17,15 +17,15 @@ namespace NeuroMesh.Agents;
 /// (<see cref="Start"/>: a loop thread runs passes while there is work and otherwise waits with the configured
 /// <see cref="WaitStrategy"/>).</para>
 /// <para>Spikes for unknown or removed neurons are dropped and counted, never thrown; exceptions from behaviours are
-/// caught, counted and kept in <see cref="RecentFaults"/>. See <see cref="AgentMeshCounters"/> for the accounting.</para>
+/// caught, counted and kept in <see cref="RecentFaults"/>. See <see cref="CortexCounters"/> for the accounting.</para>
 /// <para>Thread safety: every member may be called from any thread; passes and edits are serialised by one lock.
 /// Edits (add, remove, subscribe) are refused from inside a behaviour callback.</para>
 /// </remarks>
-public sealed partial class AgentMesh : IDisposable
+public sealed partial class Cortex : IDisposable
 {
     private readonly Lock _passLock = new();
     private readonly Lock _inputLock = new();
-    private readonly AgentMeshOptions _options;
+    private readonly CortexOptions _options;
     private readonly bool _ownsFabric;
     private readonly MeshClock _clock = new();
     private readonly MeshDoorbell _doorbell = new();
@@ -42,21 +42,21 @@ public sealed partial class AgentMesh : IDisposable
 
     /// <summary>Creates a mesh with its own fabric, sized by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the message names it.</exception>
-    public AgentMesh(AgentMeshOptions? options = null)
-        : this(new SpikeFabric((options ?? new AgentMeshOptions()).ToLayout()), options, ownsFabric: true)
+    public Cortex(CortexOptions? options = null)
+        : this(new SpikeFabric((options ?? new CortexOptions()).ToLayout()), options, ownsFabric: true)
     {
     }
 
     /// <summary>Creates a mesh over a fabric that someone else owns (the silo's); the mesh leases one ring per neuron.</summary>
-    public AgentMesh(SpikeFabric fabric, AgentMeshOptions? options = null)
+    public Cortex(SpikeFabric fabric, CortexOptions? options = null)
         : this(fabric, options, ownsFabric: false)
     {
     }
 
-    private AgentMesh(SpikeFabric fabric, AgentMeshOptions? options, bool ownsFabric)
+    private Cortex(SpikeFabric fabric, CortexOptions? options, bool ownsFabric)
     {
         ArgumentNullException.ThrowIfNull(fabric);
-        _options = options ?? new AgentMeshOptions();
+        _options = options ?? new CortexOptions();
         _options.Validate();
         Fabric = fabric;
         _ownsFabric = ownsFabric;
@@ -80,7 +80,7 @@ public sealed partial class AgentMesh : IDisposable
     /// <summary>Ids of the hosted neurons, ascending.</summary>
     public IReadOnlyList<uint> NeuronIds => [.. Volatile.Read(ref _order).Select(n => n.Id)];
 
-    /// <summary>The most recent behaviour faults, oldest first (at most <see cref="AgentMeshOptions.RecentFaultCapacity"/>).</summary>
+    /// <summary>The most recent behaviour faults, oldest first (at most <see cref="CortexOptions.RecentFaultCapacity"/>).</summary>
     public IReadOnlyList<BehaviourFault> RecentFaults
     {
         get
@@ -181,8 +181,8 @@ public sealed partial class AgentMesh : IDisposable
 
     /// <summary>
     /// Removes a neuron: its subscriptions, its card, and its Axon (its ring goes back to the fabric). Spikes it fired
-    /// that were not yet routed are dropped as <see cref="AgentMeshCounters.DroppedSourceRemoved"/>; later spikes
-    /// addressed to it are dropped as <see cref="AgentMeshCounters.DroppedTargetRemoved"/>. Its handle stops working.
+    /// that were not yet routed are dropped as <see cref="CortexCounters.DroppedSourceRemoved"/>; later spikes
+    /// addressed to it are dropped as <see cref="CortexCounters.DroppedTargetRemoved"/>. Its handle stops working.
     /// </summary>
     /// <exception cref="KeyNotFoundException">The neuron is not in this mesh.</exception>
     /// <exception cref="InvalidOperationException">Called from inside a behaviour callback.</exception>

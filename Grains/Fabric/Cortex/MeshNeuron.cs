@@ -1,9 +1,9 @@
-using NeuroMesh.Fabric;
+using NeuroMesh.Agents;
 using NeuroMesh.Spikes;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
-/// <summary>A neuron hosted by an <see cref="AgentMesh"/>: its handle, behaviour, the router's reader on its Axon and its inbox.</summary>
+/// <summary>A neuron hosted by an <see cref="Cortex"/>: its handle, behaviour, the router's reader on its Axon and its inbox.</summary>
 internal sealed class MeshNeuron(NeuronHandle handle, INeuronBehaviour behaviour, AxonReader reader)
 {
     public uint Id => Handle.Id;

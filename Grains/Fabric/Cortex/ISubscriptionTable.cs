@@ -1,9 +1,10 @@
+using NeuroMesh.Agents;
 using NeuroMesh.Spikes;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>
-/// The routing seam of <see cref="AgentMesh"/>: which neurons receive a broadcast spike. Today it is a plain
+/// The routing seam of <see cref="Cortex"/>: which neurons receive a broadcast spike. Today it is a plain
 /// subscription list per source (<see cref="SubscriptionTable"/>); the weighted, filtered, delay-bucketed synapse table
 /// of the Cortex loop replaces it behind this interface.
 /// </summary>

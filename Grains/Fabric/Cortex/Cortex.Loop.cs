@@ -1,9 +1,9 @@
-using NeuroMesh.Fabric;
+using NeuroMesh.Agents;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>Free-running mode: a loop thread that runs passes while there is work and waits when there is none.</summary>
-public sealed partial class AgentMesh
+public sealed partial class Cortex
 {
     private const int SpinsBeforePark = 100;
 
@@ -13,8 +13,8 @@ public sealed partial class AgentMesh
 
     /// <summary>
     /// Starts the free-running loop. It runs a pass whenever spikes or input wait, and otherwise waits with
-    /// <see cref="AgentMeshOptions.WaitStrategy"/> (a neuron firing or new input wakes it). With ticking behaviours
-    /// present, an idle mesh still runs a pass every <see cref="AgentMeshOptions.IdleTickInterval"/>.
+    /// <see cref="CortexOptions.WaitStrategy"/> (a neuron firing or new input wakes it). With ticking behaviours
+    /// present, an idle mesh still runs a pass every <see cref="CortexOptions.IdleTickInterval"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The loop already runs, or the call comes from inside a behaviour callback.</exception>
     public void Start()
@@ -29,7 +29,7 @@ public sealed partial class AgentMesh
 
             Volatile.Write(ref _stopping, false);
             _loopError = null;
-            var thread = new Thread(RunLoop) { IsBackground = true, Name = "NeuroMesh.AgentMesh" };
+            var thread = new Thread(RunLoop) { IsBackground = true, Name = "NeuroMesh.Cortex" };
             Volatile.Write(ref _loop, thread);
             thread.Start();
         }

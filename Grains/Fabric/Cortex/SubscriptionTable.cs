@@ -1,6 +1,7 @@
+using NeuroMesh.Agents;
 using NeuroMesh.Spikes;
 
-namespace NeuroMesh.Agents;
+namespace NeuroMesh.Fabric;
 
 /// <summary>
 /// A plain subscription list per source: sorted target arrays, replaced on each edit so that a lookup is one
