@@ -39,10 +39,18 @@ public interface IPropagationEngine : IDisposable
     /// <summary>Makes a neuron fire in the next tick, whatever its potential (it is reset and becomes refractory).</summary>
     void ForceSpike(int neuron);
 
-    /// <summary>Routes a spike from <see cref="Spike.Source"/> through that neuron's synapses in the next tick; dendritic filters see this spike.</summary>
+    /// <summary>
+    /// Routes a spike from <see cref="Spike.Source"/> through that neuron's synapses in the next tick; dendritic filters
+    /// see this spike (payload, priority, type). The source does not fire or reset, and STDP ignores the delivery.
+    /// A spike from an unknown source is dropped and counted.
+    /// </summary>
     void Deliver(in Spike spike);
 
     /// <summary>Adds a synapse; it takes effect from the next tick.</summary>
+    /// <remarks>
+    /// Pending additions rebuild the synapse tables before the next tick (O(synapses), so batch them). Added synapses are
+    /// not plastic, and a rebuild restarts R-STDP eligibility traces at zero.
+    /// </remarks>
     void AddSynapse(SynapseDefinition synapse);
 
     /// <summary>Removes every synapse from <paramref name="source"/> to <paramref name="target"/>; returns how many it removed.</summary>
