@@ -61,4 +61,27 @@ public interface IPropagationEngine : IDisposable
 
     /// <summary>A copy of a state variable ("v", "ge" or "gi") of every neuron.</summary>
     float[] ReadState(string variable);
+
+    /// <summary>
+    /// Marks a neuron as hosted by a behaviour (an agent), or unmarks it. A hosted neuron's membrane still integrates,
+    /// but crossing the threshold does not propagate: it is reported by <see cref="DrainThresholdCrossings"/> so that the
+    /// behaviour decides what to send, and only the spikes passed to <see cref="Fire"/> propagate and count as its
+    /// firings. Every synaptic delivery onto a hosted neuron is recorded for <see cref="DrainObserved"/>.
+    /// </summary>
+    void Observe(int neuron, bool observed = true);
+
+    /// <summary>
+    /// Makes <see cref="Spike.Source"/> fire in the next tick carrying <paramref name="spike"/>: it propagates through
+    /// every synapse of the source (dendritic filters see this spike), is recorded in the spike train, and counts for
+    /// plasticity like any other firing. A second call for the same source before the next tick replaces the spike.
+    /// </summary>
+    void Fire(in Spike spike);
+
+    /// <summary>Moves the deliveries onto observed neurons recorded since the last call into <paramref name="destination"/>, ordered by arrival tick, target and source order (independent of the thread count).</summary>
+    /// <returns>How many were added.</returns>
+    int DrainObserved(List<ObservedDelivery> destination);
+
+    /// <summary>Moves the observed neurons whose membrane crossed the threshold since the last call into <paramref name="destination"/>, in ascending order per tick.</summary>
+    /// <returns>How many were added.</returns>
+    int DrainThresholdCrossings(List<int> destination);
 }

@@ -34,6 +34,14 @@ public sealed partial class CpuEngine
                     Unsafe.Add(ref accRef, Unsafe.Add(ref targetRef, k)) += Unsafe.Add(ref weightRef, k);
                 }
 
+                if (_observedCount > 0)
+                {
+                    for (var k = seg.Start; k < seg.End; k++)
+                    {
+                        RecordObserved(w, j, targets[k], seg.Channel, t, seg.Delay, weights[k], in external, isExternal);
+                    }
+                }
+
                 continue;
             }
 
@@ -43,7 +51,7 @@ public sealed partial class CpuEngine
                 var target = targets[k];
                 if (seg.Filtered && part.Filters![k] != 0)
                 {
-                    var spike = isExternal ? external : Spike.Create((uint)j, (uint)target, (SpikeType)seg.Channel, (uint)t);
+                    var spike = SpikeOf(j, target, seg.Channel, t, in external, isExternal);
                     if (!_filters[part.Filters[k]]!.Accepts(in spike))
                     {
                         _workers[w].Filtered++;
@@ -52,6 +60,11 @@ public sealed partial class CpuEngine
                 }
 
                 acc[off + target] += weights[k];
+                if (_observedCount > 0)
+                {
+                    RecordObserved(w, j, target, seg.Channel, t, seg.Delay, weights[k], in external, isExternal);
+                }
+
                 if (rule is not null && !isExternal && target < NeuronCount)
                 {
                     // Pre before post: depression by the post trace as it stood before this tick's post spikes.

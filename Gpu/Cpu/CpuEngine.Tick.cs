@@ -84,6 +84,7 @@ public sealed partial class CpuEngine
         _deliveries = _pendingDeliveries.Count == 0 ? [] : [.. _pendingDeliveries];
         _pendingDeliveries.Clear();
         _deliverTick = _tick;
+        TakeCarried();
         var end = _tick + ticks;
         while (_tick < end)
         {
@@ -266,6 +267,11 @@ public sealed partial class CpuEngine
             {
                 count = k.Update(_state, a, b, t, slot, fired, count);
             }
+        }
+
+        if (_observedCount > 0)
+        {
+            count = SeparateCrossings(me, fired, count, t);
         }
 
         me.FiredCount[t & 1] = count;

@@ -11,6 +11,12 @@ internal sealed class WorkerSlot(int range)
 
     public List<int> Modulated { get; } = new(16);
 
+    /// <summary>Deliveries onto observed neurons, with the order in which this worker recorded them.</summary>
+    public List<ObservedDelivery> Observed { get; } = [];
+
+    /// <summary>Observed neurons of this worker whose membrane crossed the threshold without a carried spike.</summary>
+    public List<int> Crossed { get; } = [];
+
     public long Clipped { get; set; }
 
     public long Filtered { get; set; }

@@ -9,7 +9,7 @@ namespace NeuroMesh.Fabric;
 /// </summary>
 internal struct CollectHandler(Cortex mesh) : ISpikeHandler
 {
-    public readonly void OnSpike(in Spike spike, long sequence) => mesh.Route(in spike);
+    public readonly void OnSpike(in Spike spike, long sequence) => mesh.Route(in spike, fired: true);
 
     public readonly void OnBatchEnd(long firstSequence, int count) => mesh.CountCollected(count);
 }

@@ -24,6 +24,8 @@ public sealed partial class Cortex
     private long _droppedSourceRemoved;
     private long _stimuliDropped;
     private long _badPayloadRefs;
+    private long _lateDeliveriesDropped;
+    private int _delayedCount;
 
     /// <summary>The accounting; exact between passes while no outside thread is firing.</summary>
     public CortexCounters Counters
@@ -66,7 +68,7 @@ public sealed partial class Cortex
     /// <summary>True when spikes or input wait for a pass.</summary>
     public bool HasWork()
     {
-        if (Volatile.Read(ref _pendingInput) > 0)
+        if (Volatile.Read(ref _pendingInput) > 0 || Volatile.Read(ref _delayedCount) > 0)
         {
             return true;
         }
@@ -126,8 +128,23 @@ public sealed partial class Cortex
     }
 
     /// <summary>Routes one spike into its receivers' inboxes, or drops and counts it. Called inside a pass.</summary>
-    internal void Route(in Spike spike)
+    internal void Route(in Spike spike, bool fired)
     {
+        if (spike.IsBroadcast && _engine is not null)
+        {
+            if (RouteThroughEngine(_engine, in spike, fired))
+            {
+                _delivered++;
+            }
+            else
+            {
+                _droppedNoSubscribers++;
+                ReleasePayload(in spike);
+            }
+
+            return;
+        }
+
         if (spike.IsBroadcast)
         {
             var targets = _subscriptions.TargetsOf(in spike);
@@ -193,7 +210,13 @@ public sealed partial class Cortex
                 routed += neuron.Reader.Drain(ref handler);
             }
 
+            if (_engine is not null)
+            {
+                StepEngine(_engine);
+            }
+
             WakeReceivers(tick);
+            FireCrossings(tick);
             foreach (var id in CollectionsMarshal.AsSpan(stimuli))
             {
                 if (_neurons.TryGetValue(id, out var neuron))
@@ -248,7 +271,7 @@ public sealed partial class Cortex
 
         foreach (ref readonly var spike in CollectionsMarshal.AsSpan(injected))
         {
-            Route(in spike);
+            Route(in spike, fired: false);
         }
 
         var count = injected.Count;

@@ -53,8 +53,9 @@ public sealed partial class Cortex : IDisposable
     {
     }
 
-    private Cortex(SpikeFabric fabric, CortexOptions? options, bool ownsFabric)
+    private Cortex(SpikeFabric fabric, CortexOptions? options, bool ownsFabric, Engine.IPropagationEngine? engine = null)
     {
+        _engine = engine;
         ArgumentNullException.ThrowIfNull(fabric);
         _options = options ?? new CortexOptions();
         _options.Validate();
@@ -115,6 +116,11 @@ public sealed partial class Cortex : IDisposable
                 throw new ArgumentException($"Neuron {id} is already in this mesh.", nameof(id));
             }
 
+            if (_engine is not null && id >= (uint)_engine.NeuronCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(id), $"Neuron {id} is not in the engine's network, which has neurons 0..{_engine.NeuronCount - 1}.");
+            }
+
             var axon = Fabric.LeaseAxon(OverflowPolicy.Block, _options.WaitStrategy);
             try
             {
@@ -129,6 +135,7 @@ public sealed partial class Cortex : IDisposable
             }
 
             _removed.Remove(id);
+            _engine?.Observe((int)id);
             RebuildOrder();
             return _neurons[id].Handle;
         }
@@ -206,6 +213,7 @@ public sealed partial class Cortex : IDisposable
             neuron.Handle.Axon.Dispose();
             _neurons.Remove(id);
             _removed.Add(id);
+            _engine?.Observe((int)id, observed: false);
             RebuildOrder();
         }
     }
@@ -217,6 +225,11 @@ public sealed partial class Cortex : IDisposable
         lock (_passLock)
         {
             ThrowIfCannotEdit();
+            if (_engine is not null)
+            {
+                throw new InvalidOperationException("This Cortex routes broadcasts through its engine's synapses; connect neurons with Engine.AddSynapse or a projection in the NetworkSpec.");
+            }
+
             Find(source, "subscribe from");
             Find(target, "subscribe");
             return _subscriptions.Subscribe(source, target);

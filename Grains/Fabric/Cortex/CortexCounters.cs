@@ -9,9 +9,9 @@ namespace NeuroMesh.Fabric;
 /// <param name="Ticks">Passes run so far (the current tick).</param>
 /// <param name="Fired">Spikes published by the mesh's neurons, removed ones included.</param>
 /// <param name="Injected">Spikes injected from outside with <see cref="Cortex.Inject"/>.</param>
-/// <param name="Delivered">Spikes handed to at least one behaviour.</param>
+/// <param name="Delivered">Spikes handed on: to at least one behaviour, or (with an engine) into the network's synapses.</param>
 /// <param name="Deliveries">(spike, receiver) pairs: a broadcast to three subscribers is one spike and three deliveries.</param>
-/// <param name="DroppedNoSubscribers">Broadcast spikes whose source had no subscribers.</param>
+/// <param name="DroppedNoSubscribers">Broadcast spikes with no route: no subscribers, or (with an engine) a source outside the network.</param>
 /// <param name="DroppedUnknownTarget">Addressed spikes whose target never existed in this mesh.</param>
 /// <param name="DroppedTargetRemoved">Addressed spikes whose target was removed.</param>
 /// <param name="DroppedSourceRemoved">Spikes still in a neuron's Axon when the neuron was removed.</param>
