@@ -95,6 +95,41 @@ public class CortexModeTests
     }
 
     [Fact]
+    public void Input_racing_a_busy_free_running_loop_is_never_lost()
+    {
+        // Passes with no pending input skip the input lock; stimuli that land while the loop is busy with other
+        // traffic (a ping-pong pair here) must still all be routed by a later pass.
+        var log = new List<Delivery>();
+        var rally = new List<Delivery>();
+        using var mesh = new Cortex(new CortexOptions { MaxNeurons = 8, RingCapacity = 2048 });
+        mesh.AddNeuron(1, new Sensor([7]));
+        mesh.AddNeuron(2, new Recorder(log));
+        mesh.Subscribe(1, 2);
+        mesh.AddNeuron(20, new PingPong(rally, partner: 21, rounds: 250));
+        mesh.AddNeuron(21, new PingPong(rally, partner: 20, rounds: 250));
+        mesh.Start();
+        mesh.Stimulate(20);
+        var stimulator = new Thread(() =>
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                mesh.Stimulate(1);
+            }
+        });
+        stimulator.Start();
+        stimulator.Join();
+        Assert.True(mesh.WaitForIdle(Generous));
+        mesh.Stop();
+
+        Assert.Equal(1_000, log.Count);
+        Assert.Equal(251, rally.Count);
+        var counters = mesh.Counters;
+        Assert.True(counters.Balances);
+        Assert.Equal(0, counters.StimuliDropped);
+        Assert.Equal(1_000 + 251, counters.Delivered);
+    }
+
+    [Fact]
     public void Ticking_behaviours_keep_time_in_a_free_running_mesh()
     {
         var metronome = new Metronome();
