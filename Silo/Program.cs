@@ -1,10 +1,24 @@
 using Microsoft.Extensions.Hosting;
 using NeuroMesh.Hosting;
+using NeuroMesh.Silo.Commands;
 
-// A long-running silo node on the embedded default (localhost clustering). Everything else is wired
-// by AddNeuroMesh, so this file stays hosting-only.
+// `run SPEC.json` runs a network and prints its summary; with no verb this is a long-running silo node on the
+// embedded default (localhost clustering). Everything else is wired by AddNeuroMesh, so this file stays hosting-only.
+if (args.Length > 0 && args[0] == "run")
+{
+    return RunCommand.Execute(args.AsSpan(1), Console.Out, Console.Error);
+}
+
+if (args.Length > 0 && !args[0].StartsWith('-'))
+{
+    Console.Error.WriteLine($"unknown verb '{args[0]}'");
+    Console.Error.WriteLine(RunCommand.Usage);
+    return 2;
+}
+
 var builder = Host.CreateApplicationBuilder(args);
 builder.UseOrleans(silo => silo
     .UseLocalhostClustering()
     .AddNeuroMesh(builder.Configuration));
 await builder.Build().RunAsync();
+return 0;
