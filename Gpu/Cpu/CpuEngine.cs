@@ -158,7 +158,7 @@ public sealed partial class CpuEngine : IPropagationEngine
             spikes[i] = new SpikeRecord(keys[i] >> 32, (int)(keys[i] & 0xFFFFFFFF));
         }
 
-        return new RunResult(start, ticks, Dt, NeuronCount, Threads, spikes, SpikeTrainHasher.Hash(spikes), clock.Elapsed,
+        return new RunResult(start, ticks, Dt, NeuronCount, Threads, spikes, SpikeTrainHash.Of(spikes), clock.Elapsed,
             [.. traces.Select(t => t.ToTrace())])
         {
             MonitoredSpikes = SpikeMonitors(spikes),

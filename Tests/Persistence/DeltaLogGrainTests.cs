@@ -48,7 +48,15 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
     }
 }
 
-public sealed class DeltaLogGrainTests(DeltaLogClusterFixture fixture) : IClassFixture<DeltaLogClusterFixture>
+/// <summary>Every test class that needs the silo shares one cluster and one database, and runs one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class SiloCollection : ICollectionFixture<DeltaLogClusterFixture>
+{
+    public const string Name = "silo";
+}
+
+[Collection(SiloCollection.Name)]
+public sealed class DeltaLogGrainTests(DeltaLogClusterFixture fixture)
 {
     [Fact]
     public async Task Confirmed_events_survive_deactivation_and_are_replayed_from_snapshot_plus_deltas()

@@ -1,0 +1,30 @@
+namespace NeuroMesh.Simulation;
+
+/// <summary>
+/// One simulation run (string key = run id): deploy a spec, then step, start, pause and stop it. Every confirmed step is
+/// a checkpoint in the run's delta log (tick, spike count, spike-train hash); after a restart the run is rebuilt by
+/// replaying it from tick 0 and checking every checkpoint hash on the way.
+/// </summary>
+public interface ISimulationGrain : IGrainWithStringKey
+{
+    /// <summary>Deploys a NetworkSpec (JSON). A run takes one spec for its whole life.</summary>
+    /// <exception cref="ArgumentException">The spec is invalid; the message lists each problem with its JSON path.</exception>
+    /// <exception cref="InvalidOperationException">The run already has a spec.</exception>
+    Task<RunStatus> Deploy(string specJson);
+
+    /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end of the spec's duration) and returns when they are confirmed.</summary>
+    /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
+    Task<RunStatus> Step(long ticks);
+
+    /// <summary>Starts running in the background to the end of the spec's duration, with a checkpoint every window.</summary>
+    Task<RunStatus> Start();
+
+    /// <summary>Pauses a background run after its current window.</summary>
+    Task<RunStatus> Pause();
+
+    /// <summary>Stops the run for good (after the current window, if it is running).</summary>
+    Task<RunStatus> Stop();
+
+    /// <summary>The run's status.</summary>
+    Task<RunStatus> GetStatus();
+}

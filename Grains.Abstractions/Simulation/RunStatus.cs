@@ -1,0 +1,33 @@
+namespace NeuroMesh.Simulation;
+
+/// <summary>A run's status: its phase, the tick it has reached, and the spike train so far.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RunStatus
+{
+    /// <summary>The run id (the simulation grain's key).</summary>
+    [Id(0)] public required string RunId { get; init; }
+
+    /// <summary>The phase.</summary>
+    [Id(1)] public RunPhase Phase { get; init; }
+
+    /// <summary>Ticks run so far.</summary>
+    [Id(2)] public long Tick { get; init; }
+
+    /// <summary>Ticks in the spec's duration.</summary>
+    [Id(3)] public long TotalTicks { get; init; }
+
+    /// <summary>Spikes fired so far.</summary>
+    [Id(4)] public long Spikes { get; init; }
+
+    /// <summary>The spike-train hash of ticks 0..<see cref="Tick"/> (SHA-256 over sorted (tick, neuron) pairs).</summary>
+    [Id(5)] public string SpikeTrainHash { get; init; } = string.Empty;
+
+    /// <summary>SHA-256 of the deployed spec's canonical JSON.</summary>
+    [Id(6)] public string SpecHash { get; init; } = string.Empty;
+
+    /// <summary>The run's seed.</summary>
+    [Id(7)] public ulong Seed { get; init; }
+
+    /// <summary>Checkpoints recorded in the run's delta log.</summary>
+    [Id(8)] public int Checkpoints { get; init; }
+}

@@ -1,0 +1,27 @@
+namespace NeuroMesh.Simulation;
+
+/// <summary>The logged state of a run: its spec and its checkpoints.</summary>
+[GenerateSerializer]
+public sealed class SimulationState
+{
+    /// <summary>The deployed spec (canonical JSON), or null.</summary>
+    [Id(0)] public string? SpecJson { get; set; }
+
+    /// <summary>SHA-256 of the spec.</summary>
+    [Id(1)] public string SpecHash { get; set; } = string.Empty;
+
+    /// <summary>The seed.</summary>
+    [Id(2)] public ulong Seed { get; set; }
+
+    /// <summary>Ticks in the spec's duration.</summary>
+    [Id(3)] public long TotalTicks { get; set; }
+
+    /// <summary>Every checkpoint, in tick order.</summary>
+    [Id(4)] public List<Events.RunCheckpointed> Checkpoints { get; set; } = [];
+
+    /// <summary>True once stopped for good.</summary>
+    [Id(5)] public bool Stopped { get; set; }
+
+    /// <summary>The last checkpoint's tick (0 before the first).</summary>
+    public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
+}
