@@ -19,7 +19,8 @@ internal sealed class ShardRunner : IDisposable
         Plan = ShardPlan.Create(spec, shards);
         Engines = [.. Enumerable.Range(0, shards).Select(k => new CpuEngine(spec, new EngineOptions
         {
-            Shard = Plan.For(k), Threads = threads, AdaptiveParallelism = threads == 1,
+            // Adaptive: several partitions per shard without spinning 2 threads per shard on a loaded 2-core machine.
+            Shard = Plan.For(k), Threads = threads,
         }))];
         ViaFrames = viaFrames;
         _encoders = [.. Enumerable.Range(0, shards).Select(k => new ShardFrameEncoder(k))];
