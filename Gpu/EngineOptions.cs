@@ -1,3 +1,4 @@
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Synapses;
 
 namespace NeuroMesh.Engine;
@@ -23,4 +24,11 @@ public sealed record class EngineOptions
 
     /// <summary>Overrides the seed of the spec when set.</summary>
     public ulong? Seed { get; init; }
+
+    /// <summary>
+    /// When set, the engine simulates only this shard of the network: the neurons of the shard, every synapse onto them,
+    /// and their stimuli. It advances with <see cref="Cpu.CpuEngine.RunWindow()"/> and takes the other shards' spikes with
+    /// <see cref="Cpu.CpuEngine.IngestRemote"/>; <see cref="IPropagationEngine.Run"/> and <see cref="IPropagationEngine.Step"/> are refused.
+    /// </summary>
+    public ShardAssignment? Shard { get; init; }
 }

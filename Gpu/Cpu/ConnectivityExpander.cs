@@ -2,10 +2,15 @@ using NeuroMesh.Network;
 
 namespace NeuroMesh.Engine.Cpu;
 
-/// <summary>Expands the projection rules of a spec into edges, deterministically from the seed (single-threaded).</summary>
+/// <summary>
+/// Expands the projection rules of a spec into edges, deterministically from the seed (single-threaded). Every draw is
+/// keyed by global ids and by the edge's ordinal in its projection, so a shard that keeps only the edges onto its
+/// targets [<c>targetLo</c>, <c>targetHi</c>) gets exactly the edges, weights and delays the whole network has there.
+/// </summary>
 internal static class ConnectivityExpander
 {
-    public static void Expand(NetworkSpec spec, ulong seed, int projectionIndex, ProjectionSpec p, short plastic, ushort filter, List<Edge> edges)
+    public static void Expand(NetworkSpec spec, ulong seed, int projectionIndex, ProjectionSpec p, short plastic, ushort filter, List<Edge> edges,
+        int targetLo = 0, int targetHi = int.MaxValue)
     {
         var offsets = spec.PopulationOffsets();
         var src = spec.IndexOfPopulation(p.Source);
@@ -14,17 +19,29 @@ internal static class ConnectivityExpander
         var noSelf = !p.Rule.AllowSelf && src == tgt;
         var proj = (ulong)projectionIndex << 40;
         var template = new Edge { Channel = (byte)SynapseChannels.All.ToList().IndexOf(p.Channel), Plastic = plastic, Filter = filter };
-        var first = edges.Count;
+        var dt = spec.Dt;
+        uint ordinal = 0;
 
+        // The ordinal counts every edge of the projection, kept or not, so weights and delays match the unsharded draw.
         void Add(int s, int t)
         {
-            if (!(noSelf && s == t))
+            if (noSelf && s == t)
             {
-                var e = template;
-                e.Source = s0 + s;
-                e.Target = t0 + t;
-                edges.Add(e);
+                return;
             }
+
+            var k = ordinal++;
+            if (t0 + t < targetLo || t0 + t >= targetHi)
+            {
+                return;
+            }
+
+            var e = template;
+            e.Source = s0 + s;
+            e.Target = t0 + t;
+            e.Weight = (float)Sample(p.Weight, seed, CounterRng.StreamWeight, proj | k);
+            e.Delay = checked((ushort)Math.Max(0, Math.Round(Sample(p.Delay, seed, CounterRng.StreamDelay, proj | k) / dt)));
+            edges.Add(e);
         }
 
         switch (p.Rule.Kind)
@@ -33,7 +50,13 @@ internal static class ConnectivityExpander
                 FixedProbability(seed, proj, nS, nT, p.Rule.P, Add);
                 break;
             case ConnectionRuleKinds.FixedInDegree:
-                for (var t = 0; t < nT; t++)
+                // Each target draws exactly N edges (unless a self-loop cannot be avoided), so a shard starts at its first
+                // target with the ordinal it would have reached and stops after its last: the cost is its share.
+                var exact = !noSelf || nS > 1;
+                var firstT = exact ? Math.Clamp(targetLo - t0, 0, nT) : 0;
+                var endT = exact ? (int)Math.Clamp((long)targetHi - t0, 0, nT) : nT;
+                ordinal = (uint)(firstT * p.Rule.N);
+                for (var t = firstT; t < endT; t++)
                 {
                     for (var k = 0; k < p.Rule.N; k++)
                     {
@@ -92,14 +115,6 @@ internal static class ConnectivityExpander
                 throw new ArgumentException($"unknown connection rule '{p.Rule.Kind}'");
         }
 
-        var dt = spec.Dt;
-        var added = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edges)[first..];
-        for (var k = 0; k < added.Length; k++)
-        {
-            var ordinal = proj | (uint)k;
-            added[k].Weight = (float)Sample(p.Weight, seed, CounterRng.StreamWeight, ordinal);
-            added[k].Delay = checked((ushort)Math.Max(0, Math.Round(Sample(p.Delay, seed, CounterRng.StreamDelay, ordinal) / dt)));
-        }
     }
 
     public static double Sample(DistributionSpec d, ulong seed, ulong stream, ulong key) => d.Kind switch

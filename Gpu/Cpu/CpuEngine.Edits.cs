@@ -66,6 +66,18 @@ public sealed partial class CpuEngine
             throw new ArgumentOutOfRangeException(nameof(synapse), $"delay {synapse.DelayTicks} is outside [0, {_maxDelay}] ticks; raise EngineOptions.MaxDelayTicks");
         }
 
+        if (_shard is not null && (synapse.Target < _lo || synapse.Target >= _hi))
+        {
+            throw new ArgumentException($"neuron {synapse.Target} is not in shard {_shard.Index} [{_lo}, {_hi}); add the synapse on the shard that owns its target", nameof(synapse));
+        }
+
+        if (_shard is not null && IsRemote(synapse.Source) && synapse.DelayTicks + 1 < _shard.Plan.WindowTicks)
+        {
+            throw new ArgumentException(
+                $"a synapse from shard {_shard.Plan.ShardOf(synapse.Source)} with delay {synapse.DelayTicks} acts sooner than the window of {_shard.Plan.WindowTicks} ticks; use a delay of at least {_shard.Plan.WindowTicks - 1} ticks",
+                nameof(synapse));
+        }
+
         if (!double.IsFinite(synapse.Weight) || synapse.Channel > SpikeType.Modulatory)
         {
             throw new ArgumentOutOfRangeException(nameof(synapse), "the weight must be finite and the channel one of Excitatory, Inhibitory, Modulatory");

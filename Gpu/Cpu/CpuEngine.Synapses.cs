@@ -68,7 +68,9 @@ public sealed partial class CpuEngine
                 if (rule is not null && !isExternal && target < NeuronCount)
                 {
                     // Pre before post: depression by the post trace as it stood before this tick's post spikes.
-                    Change(w, part, rule, k, -rule.AMinus * rule.Post(target, t), t);
+                    // A replayed remote spike reads the post trace as it stood in its own tick, not at the end of the window.
+                    var post = _replaying ? ReplayPost(seg.Plastic, target, t) : rule.Post(target, t);
+                    Change(w, part, rule, k, -rule.AMinus * post, t);
                 }
             }
         }
@@ -123,6 +125,11 @@ public sealed partial class CpuEngine
             var i = mine[f];
             for (var e = part.InStart[i - part.Lo]; e < part.InStart[i - part.Lo + 1]; e++)
             {
+                if (IsRemote(part.In[e].Source))
+                {
+                    continue; // a shard's synapse from another shard: replayed when that window's spikes arrive (ApplyRemote)
+                }
+
                 var rule = _rules[part.In[e].Plastic];
                 Change(w, part, rule, part.In[e].Syn, rule.APlus * rule.Pre(w, part.In[e].Source, t), t);
             }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Network;
 using NeuroMesh.Synapses;
 
@@ -46,10 +47,14 @@ public sealed partial class CpuEngine : IPropagationEngine
         _seed = options.Seed ?? spec.Seed;
         NeuronCount = spec.NeuronCount;
         Dt = spec.Dt;
-        Threads = options.Threads > 0 ? options.Threads : AutoThreads(NeuronCount);
+        _shard = CheckShard(spec, _seed, options.Shard);
+        (_lo, _hi) = _shard is null ? (0, NeuronCount) : (_shard.Plan.Lo(_shard.Index), _shard.Plan.Hi(_shard.Index));
+        Threads = options.Threads > 0 ? options.Threads : AutoThreads(_hi - _lo);
         _adaptive = options.AdaptiveParallelism;
-        _bounds = Partition(NeuronCount, Threads);
-        var plan = new NetworkPlan(spec, _seed, options.Filters);
+        _bounds = Partition(_lo, _hi, Threads);
+        var plan = _shard is null
+            ? new NetworkPlan(spec, _seed, options.Filters)
+            : new NetworkPlan(spec, _seed, options.Filters, _lo, _hi, _shard.Plan.FixedPointShift);
         _maxDelay = Math.Max(plan.MaxDelay, options.MaxDelayTicks);
         _state = new NeuronState(NeuronCount, _maxDelay + 1, plan.FixedShift);
         _filters = plan.Filters;
@@ -75,6 +80,7 @@ public sealed partial class CpuEngine : IPropagationEngine
         }
 
         _barrier = new SpinBarrier(Threads);
+        InitialiseShard();
         StartWorkers();
     }
 
@@ -126,6 +132,7 @@ public sealed partial class CpuEngine : IPropagationEngine
     /// <inheritdoc />
     public RunResult Run(long ticks)
     {
+        ThrowIfSharded();
         ArgumentOutOfRangeException.ThrowIfNegative(ticks);
         if (_tick + ticks >= int.MaxValue - 65536)
         {
@@ -168,6 +175,7 @@ public sealed partial class CpuEngine : IPropagationEngine
     /// <inheritdoc />
     public ReadOnlySpan<int> Step()
     {
+        ThrowIfSharded();
         RunTicks(1);
         var parity = (int)((_tick - 1) & 1);
         var n = 0;
@@ -210,15 +218,18 @@ public sealed partial class CpuEngine : IPropagationEngine
     /// <summary>Picks the thread count by size: below ~20k neurons a tick is a few microseconds, less than the cost of meeting other threads.</summary>
     private static int AutoThreads(int neurons) => neurons >= 20_000 ? Environment.ProcessorCount : 1;
 
-    private static int[] Partition(int neurons, int workers)
+    /// <summary>Splits the engine's neurons [lo, hi) (all of them, or its shard's) among the workers, in steps of 16.</summary>
+    private static int[] Partition(int lo, int hi, int workers)
     {
+        var neurons = hi - lo;
         var bounds = new int[workers + 1];
+        bounds[0] = lo;
         for (var w = 1; w < workers; w++)
         {
-            bounds[w] = Math.Min(neurons, (int)((long)neurons * w / workers) & ~15);
+            bounds[w] = lo + Math.Min(neurons, (int)((long)neurons * w / workers) & ~15);
         }
 
-        bounds[workers] = neurons;
+        bounds[workers] = hi;
         return bounds;
     }
 
@@ -227,7 +238,10 @@ public sealed partial class CpuEngine : IPropagationEngine
         for (var p = 0; p < spec.Populations.Count; p++)
         {
             var q = spec.Populations[p].Params;
-            for (var i = 0; i < spec.Populations[p].Size; i++)
+            // Keyed by the global id, so a shard draws exactly the values its neurons have in the whole network.
+            var first = Math.Max(0, _lo - offsets[p]);
+            var end = Math.Min(spec.Populations[p].Size, _hi - offsets[p]);
+            for (var i = first; i < end; i++)
             {
                 var id = offsets[p] + i;
                 _state.V[id] = (float)(q.VInit is null ? q.VRest : ConnectivityExpander.Sample(q.VInit, _seed, CounterRng.StreamInitV, (ulong)id));

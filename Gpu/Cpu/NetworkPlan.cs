@@ -5,9 +5,13 @@ using NeuroMesh.Synapses;
 namespace NeuroMesh.Engine.Cpu;
 
 /// <summary>Everything derived from a spec before the engine allocates its state: edges, dense blocks, filters, delays and the fixed-point shift.</summary>
+/// <remarks>
+/// A shard builds the plan of its targets [<paramref name="targetLo"/>, <paramref name="targetHi"/>) only, with the
+/// fixed-point shift of the whole network (<paramref name="fixedShift"/>), so its fixed-point weights match the unsharded engine.
+/// </remarks>
 internal sealed class NetworkPlan
 {
-    public NetworkPlan(NetworkSpec spec, ulong seed, DendriticFilterRegistry registry)
+    public NetworkPlan(NetworkSpec spec, ulong seed, DendriticFilterRegistry registry, int targetLo = 0, int targetHi = int.MaxValue, int? fixedShift = null)
     {
         var n = spec.NeuronCount;
         var offsets = spec.PopulationOffsets();
@@ -31,17 +35,20 @@ internal sealed class NetworkPlan
                 plastic = (short)(PlasticSpecs.Count - 1);
             }
 
+            var start = edges.Count;
             if (proj.Storage == SynapseStorageKinds.Dense)
             {
                 var dense = new List<Edge>();
-                ConnectivityExpander.Expand(spec, seed, p, proj, -1, 0, dense);
+                ConnectivityExpander.Expand(spec, seed, p, proj, -1, 0, dense, targetLo, targetHi);
                 DenseEdges.Add((proj, dense));
                 edges.AddRange(dense.Select(e => e with { Plastic = short.MinValue }));
             }
             else
             {
-                ConnectivityExpander.Expand(spec, seed, p, proj, plastic, filter, edges);
+                ConnectivityExpander.Expand(spec, seed, p, proj, plastic, filter, edges, targetLo, targetHi);
             }
+
+            ProjectionRanges.Add((start, edges.Count));
         }
 
         // Fixed-point shift: the largest power of two for which the worst-case input of one tick to one neuron
@@ -60,7 +67,7 @@ internal sealed class NetworkPlan
         }
 
         var max = Math.Max(StimulusPlan.Bound(spec, bound), 1e-9);
-        FixedShift = (int)Math.Clamp(Math.Floor(Math.Log2((1 << 30) / max)), 0, 24);
+        FixedShift = fixedShift ?? (int)Math.Clamp(Math.Floor(Math.Log2((1 << 30) / max)), 0, 24);
         InBound = bound;
         var all = CollectionsMarshal.AsSpan(edges);
         var maxDelay = 0;
@@ -70,10 +77,17 @@ internal sealed class NetworkPlan
         }
 
         MaxDelay = maxDelay;
+        AllEdges = edges;
         Edges = DenseEdges.Count == 0 ? all.ToArray() : [.. edges.Where(e => e.Plastic != short.MinValue)];
     }
 
     public Edge[] Edges { get; }
+
+    /// <summary>Every edge, dense ones included, in projection order (see <see cref="ProjectionRanges"/>).</summary>
+    public List<Edge> AllEdges { get; }
+
+    /// <summary>The range [Start, End) of each projection's edges in <see cref="AllEdges"/>, in spec order.</summary>
+    public List<(int Start, int End)> ProjectionRanges { get; } = [];
 
     private static int EstimateEdges(NetworkSpec spec)
     {

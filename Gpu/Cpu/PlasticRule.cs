@@ -71,7 +71,10 @@ internal sealed class PlasticRule
 
     public double Pre(int worker, int j, int tick) => PreX[worker][j] * Decay(tick - PreT[worker][j], TauPlus);
 
-    public double Post(int i, int tick) => PostY[i] * Decay(tick - PostT[i], TauMinus);
+    public double Post(int i, int tick) => PostFrom(PostY[i], PostT[i], tick);
+
+    /// <summary>A post trace that stood at <paramref name="y"/> after a spike at <paramref name="t0"/>, read at <paramref name="tick"/>.</summary>
+    public double PostFrom(float y, int t0, int tick) => y * Decay(tick - t0, TauMinus);
 
     public void BumpPre(int worker, int j, int tick)
     {

@@ -1,0 +1,177 @@
+using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Network;
+using NeuroMesh.Synapses;
+
+namespace NeuroMesh.Engine.Sharding;
+
+/// <summary>
+/// How a network is split into shards for a lockstep multi-silo run: shard k owns the neurons [<see cref="Lo"/>(k),
+/// <see cref="Hi"/>(k)) of the global id space and every synapse onto them. Shards exchange the spikes of each window
+/// of <see cref="WindowTicks"/> ticks (NEST's min-delay scheme), which makes the union of their spike trains
+/// bit-identical to one engine's.
+/// </summary>
+/// <remarks>
+/// The plan is deterministic: every silo that builds it from the same spec, seed and shard count gets the same plan.
+/// Building it expands the whole connectivity once (to find the window and the network-wide fixed-point shift).
+/// </remarks>
+public sealed class ShardPlan
+{
+    /// <summary>The window used when no synapse crosses shards (any window would be exact; this keeps barriers rare).</summary>
+    public const int UnboundedWindowTicks = 1024;
+
+    private readonly int[] _bounds;
+
+    private ShardPlan(NetworkSpec spec, ulong seed, int[] bounds, int windowTicks, string? windowProjection, int fixedShift)
+    {
+        Spec = spec;
+        Seed = seed;
+        _bounds = bounds;
+        WindowTicks = windowTicks;
+        WindowProjection = windowProjection;
+        FixedPointShift = fixedShift;
+    }
+
+    /// <summary>The spec the plan splits.</summary>
+    public NetworkSpec Spec { get; }
+
+    /// <summary>The seed of every draw (the spec's, or <see cref="EngineOptions.Seed"/> when given).</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The number of shards.</summary>
+    public int ShardCount => _bounds.Length - 1;
+
+    /// <summary>
+    /// D, the window in ticks: the smallest latency, in ticks, of any synapse whose source and target lie in different
+    /// shards. A synapse of delay d ticks acts in the update d + 1 ticks after its source fired (a delay of 0 acts in the
+    /// next tick), so D = min(d) + 1 ≥ 1; <see cref="UnboundedWindowTicks"/> when no synapse crosses shards.
+    /// </summary>
+    public int WindowTicks { get; }
+
+    /// <summary>The name of the projection whose cross-shard synapse sets <see cref="WindowTicks"/>, or null when none crosses.</summary>
+    public string? WindowProjection { get; }
+
+    /// <summary>The fixed-point shift of the whole network, which every shard uses so that its integer inputs match one engine's.</summary>
+    public int FixedPointShift { get; }
+
+    /// <summary>
+    /// Splits <paramref name="spec"/> into <paramref name="shardCount"/> contiguous ranges of neuron ids, balanced by neuron
+    /// count (shard k starts at ⌊N·k/n⌋), and finds the window.
+    /// </summary>
+    /// <param name="spec">The network (validated here).</param>
+    /// <param name="shardCount">How many shards, from 1 to the number of neurons.</param>
+    /// <param name="options">Only <see cref="EngineOptions.Seed"/> and <see cref="EngineOptions.Filters"/> are read; the engines must use the same.</param>
+    /// <exception cref="NetworkSpecException">The spec is invalid, or an R-STDP projection has synapses across shards (named in the message).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The shard count is below 1 or above the number of neurons.</exception>
+    public static ShardPlan Create(NetworkSpec spec, int shardCount, EngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        NetworkSpecValidator.ThrowIfInvalid(spec);
+        var n = spec.NeuronCount;
+        if (shardCount < 1 || shardCount > Math.Max(1, n))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shardCount), $"the shard count must be in [1, {Math.Max(1, n)}] (the number of neurons); got {shardCount}");
+        }
+
+        options ??= new EngineOptions();
+        var seed = options.Seed ?? spec.Seed;
+        var bounds = new int[shardCount + 1];
+        for (var k = 0; k <= shardCount; k++)
+        {
+            bounds[k] = (int)((long)n * k / shardCount);
+        }
+
+        var owner = new int[n];
+        for (var k = 0; k < shardCount; k++)
+        {
+            owner.AsSpan(bounds[k], bounds[k + 1] - bounds[k]).Fill(k);
+        }
+
+        var plan = new NetworkPlan(spec, seed, options.Filters);
+        var window = int.MaxValue;
+        string? limiting = null;
+        var errors = new List<SpecError>();
+        for (var p = 0; p < spec.Projections.Count; p++)
+        {
+            var (start, end) = plan.ProjectionRanges[p];
+            var minDelay = int.MaxValue;
+            for (var e = start; e < end; e++)
+            {
+                var edge = plan.AllEdges[e];
+                if (owner[edge.Source] != owner[edge.Target])
+                {
+                    minDelay = Math.Min(minDelay, edge.Delay);
+                }
+            }
+
+            var proj = spec.Projections[p];
+            if (minDelay == int.MaxValue)
+            {
+                continue;
+            }
+
+            if (proj.Plasticity?.Kind == PlasticityKinds.RStdp)
+            {
+                errors.Add(new SpecError($"$.projections[{p}]",
+                    $"projection '{proj.Name}' is R-STDP and has synapses across shards; its reward-gated eligibility cannot be replayed exactly " +
+                    $"after a window, so run it on one shard (shard count 1) or keep its source and target populations within one shard"));
+            }
+
+            if (minDelay + 1 < window)
+            {
+                window = minDelay + 1;
+                limiting = proj.Name;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new NetworkSpecException(errors);
+        }
+
+        return new ShardPlan(spec, seed, bounds, limiting is null ? UnboundedWindowTicks : window, limiting, plan.FixedShift);
+    }
+
+    /// <summary>The first neuron of shard <paramref name="shard"/>.</summary>
+    public int Lo(int shard) => _bounds[CheckShard(shard)];
+
+    /// <summary>One past the last neuron of shard <paramref name="shard"/>.</summary>
+    public int Hi(int shard) => _bounds[CheckShard(shard) + 1];
+
+    /// <summary>The shard that owns <paramref name="neuron"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The neuron is outside the network.</exception>
+    public int ShardOf(int neuron)
+    {
+        if ((uint)neuron >= (uint)_bounds[^1])
+        {
+            throw new ArgumentOutOfRangeException(nameof(neuron), $"neuron {neuron} is outside [0, {_bounds[^1]})");
+        }
+
+        var i = Array.BinarySearch(_bounds, neuron);
+
+        // An exact hit is the first neuron of that shard; skip empty shards that share the bound.
+        if (i >= 0)
+        {
+            while (i + 1 < _bounds.Length - 1 && _bounds[i + 1] == neuron)
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        return ~i - 1;
+    }
+
+    /// <summary>The assignment to pass as <see cref="EngineOptions.Shard"/> for shard <paramref name="shard"/>.</summary>
+    public ShardAssignment For(int shard) => new(this, CheckShard(shard));
+
+    private int CheckShard(int shard)
+    {
+        if ((uint)shard >= (uint)ShardCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shard), $"shard {shard} is outside [0, {ShardCount})");
+        }
+
+        return shard;
+    }
+}

@@ -1,0 +1,49 @@
+using NeuroMesh.Engine.Cpu;
+
+namespace NeuroMesh.Fabric.Wire;
+
+/// <summary>
+/// Receives spike frames for one sharded engine: each frame is validated by a <see cref="SpikeFrameDecoder"/> and, if
+/// accepted, its spikes go to <see cref="CpuEngine.IngestRemote"/> from the sending shard, with its end-of-window flag.
+/// A rejected frame delivers nothing and is counted; its sender's end of window then never arrives, so the engine's next
+/// <see cref="CpuEngine.RunWindow()"/> refuses to start instead of running on without those spikes.
+/// </summary>
+/// <remarks>Not thread-safe; one per receiving shard.</remarks>
+public sealed class ShardFrameIngress
+{
+    private readonly CpuEngine _engine;
+
+    /// <summary>Creates the ingress of a sharded engine.</summary>
+    /// <exception cref="ArgumentException">The engine is not sharded.</exception>
+    public ShardFrameIngress(CpuEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (engine.Shard is null)
+        {
+            throw new ArgumentException("the engine is not sharded (EngineOptions.Shard is not set)", nameof(engine));
+        }
+
+        _engine = engine;
+    }
+
+    /// <summary>The decoder, with its accepted and rejected counts.</summary>
+    public SpikeFrameDecoder Decoder { get; } = new();
+
+    /// <summary>Validates <paramref name="frame"/> and hands its spikes to the engine; returns why it was rejected, or <see cref="SpikeFrameRejection.None"/>.</summary>
+    /// <exception cref="ArgumentException">A valid frame whose spikes do not belong to its sender's shard or to the current window (see <see cref="CpuEngine.IngestRemote"/>).</exception>
+    public SpikeFrameRejection Accept(ReadOnlySpan<byte> frame)
+    {
+        var reason = Decoder.TryDecode(frame, out var header, out var spikes);
+        if (reason == SpikeFrameRejection.None)
+        {
+            if (header.Sender >= (ulong)_engine.Shard!.Plan.ShardCount)
+            {
+                throw new ArgumentException($"frame from sender {header.Sender}, which is not a shard of this plan", nameof(frame));
+            }
+
+            _engine.IngestRemote((int)header.Sender, spikes, (header.Flags & SpikeFrameFlags.EndOfWindow) != 0);
+        }
+
+        return reason;
+    }
+}
