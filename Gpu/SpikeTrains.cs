@@ -1,5 +1,3 @@
-using NeuroMesh.Engine.Cpu;
-
 namespace NeuroMesh.Engine;
 
 /// <summary>Spike-train helpers shared by every engine (and by the shards of a run, whose trains are merged).</summary>
@@ -14,6 +12,6 @@ public static class SpikeTrains
         ArgumentNullException.ThrowIfNull(spikes);
         var sorted = spikes.ToArray();
         Array.Sort(sorted, static (a, b) => a.Tick != b.Tick ? a.Tick.CompareTo(b.Tick) : a.Neuron.CompareTo(b.Neuron));
-        return SpikeTrainHasher.Hash(sorted);
+        return SpikeTrainHash.Of(sorted);
     }
 }

@@ -247,14 +247,16 @@ public sealed unsafe class Axon : IDisposable
             WriteSlots(sequence, spikes.Slice(done, count));
             Volatile.Write(ref _published.Value, sequence + count);
             done += count;
+
+            // Wake parked readers after every run, not once per batch: if the next run has to wait for room, the
+            // readers that would make that room must not still be asleep.
+            if (_signalParked)
+            {
+                WakeParkedReaders();
+            }
         }
 
         ExitWriter();
-        if (_signalParked)
-        {
-            WakeParkedReaders();
-        }
-
         return done;
     }
 

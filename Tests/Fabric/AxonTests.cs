@@ -270,6 +270,38 @@ public class AxonTests
         Assert.Throws<ObjectDisposedException>(() => axon.CreateReader());
     }
 
+    [Fact]
+    public async Task A_batch_larger_than_the_ring_wakes_parked_readers_before_it_waits_for_room()
+    {
+        // The reader parks before anything is published; the batch fills the ring and must wake it, or the producer
+        // would wait for room that only the sleeping reader can make.
+        using var axon = new Axon(new AxonOptions { Capacity = 16, Overflow = OverflowPolicy.Block, WaitStrategy = WaitStrategy.YieldThenPark, PublishTimeout = TimeSpan.FromSeconds(30) });
+        using var reader = axon.CreateReader();
+        var received = 0L;
+        var consumer = Task.Factory.StartNew(
+            () =>
+            {
+                var buffer = new Spike[4];
+                while (received < 1000 && reader.WaitFor(TimeSpan.FromSeconds(30)))
+                {
+                    received += reader.Drain(buffer);
+                }
+            },
+            TaskCreationOptions.LongRunning);
+
+        // Let the reader spin out and park.
+        while (Volatile.Read(ref axon.ParkedCount) == 0)
+        {
+            await Task.Delay(1);
+        }
+
+        var batch = Enumerable.Range(0, 1000).Select(i => TestSpikes.Make(i)).ToArray();
+        Assert.Equal(1000, axon.TryPublishBatch(batch, TimeSpan.FromSeconds(5)));
+        await consumer;
+        Assert.Equal(1000, received);
+        Assert.Equal(0, axon.Counters.RejectedTimeout);
+    }
+
     private struct LifecycleProbe : ISpikeHandler
     {
         public AxonReader Reader;
