@@ -18,6 +18,7 @@ public sealed unsafe class AxonReader : IDisposable
 {
     private const int Idle = 0;
     private const int OverwriteChunk = 64;
+    private const int ParkSliceMilliseconds = 100;
 
     private readonly Axon _axon;
     private PaddedLong _cursor;
@@ -286,7 +287,9 @@ public sealed unsafe class AxonReader : IDisposable
                         return false;
                     }
 
-                    Monitor.Wait(gate, remaining);
+                    // Sleep in bounded slices: a publish or a cancellation pulses the gate, and the slice bounds the
+                    // delay should a wake-up ever be missed (a full-suite run once hung here with no slice).
+                    Monitor.Wait(gate, remaining == Timeout.Infinite ? ParkSliceMilliseconds : Math.Min(remaining, ParkSliceMilliseconds));
                 }
             }
             finally
