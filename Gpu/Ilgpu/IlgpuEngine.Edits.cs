@@ -113,6 +113,9 @@ public sealed partial class IlgpuEngine
         }
     }
 
+    /// <summary>Synapses leaving <paramref name="neuron"/> (for counting synaptic events).</summary>
+    internal int OutDegree(int neuron) => _csr.RowStart[neuron + 1] - _csr.RowStart[neuron];
+
     private void CheckNeuron(int neuron, string name)
     {
         if ((uint)neuron >= (uint)NeuronCount)

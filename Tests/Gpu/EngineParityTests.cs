@@ -13,8 +13,8 @@ public abstract class EngineParityTests<TContext>
 {
     private readonly TContext _context = new();
 
-    /// <summary>CUBA from examples/cuba.json at 800 neurons (its bias drives firing at any size), 150 ms.</summary>
-    public static NetworkSpec SmallCuba(int neurons = 800, double duration = 150)
+    /// <summary>CUBA from examples/cuba.json at 500 neurons, p = 0.1 (its bias drives firing at any size), 100 ms: the emulator is slow.</summary>
+    public static NetworkSpec SmallCuba(int neurons = 500, double duration = 100)
     {
         var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "cuba.json"));
         return spec with
@@ -36,7 +36,7 @@ public abstract class EngineParityTests<TContext>
         using var gpu = new IlgpuEngine(spec, _context.Options(presynapticMinSpikes));
         var expected = cpu.Run();
         var actual = gpu.Run();
-        Assert.True(expected.Spikes.Length > 500, $"the network must be active to compare anything ({expected.Spikes.Length} spikes)");
+        Assert.True(expected.Spikes.Length > 200, $"the network must be active to compare anything ({expected.Spikes.Length} spikes)");
         Assert.Equal(expected.SpikeTrainHash, actual.SpikeTrainHash);
         Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
         Assert.Equal(cpu.ReadState("ge"), gpu.ReadState("ge"));
@@ -49,28 +49,28 @@ public abstract class EngineParityTests<TContext>
     public void Delta_synapses_with_delays_and_poisson_drive_are_bit_identical_to_CpuEngine()
     {
         _context.SkipIfAbsent();
-        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 100 };
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 50 };
         using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
         using var gpu = new IlgpuEngine(spec, _context.Options());
         var expected = cpu.Run();
 
         // Two runs back to back: device state, rings and stimulus cursors must carry over between calls.
-        var first = gpu.Run(400);
-        var second = gpu.Run(600);
+        var first = gpu.Run(200);
+        var second = gpu.Run(300);
         var actual = first.Spikes.Concat(second.Spikes).ToArray();
-        Assert.True(expected.Spikes.Length > 500, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.True(expected.Spikes.Length > 200, $"the network must be active ({expected.Spikes.Length} spikes)");
         Assert.Equal(expected.Spikes, actual);
         Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
         Assert.Equal(expected.MonitoredSpikes["spikes"].Length, first.MonitoredSpikes["spikes"].Length + second.MonitoredSpikes["spikes"].Length);
         var trace = Assert.Single(expected.Traces);
-        Assert.Equal(trace.Values.AsSpan(0, 40 * 3).ToArray(), Assert.Single(first.Traces).Values);
+        Assert.Equal(trace.Values.AsSpan(0, 20 * 3).ToArray(), Assert.Single(first.Traces).Values);
     }
 
     [SkippableFact]
     public void Whole_run_hash_matches_for_delta_synapses()
     {
         _context.SkipIfAbsent();
-        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 60, Seed = 3 };
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 30, Seed = 3 };
         using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
         using var gpu = new IlgpuEngine(spec, _context.Options(int.MaxValue));
         Assert.Equal(cpu.Run().SpikeTrainHash, gpu.Run().SpikeTrainHash);
