@@ -2,7 +2,7 @@ using NeuroMesh.Benchmarks.Harness;
 using NeuroMesh.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project Benchmarks -- <suite> [--quick] [--json PATH]
-IBenchmarkSuite[] suites = [new FabricSuite(), new CubaSuite(), new DeltaLogSuite(), new AgentsSuite()];
+IBenchmarkSuite[] suites = [new FabricSuite(), new CubaSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

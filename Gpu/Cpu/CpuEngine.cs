@@ -72,7 +72,7 @@ public sealed partial class CpuEngine : IPropagationEngine
         _parts = PartitionBuilder.Build(plan.Edges, plan.Edges.Length, _bounds, NeuronCount, [.. _rules.Select(r => r.Reward)]);
         _dense = [.. plan.DenseEdges.Select(d => BuildDense(spec, d.Spec, d.Edges))];
         _stimuli = new StimulusPlan(spec, _seed, Threads, _state);
-        InitialisePotentials(spec, offsets);
+        SpikeMonitors.InitialPotentials(spec, _seed, _state.V, _lo, _hi);
         _workers = new WorkerSlot[Threads];
         for (var w = 0; w < Threads; w++)
         {
@@ -168,7 +168,7 @@ public sealed partial class CpuEngine : IPropagationEngine
         return new RunResult(start, ticks, Dt, NeuronCount, Threads, spikes, SpikeTrainHash.Of(spikes), clock.Elapsed,
             [.. traces.Select(t => t.ToTrace())])
         {
-            MonitoredSpikes = SpikeMonitors(spikes),
+            MonitoredSpikes = SpikeMonitors.Select(_spec, spikes),
         };
     }
 
@@ -199,22 +199,6 @@ public sealed partial class CpuEngine : IPropagationEngine
         _ => throw new ArgumentException($"unknown state variable '{variable}'; expected v, ge or gi", nameof(variable)),
     };
 
-    private Dictionary<string, SpikeRecord[]> SpikeMonitors(SpikeRecord[] spikes)
-    {
-        var offsets = _spec.PopulationOffsets();
-        var result = new Dictionary<string, SpikeRecord[]>(StringComparer.Ordinal);
-        foreach (var m in _spec.Monitors.Where(m => m.Kind == MonitorKinds.Spikes))
-        {
-            var pop = _spec.IndexOfPopulation(m.Population);
-            var first = offsets[pop];
-            var size = _spec.Populations[pop].Size;
-            var chosen = m.Neurons is null ? null : new HashSet<int>(m.Neurons.Select(i => first + i));
-            result[m.Name] = [.. spikes.Where(s => s.Neuron >= first && s.Neuron < first + size && (chosen is null || chosen.Contains(s.Neuron)))];
-        }
-
-        return result;
-    }
-
     /// <summary>Picks the thread count by size: below ~20k neurons a tick is a few microseconds, less than the cost of meeting other threads.</summary>
     private static int AutoThreads(int neurons) => neurons >= 20_000 ? Environment.ProcessorCount : 1;
 
@@ -231,22 +215,6 @@ public sealed partial class CpuEngine : IPropagationEngine
 
         bounds[workers] = hi;
         return bounds;
-    }
-
-    private void InitialisePotentials(NetworkSpec spec, int[] offsets)
-    {
-        for (var p = 0; p < spec.Populations.Count; p++)
-        {
-            var q = spec.Populations[p].Params;
-            // Keyed by the global id, so a shard draws exactly the values its neurons have in the whole network.
-            var first = Math.Max(0, _lo - offsets[p]);
-            var end = Math.Min(spec.Populations[p].Size, _hi - offsets[p]);
-            for (var i = first; i < end; i++)
-            {
-                var id = offsets[p] + i;
-                _state.V[id] = (float)(q.VInit is null ? q.VRest : ConnectivityExpander.Sample(q.VInit, _seed, CounterRng.StreamInitV, (ulong)id));
-            }
-        }
     }
 
     private DenseBlock BuildDense(NetworkSpec spec, ProjectionSpec p, List<Edge> edges)

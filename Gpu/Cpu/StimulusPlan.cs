@@ -72,6 +72,12 @@ internal sealed class StimulusPlan
         return bound.Length == 0 ? 0 : bound.Max();
     }
 
+    /// <summary>The Poisson stimuli (neurons sorted ascending).</summary>
+    public IReadOnlyList<PoissonSource> Poisson => _poisson;
+
+    /// <summary>The spike-time inputs, sorted by tick then neuron.</summary>
+    public IReadOnlyList<TimedInput> Events => _events;
+
     public void Apply(int worker, int lo, int hi, int tick, int slot, NeuronState s)
     {
         foreach (var p in _poisson)
@@ -138,7 +144,7 @@ internal sealed class StimulusPlan
         return i >= 0 ? i : ~i;
     }
 
-    private readonly record struct PoissonSource(int[] Neurons, double Lambda, double ExpMinusLambda, int MaxEvents, int Weight, byte Channel, int StartTick, int StopTick, ulong Stream);
+    internal readonly record struct PoissonSource(int[] Neurons, double Lambda, double ExpMinusLambda, int MaxEvents, int Weight, byte Channel, int StartTick, int StopTick, ulong Stream);
 
-    private readonly record struct TimedInput(int Tick, int Neuron, int Weight, byte Channel);
+    internal readonly record struct TimedInput(int Tick, int Neuron, int Weight, byte Channel);
 }

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using ILGPU;
+using ILGPU.Runtime;
+using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Network;
+
+namespace NeuroMesh.Engine.Ilgpu;
+
+public sealed partial class IlgpuEngine
+{
+    private int[] _stepBuffer = [];
+
+    /// <summary>Runs the spec's whole duration from the current tick.</summary>
+    public RunResult Run() => Run(_spec.TotalTicks);
+
+    /// <inheritdoc />
+    public RunResult Run(long ticks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ticks);
+        CheckTickRange(ticks);
+        var start = _tick;
+        var records = new List<SpikeRecord>();
+        var clock = Stopwatch.StartNew();
+        List<StateTrace> traces;
+        lock (_host.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var monitors = PrepareTraces(start, ticks);
+            Flush();
+            var end = _tick + ticks;
+            var counts = new int[_window];
+            var spikes = new int[0];
+            while (_tick < end)
+            {
+                var n = (int)Math.Min(_window, end - _tick);
+                RunWindow(n, monitors);
+                _stream.Synchronize();
+                var total = DrainWindow(n, counts, ref spikes);
+                var at = 0;
+                for (var w = 0; w < n; w++)
+                {
+                    for (var s = 0; s < counts[w]; s++)
+                    {
+                        records.Add(new SpikeRecord(_tick + w, spikes[at++]));
+                    }
+                }
+
+                Debug.Assert(at == total, "the per-tick counts add up to the window's spikes");
+                _tick += n;
+            }
+
+            traces = [.. monitors.Select(m => m.ToTrace(_stream))];
+            foreach (var m in monitors)
+            {
+                m.Dispose();
+            }
+        }
+
+        clock.Stop();
+        var array = records.ToArray();
+        return new RunResult(start, ticks, Dt, NeuronCount, Threads, array, SpikeTrainHash.Of(array), clock.Elapsed, traces)
+        {
+            MonitoredSpikes = SpikeMonitors.Select(_spec, array),
+        };
+    }
+
+    /// <inheritdoc />
+    public ReadOnlySpan<int> Step()
+    {
+        CheckTickRange(1);
+        lock (_host.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Flush();
+            RunWindow(1, []);
+            _stream.Synchronize();
+            var counts = new int[1];
+            var n = DrainWindow(1, counts, ref _stepBuffer);
+            _tick++;
+            return _stepBuffer.AsSpan(0, n);
+        }
+    }
+
+    /// <inheritdoc />
+    public float[] ReadState(string variable)
+    {
+        lock (_host.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var source = variable switch
+            {
+                "v" => _neurons.V,
+                "ge" => _neurons.Ge,
+                "gi" => _neurons.Gi,
+                _ => throw new ArgumentException($"unknown state variable '{variable}'; expected v, ge or gi", nameof(variable)),
+            };
+            Flush();
+            var result = new float[NeuronCount];
+            if (NeuronCount > 0)
+            {
+                source.SubView(0, NeuronCount).CopyToCPU(_stream, result);
+            }
+
+            _stream.Synchronize();
+            return result;
+        }
+    }
+
+    private void CheckTickRange(long ticks)
+    {
+        if (_tick + ticks >= int.MaxValue - 65536)
+        {
+            throw new InvalidOperationException("the engine counts ticks in 31 bits; this run would pass that limit");
+        }
+    }
+
+    /// <summary>Enqueues <paramref name="n"/> ticks from the current tick; spikes go to the window buffer.</summary>
+    private void RunWindow(int n, MonitorTrace[] monitors)
+    {
+        _k.ResetWindow(_stream, 1, _spikes);
+        for (var w = 0; w < n; w++)
+        {
+            var t = (int)(_tick + w);
+            var slot = _ring.Offset(0, t - 1);
+            foreach (var p in _poisson)
+            {
+                if (t >= p.Start && t < p.Stop && p.Neurons.Length > 0)
+                {
+                    _k.Poisson(_stream, _k.For(p.Neurons.Length), p.Params, p.Neurons, _ring.Acc, (p.Channel * _ring.ChannelSize) + slot, t);
+                }
+            }
+
+            EnqueueTimed(t, slot);
+            if (NeuronCount > 0)
+            {
+                EnqueueUpdate(t, slot);
+            }
+
+            foreach (var m in monitors)
+            {
+                m.Sample(_k, _stream, t, _neurons);
+            }
+
+            if (NeuronCount > 0)
+            {
+                _k.Scan(_stream, _fired.View, _position.View, _scanTemp);
+                _k.Compact(_stream, _k.For(NeuronCount), _fired.View, _position.View, _spikes);
+            }
+
+            _k.Advance(_stream, 1, _fired.View, _position.View, _spikes, w, NeuronCount);
+            _k.Propagate(_stream, _propagateConfig, _spikes, _csrViews, _ring, t, _preMinSpikes);
+        }
+    }
+
+    private void EnqueueUpdate(int t, int slot)
+    {
+        if (_models[Kernels.CubaModel.Id])
+        {
+            _k.Cuba(_stream, _k.For(NeuronCount), default, _neurons, _ring, _pops, t, slot, _layout.Scale);
+        }
+
+        if (_models[Kernels.DeltaModel.Id])
+        {
+            _k.Delta(_stream, _k.For(NeuronCount), default, _neurons, _ring, _pops, t, slot, _layout.Scale);
+        }
+
+        if (_models[Kernels.CobaModel.Id])
+        {
+            _k.Coba(_stream, _k.For(NeuronCount), default, _neurons, _ring, _pops, t, slot, _layout.Scale);
+        }
+    }
+
+    /// <summary>Spike-time stimuli live on the device, sorted by tick; the host only picks each tick's range.</summary>
+    private void EnqueueTimed(int t, int slot)
+    {
+        if (_timedCursor > 0 && _timedCursor <= _timedTicks.Length && _timedTicks[_timedCursor - 1] >= t)
+        {
+            _timedCursor = 0;
+        }
+
+        while (_timedCursor < _timedTicks.Length && _timedTicks[_timedCursor] < t)
+        {
+            _timedCursor++;
+        }
+
+        var end = _timedCursor;
+        while (end < _timedTicks.Length && _timedTicks[end] == t)
+        {
+            end++;
+        }
+
+        if (end > _timedCursor)
+        {
+            _k.Timed(_stream, _k.For(end - _timedCursor), _timed.SubView(_timedCursor, end - _timedCursor), _ring.Acc, slot);
+        }
+    }
+
+    /// <summary>Copies the window's per-tick counts, then only its compacted spikes, to the host; returns the spike total.</summary>
+    private int DrainWindow(int n, int[] counts, ref int[] spikes)
+    {
+        _spikes.TickCounts.SubView(0, n).CopyToCPU(_stream, counts.AsSpan(0, n));
+        var total = 0;
+        for (var w = 0; w < n; w++)
+        {
+            total += counts[w];
+        }
+
+        if (spikes.Length < total)
+        {
+            spikes = new int[Math.Max(total, spikes.Length * 2)];
+        }
+
+        if (total > 0)
+        {
+            _spikes.Spikes.SubView(0, total).CopyToCPU(_stream, spikes.AsSpan(0, total));
+        }
+
+        return total;
+    }
+
+    private MonitorTrace[] PrepareTraces(long start, long ticks)
+    {
+        var offsets = _spec.PopulationOffsets();
+        return [.. _spec.Monitors.Where(m => m.Kind == MonitorKinds.State).Select(m =>
+        {
+            var pop = _spec.IndexOfPopulation(m.Population);
+            var neurons = (m.Neurons ?? Enumerable.Range(0, _spec.Populations[pop].Size).ToArray()).Select(i => offsets[pop] + i).ToArray();
+            var interval = (int)Math.Max(1, Math.Round((m.Interval ?? Dt) / Dt));
+            return new MonitorTrace(_host.Accelerator, _stream, m.Name, m.Variable ?? "v", neurons, start, interval, ticks);
+        })];
+    }
+}

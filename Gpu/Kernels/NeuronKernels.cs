@@ -1,0 +1,83 @@
+using ILGPU;
+
+namespace NeuroMesh.Engine.Kernels;
+
+/// <summary>
+/// The per-neuron kernels: the LIF update with threshold and reset, forced spikes and state sampling. Every kernel is a
+/// grid-stride loop, so the host picks the grid (the whole device on a GPU, one small group on the CPU emulator).
+/// </summary>
+internal static class NeuronKernels
+{
+    /// <summary>
+    /// One tick of neuron <paramref name="i"/> if its population uses <typeparamref name="TModel"/>: read and clear the
+    /// input that arrived in <paramref name="slot"/>, integrate (v held while refractory), check the threshold, reset,
+    /// and set Fired[i]. Same order as CpuEngine (and Brian2).
+    /// </summary>
+    public static void Update<TModel>(TModel model, NeuronViews n, RingViews r, ArrayView<LifParams> pops, int tick, int slot, float scale)
+        where TModel : struct, ILifModel
+    {
+        for (var i = Grid.GlobalIndex.X; i < n.V.IntLength; i += Grid.DimX * Group.DimX)
+        {
+            UpdateOne(model, n, r, pops, tick, slot, scale, i);
+        }
+    }
+
+    private static void UpdateOne<TModel>(TModel model, NeuronViews n, RingViews r, ArrayView<LifParams> pops, int tick, int slot, float scale, int i)
+        where TModel : struct, ILifModel
+    {
+        var p = pops[(int)n.Population[i]];
+        if (p.Model != model.ModelId)
+        {
+            return;
+        }
+
+        var e = slot + i;
+        var inh = r.ChannelSize + slot + i;
+        var inE = r.Acc[e];
+        var inI = r.Acc[inh];
+        r.Acc[e] = 0;
+        r.Acc[inh] = 0;
+        var gE = n.Ge[i] + (inE * scale);
+        var gI = n.Gi[i] + (inI * scale);
+        var fired = 0;
+        if (tick >= n.RefUntil[i])
+        {
+            var vn = model.Membrane(p, n.V[i], gE, gI, inE, inI, scale);
+            if (vn > p.Vt)
+            {
+                vn = p.Vr;
+                n.RefUntil[i] = tick + p.RefTicks;
+                fired = 1;
+            }
+
+            n.V[i] = vn;
+        }
+
+        n.Fired[i] = fired;
+        if (model.HasConductances)
+        {
+            n.Ge[i] = gE * p.Pe;
+            n.Gi[i] = gI * p.Pi;
+        }
+    }
+
+    /// <summary>Makes the listed neurons fire in the next update (a potential far above any threshold, not refractory), as CpuEngine.ForceSpike does.</summary>
+    public static void Force(ArrayView<int> neurons, NeuronViews n)
+    {
+        for (var k = Grid.GlobalIndex.X; k < neurons.IntLength; k += Grid.DimX * Group.DimX)
+        {
+            var i = neurons[k];
+            n.V[i] = 1e30f;
+            n.RefUntil[i] = int.MinValue;
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> at the monitored neurons into row <paramref name="row"/> of a state trace.</summary>
+    public static void Gather(ArrayView<int> neurons, ArrayView<float> source, ArrayView<float> trace, int row)
+    {
+        for (var k = Grid.GlobalIndex.X; k < neurons.IntLength; k += Grid.DimX * Group.DimX)
+        {
+            trace[row + k] = source[neurons[k]];
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using NeuroMesh.Engine;
+using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Engine.Ilgpu;
+using NeuroMesh.Network;
+using NeuroMesh.Tests.Engine;
+using NeuroMesh.Tests.Network;
+
+namespace NeuroMesh.Tests.Gpu;
+
+/// <summary>Whole-network parity: IlgpuEngine against CpuEngine on the same specs, written once for every accelerator.</summary>
+public abstract class EngineParityTests<TContext>
+    where TContext : AcceleratorContext, new()
+{
+    private readonly TContext _context = new();
+
+    /// <summary>CUBA from examples/cuba.json at 500 neurons, p = 0.1 (its bias drives firing at any size), 100 ms: the emulator is slow.</summary>
+    public static NetworkSpec SmallCuba(int neurons = 500, double duration = 100)
+    {
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "cuba.json"));
+        return spec with
+        {
+            Duration = duration,
+            Populations = [spec.Populations[0] with { Size = neurons * 4 / 5 }, spec.Populations[1] with { Size = neurons / 5 }],
+            Projections = [.. spec.Projections.Select(p => p with { Rule = p.Rule with { P = 0.1 } })],
+        };
+    }
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(int.MaxValue)]
+    public void Cuba_spike_train_is_bit_identical_to_CpuEngine(int presynapticMinSpikes)
+    {
+        _context.SkipIfAbsent();
+        var spec = SmallCuba();
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options(presynapticMinSpikes));
+        var expected = cpu.Run();
+        var actual = gpu.Run();
+        Assert.True(expected.Spikes.Length > 200, $"the network must be active to compare anything ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.SpikeTrainHash, actual.SpikeTrainHash);
+        Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
+        Assert.Equal(cpu.ReadState("ge"), gpu.ReadState("ge"));
+        Assert.Equal(cpu.ReadState("gi"), gpu.ReadState("gi"));
+        Assert.Equal(cpu.SynapseCount, gpu.SynapseCount);
+        Assert.Equal(cpu.FixedPointShift, gpu.FixedPointShift);
+    }
+
+    [SkippableFact]
+    public void Delta_synapses_with_delays_and_poisson_drive_are_bit_identical_to_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 50 };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options());
+        var expected = cpu.Run();
+
+        // Two runs back to back: device state, rings and stimulus cursors must carry over between calls.
+        var first = gpu.Run(200);
+        var second = gpu.Run(300);
+        var actual = first.Spikes.Concat(second.Spikes).ToArray();
+        Assert.True(expected.Spikes.Length > 200, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.Spikes, actual);
+        Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
+        Assert.Equal(expected.MonitoredSpikes["spikes"].Length, first.MonitoredSpikes["spikes"].Length + second.MonitoredSpikes["spikes"].Length);
+        var trace = Assert.Single(expected.Traces);
+        Assert.Equal(trace.Values.AsSpan(0, 20 * 3).ToArray(), Assert.Single(first.Traces).Values);
+    }
+
+    [SkippableFact]
+    public void Whole_run_hash_matches_for_delta_synapses()
+    {
+        _context.SkipIfAbsent();
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 30, Seed = 3 };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options(int.MaxValue));
+        Assert.Equal(cpu.Run().SpikeTrainHash, gpu.Run().SpikeTrainHash);
+    }
+
+    [SkippableFact]
+    public void Coba_follows_CpuEngine_to_float_rounding()
+    {
+        _context.SkipIfAbsent();
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "coba.json"));
+        spec = spec with
+        {
+            Populations = [spec.Populations[0] with { Size = 160 }, spec.Populations[1] with { Size = 40 }],
+        };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options());
+        cpu.Run(20);
+        gpu.Run(20);
+        var expected = cpu.ReadState("v");
+        var actual = gpu.ReadState("v");
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-2f, $"neuron {i}: CpuEngine {expected[i]}, IlgpuEngine {actual[i]}");
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(0.0, 0)]
+    [InlineData(0.1, 1)]
+    [InlineData(2.5, 25)]
+    public void A_spike_arrives_exactly_delay_ticks_later(double delayMs, int delayTicks)
+    {
+        _context.SkipIfAbsent();
+        var spec = Specs.TwoNeurons(projection: Specs.AToB(50, delayMs)) with
+        {
+            Stimuli = [new StimulusSpec { Name = "kick", Kind = StimulusKinds.SpikeTimes, Target = "A", Weight = 50, Spikes = [new SpikeTimeSpec { Neuron = 0, Time = 0.7 }] }],
+        };
+        using var engine = new IlgpuEngine(spec, _context.Options());
+        Assert.Equal([new(7, 0), new(7 + delayTicks + 1, 1)], engine.Run(100).Spikes);
+    }
+
+    [SkippableFact]
+    public void Injections_and_forced_spikes_act_as_on_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        using var engine = new IlgpuEngine(Specs.TwoNeurons(projection: Specs.AToB(50, 3)), _context.Options());
+        engine.Inject(1, 50, delayTicks: 5);
+        engine.ForceSpike(0);
+        var fired = new List<(int Tick, int Neuron)>();
+        for (var t = 0; t < 40; t++)
+        {
+            foreach (var n in engine.Step())
+            {
+                fired.Add((t, n));
+            }
+        }
+
+        // The injection makes B fire at tick 5; A, forced at tick 0, reaches B 30 ticks later, after B's 20-tick refractory period.
+        Assert.Equal([(0, 0), (5, 1), (31, 1)], fired);
+        Assert.Equal(40, engine.CurrentTick);
+    }
+
+    [SkippableFact]
+    public void Saturating_injections_are_clipped_and_counted()
+    {
+        _context.SkipIfAbsent();
+        using var engine = new IlgpuEngine(Specs.TwoNeurons(), _context.Options());
+        var max = int.MaxValue / Math.ScaleB(1.0, engine.FixedPointShift);
+        engine.Inject(1, max);
+        engine.Inject(1, max);
+        engine.Step();
+        Assert.Equal(1, engine.Counters.SaturatedInputs);
+    }
+
+    [SkippableFact]
+    public void Plastic_networks_are_refused_with_a_pointer_to_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        var spec = Specs.TwoNeurons(projection: Specs.AToB(1, plasticity: new PlasticitySpec { Kind = PlasticityKinds.Stdp, WMax = 5 }));
+        var e = Assert.Throws<NotSupportedException>(() => new IlgpuEngine(spec, _context.Options()));
+        Assert.Contains("CpuEngine", e.Message);
+        Assert.Contains("plastic", e.Message);
+    }
+
+    [SkippableFact]
+    public void Bad_input_gets_a_clear_error()
+    {
+        _context.SkipIfAbsent();
+        using var engine = new IlgpuEngine(Specs.TwoNeurons(), _context.Options());
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.Inject(2, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.Inject(0, double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => engine.Inject(0, 1, delayTicks: 17));
+        Assert.Throws<ArgumentException>(() => engine.ReadState("u"));
+        Assert.Throws<NotSupportedException>(() => engine.AddSynapse(new SynapseDefinition(0, 1, 1)));
+    }
+}
+
+public sealed class EngineParityTestsOnCpuEmulator : EngineParityTests<CpuEmulatorContext>;
+
+public sealed class EngineParityTestsOnCuda : EngineParityTests<CudaContext>;
