@@ -39,4 +39,37 @@ internal sealed class StoredDeltaReader(string streamId, long fromVersion, long 
     /// <summary>Called when a page came back short: the versions the stream claims to hold are not all there.</summary>
     public DeltaLogCorruptionException Missing()
         => new(streamId, Next, $"version {Next} is missing (the stream is at version {toVersion})");
+
+    /// <summary>
+    /// Reads page after page until every version up to the end of the read was returned. The records before a bad one
+    /// are returned and nothing after it; a short page is a concurrent truncation or a hole in the log.
+    /// </summary>
+    /// <param name="readPageFrom">Reads the page that starts at the given version, verifying each row with this reader.</param>
+    /// <param name="readHead">Reads the stream's head again (to tell a truncation from a hole).</param>
+    public async IAsyncEnumerable<DeltaRecord> ReadAllAsync(
+        Func<long, Task<(List<DeltaRecord> Page, DeltaLogCorruptionException? Failure)>> readPageFrom,
+        Func<Task<StreamHead?>> readHead)
+    {
+        while (!Done)
+        {
+            var (page, failure) = await readPageFrom(Next);
+            foreach (var record in page)
+            {
+                yield return record;
+            }
+
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
+            if (page.Count == 0)
+            {
+                var now = await readHead();
+                throw now is not null && now.TruncatedThrough >= Next
+                    ? new DeltaLogTruncatedException(streamId, Next, now.TruncatedThrough)
+                    : Missing();
+            }
+        }
+    }
 }

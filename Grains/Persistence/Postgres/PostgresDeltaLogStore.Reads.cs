@@ -31,29 +31,16 @@ public sealed partial class PostgresDeltaLogStore
         command.Parameters.Add(new NpgsqlParameter<long>("to", head.Version));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", _pageSize));
         await command.PrepareAsync(cancellationToken);
-        while (!verifier.Done)
+        var pages = verifier.ReadAllAsync(
+            next =>
+            {
+                from.TypedValue = next;
+                return ReadPageAsync(command, verifier, cancellationToken);
+            },
+            () => ReadHeadAsync(connection, null, streamId, cancellationToken));
+        await foreach (var record in pages.WithCancellation(cancellationToken))
         {
-            from.TypedValue = verifier.Next;
-            var (page, failure) = await ReadPageAsync(command, verifier, cancellationToken);
-            foreach (var record in page)
-            {
-                yield return record;
-            }
-
-            if (failure is not null)
-            {
-                // The records before the bad one were good and were returned; nothing after it is.
-                throw failure;
-            }
-
-            if (page.Count == 0)
-            {
-                // A concurrent truncation explains missing rows; anything else is a hole in the log.
-                var now = await ReadHeadAsync(connection, null, streamId, cancellationToken);
-                throw now is not null && now.TruncatedThrough >= verifier.Next
-                    ? new DeltaLogTruncatedException(streamId, verifier.Next, now.TruncatedThrough)
-                    : verifier.Missing();
-            }
+            yield return record;
         }
     }
 

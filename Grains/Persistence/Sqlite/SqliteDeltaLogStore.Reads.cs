@@ -30,29 +30,16 @@ public sealed partial class SqliteDeltaLogStore
         var from = command.AddParameter("$from", fromVersion);
         command.AddParameter("$to", head.Version);
         command.AddParameter("$limit", _pageSize);
-        while (!verifier.Done)
+        var pages = verifier.ReadAllAsync(
+            next =>
+            {
+                from.Value = next;
+                return ReadPageAsync(command, verifier, streamId, cancellationToken);
+            },
+            () => ReadHeadAsync(connection, null, streamId, cancellationToken));
+        await foreach (var record in pages.WithCancellation(cancellationToken))
         {
-            from.Value = verifier.Next;
-            var (page, failure) = await ReadPageAsync(command, verifier, streamId, cancellationToken);
-            foreach (var record in page)
-            {
-                yield return record;
-            }
-
-            if (failure is not null)
-            {
-                // The records before the bad one were good and were returned; nothing after it is.
-                throw failure;
-            }
-
-            if (page.Count == 0)
-            {
-                // A concurrent truncation explains missing rows; anything else is a hole in the log.
-                var now = await ReadHeadAsync(connection, null, streamId, cancellationToken);
-                throw now is not null && now.TruncatedThrough >= verifier.Next
-                    ? new DeltaLogTruncatedException(streamId, verifier.Next, now.TruncatedThrough)
-                    : verifier.Missing();
-            }
+            yield return record;
         }
     }
 
