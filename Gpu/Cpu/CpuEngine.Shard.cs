@@ -73,16 +73,8 @@ public sealed partial class CpuEngine
 
         var first = _tick;
         RunTicks(ticks);
-        var total = _workers.Sum(w => w.Records.Count);
-        var keys = new long[total];
-        var at = 0;
-        foreach (var w in _workers)
-        {
-            w.Records.CopyTo(keys, at);
-            at += w.Records.Count;
-        }
-
-        Array.Sort(keys);
+        var keys = SortedSpikeKeys();
+        var total = keys.Length;
         _windowLocal = keys;
         _windowIndex++;
         _windowFirst = first;

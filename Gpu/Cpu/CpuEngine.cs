@@ -149,16 +149,8 @@ public sealed partial class CpuEngine : IPropagationEngine
         var clock = Stopwatch.StartNew();
         RunTicks(ticks);
         clock.Stop();
-        var total = _workers.Sum(w => w.Records.Count);
-        var keys = new long[total];
-        var at = 0;
-        foreach (var w in _workers)
-        {
-            w.Records.CopyTo(keys, at);
-            at += w.Records.Count;
-        }
-
-        Array.Sort(keys);
+        var keys = SortedSpikeKeys();
+        var total = keys.Length;
         var spikes = new SpikeRecord[total];
         for (var i = 0; i < total; i++)
         {
@@ -233,5 +225,20 @@ public sealed partial class CpuEngine : IPropagationEngine
         }
 
         return block;
+    }
+
+    /// <summary>The spikes every worker recorded since they were cleared, as sorted (tick &lt;&lt; 32 | neuron) keys.</summary>
+    private long[] SortedSpikeKeys()
+    {
+        var keys = new long[_workers.Sum(w => w.Records.Count)];
+        var at = 0;
+        foreach (var w in _workers)
+        {
+            w.Records.CopyTo(keys, at);
+            at += w.Records.Count;
+        }
+
+        Array.Sort(keys);
+        return keys;
     }
 }
