@@ -11,7 +11,7 @@ public class PaddedLayoutTests
     {
         var padded = default(PaddedLong);
         Assert.Equal(CacheLine.PaddingSize, Unsafe.SizeOf<PaddedLong>());
-        Assert.Equal(64, Offset(ref padded, ref padded.Value));
+        Assert.Equal(64, Layout.Offset(ref padded, ref padded.Value));
 
         // Two adjacent padded values are a full padding unit apart, so they never share a 128-byte line.
         var pair = new PaddedLong[2];
@@ -23,12 +23,12 @@ public class PaddedLayoutTests
     {
         var state = default(ProducerState);
         Assert.Equal(192, Unsafe.SizeOf<ProducerState>());
-        Assert.Equal(64, Offset(ref state, ref state.GateLimit));
-        Assert.Equal(72, Offset(ref state, ref state.RejectedTimeout));
-        Assert.Equal(80, Offset(ref state, ref state.RejectedCancelled));
-        Assert.Equal(88, Offset(ref state, ref state.WriterConflicts));
-        Assert.Equal(96, Offset(ref state, ref state.HighWaterHits));
-        Assert.Equal(104, Offset(ref state, ref state.WriterActive));
+        Assert.Equal(64, Layout.Offset(ref state, ref state.GateLimit));
+        Assert.Equal(72, Layout.Offset(ref state, ref state.RejectedTimeout));
+        Assert.Equal(80, Layout.Offset(ref state, ref state.RejectedCancelled));
+        Assert.Equal(88, Layout.Offset(ref state, ref state.WriterConflicts));
+        Assert.Equal(96, Layout.Offset(ref state, ref state.HighWaterHits));
+        Assert.Equal(104, Layout.Offset(ref state, ref state.WriterActive));
     }
 
     [Fact]
@@ -36,12 +36,12 @@ public class PaddedLayoutTests
     {
         var header = default(ArenaHeader);
         Assert.Equal(192, Unsafe.SizeOf<ArenaHeader>());
-        Assert.Equal(0, Offset(ref header, ref header.Magic));
-        Assert.Equal(8, Offset(ref header, ref header.Version));
-        Assert.Equal(16, Offset(ref header, ref header.Capacity));
-        Assert.Equal(24, Offset(ref header, ref header.Epoch));
-        Assert.Equal(64, Offset(ref header, ref header.Next));
-        Assert.Equal(128, Offset(ref header, ref header.LiveBlocks));
+        Assert.Equal(0, Layout.Offset(ref header, ref header.Magic));
+        Assert.Equal(8, Layout.Offset(ref header, ref header.Version));
+        Assert.Equal(16, Layout.Offset(ref header, ref header.Capacity));
+        Assert.Equal(24, Layout.Offset(ref header, ref header.Epoch));
+        Assert.Equal(64, Layout.Offset(ref header, ref header.Next));
+        Assert.Equal(128, Layout.Offset(ref header, ref header.LiveBlocks));
     }
 
     [Fact]
@@ -49,14 +49,11 @@ public class PaddedLayoutTests
     {
         var block = default(ArenaBlockHeader);
         Assert.Equal(16, Unsafe.SizeOf<ArenaBlockHeader>());
-        Assert.Equal(0, Offset(ref block, ref block.Magic));
-        Assert.Equal(4, Offset(ref block, ref block.Epoch));
-        Assert.Equal(8, Offset(ref block, ref block.Length));
-        Assert.Equal(12, Offset(ref block, ref block.RefCount));
+        Assert.Equal(0, Layout.Offset(ref block, ref block.Magic));
+        Assert.Equal(4, Layout.Offset(ref block, ref block.Epoch));
+        Assert.Equal(8, Layout.Offset(ref block, ref block.Length));
+        Assert.Equal(12, Layout.Offset(ref block, ref block.RefCount));
         Assert.Equal(64, Arena.BlockSizeFor(48));
         Assert.Equal(128, Arena.BlockSizeFor(49));
     }
-
-    private static long Offset<TStruct, TField>(ref TStruct owner, ref TField field)
-        => Unsafe.ByteOffset(ref Unsafe.As<TStruct, byte>(ref owner), ref Unsafe.As<TField, byte>(ref field));
 }

@@ -20,16 +20,16 @@ public class SpikeLayoutTests
     public void Every_field_sits_at_its_documented_offset()
     {
         var spike = default(Spike);
-        Assert.Equal(0, Offset(ref spike, ref spike.Timestamp));
-        Assert.Equal(8, Offset(ref spike, ref spike.Tick));
-        Assert.Equal(12, Offset(ref spike, ref spike.Sequence));
-        Assert.Equal(16, Offset(ref spike, ref spike.Source));
-        Assert.Equal(20, Offset(ref spike, ref spike.Target));
-        Assert.Equal(24, Offset(ref spike, ref spike.Type));
-        Assert.Equal(25, Offset(ref spike, ref spike.Priority));
-        Assert.Equal(26, Offset(ref spike, ref spike.Flags));
-        Assert.Equal(27, Offset(ref spike, ref spike.PayloadLength));
-        Assert.Equal(28, Offset(ref spike, ref spike.Payload));
+        Assert.Equal(0, Layout.Offset(ref spike, ref spike.Timestamp));
+        Assert.Equal(8, Layout.Offset(ref spike, ref spike.Tick));
+        Assert.Equal(12, Layout.Offset(ref spike, ref spike.Sequence));
+        Assert.Equal(16, Layout.Offset(ref spike, ref spike.Source));
+        Assert.Equal(20, Layout.Offset(ref spike, ref spike.Target));
+        Assert.Equal(24, Layout.Offset(ref spike, ref spike.Type));
+        Assert.Equal(25, Layout.Offset(ref spike, ref spike.Priority));
+        Assert.Equal(26, Layout.Offset(ref spike, ref spike.Flags));
+        Assert.Equal(27, Layout.Offset(ref spike, ref spike.PayloadLength));
+        Assert.Equal(28, Layout.Offset(ref spike, ref spike.Payload));
         Assert.Equal(28 + Spike.InlinePayloadCapacity, Spike.Size);
     }
 
@@ -110,7 +110,4 @@ public class SpikeLayoutTests
         spike.SetInlinePayload([9]);
         Assert.False(spike.HasArenaPayload);
     }
-
-    private static long Offset<T>(ref Spike spike, ref T field)
-        => Unsafe.ByteOffset(ref Unsafe.As<Spike, byte>(ref spike), ref Unsafe.As<T, byte>(ref field));
 }

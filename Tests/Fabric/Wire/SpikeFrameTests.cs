@@ -11,14 +11,14 @@ public class SpikeFrameTests
     {
         var h = default(SpikeFrameHeader);
         Assert.Equal(64, Unsafe.SizeOf<SpikeFrameHeader>());
-        Assert.Equal(4, Offset(ref h, ref h.Version));
-        Assert.Equal(5, Offset(ref h, ref h.Flags));
-        Assert.Equal(8, Offset(ref h, ref h.Count));
-        Assert.Equal(12, Offset(ref h, ref h.Crc));
-        Assert.Equal(16, Offset(ref h, ref h.Sender));
-        Assert.Equal(24, Offset(ref h, ref h.Sequence));
-        Assert.Equal(32, Offset(ref h, ref h.FirstTick));
-        Assert.Equal(40, Offset(ref h, ref h.LastTick));
+        Assert.Equal(4, Layout.Offset(ref h, ref h.Version));
+        Assert.Equal(5, Layout.Offset(ref h, ref h.Flags));
+        Assert.Equal(8, Layout.Offset(ref h, ref h.Count));
+        Assert.Equal(12, Layout.Offset(ref h, ref h.Crc));
+        Assert.Equal(16, Layout.Offset(ref h, ref h.Sender));
+        Assert.Equal(24, Layout.Offset(ref h, ref h.Sequence));
+        Assert.Equal(32, Layout.Offset(ref h, ref h.FirstTick));
+        Assert.Equal(40, Layout.Offset(ref h, ref h.LastTick));
     }
 
     [Fact]
@@ -164,7 +164,4 @@ public class SpikeFrameTests
         copy[index] ^= xor;
         return copy;
     }
-
-    private static long Offset<TField>(ref SpikeFrameHeader header, ref TField field)
-        => Unsafe.ByteOffset(ref Unsafe.As<SpikeFrameHeader, byte>(ref header), ref Unsafe.As<TField, byte>(ref field));
 }
