@@ -77,7 +77,7 @@ public interface IPropagationEngine : IDisposable
     /// </summary>
     void Fire(in Spike spike);
 
-    /// <summary>Moves the deliveries onto observed neurons recorded since the last call into <paramref name="destination"/>, ordered by arrival tick, target and source order (independent of the thread count).</summary>
+    /// <summary>Moves the deliveries onto observed neurons recorded since the last call into <paramref name="destination"/>, ordered by arrival tick, target, source, the spike's tick and sequence, and weight (independent of the thread count).</summary>
     /// <returns>How many were added.</returns>
     int DrainObserved(List<ObservedDelivery> destination);
 

@@ -51,14 +51,12 @@ public sealed partial class CpuEngine
             w.Observed.Clear();
         }
 
-        // Workers own disjoint target ranges and record in source order, so sorting by (arrival, target) with a
-        // stable sort yields the same sequence for any thread count.
+        // Ordered by every field a caller can see, so the sequence is the same for any thread count; sorted in place,
+        // so a pass allocates nothing here.
         var added = destination.Count - start;
         if (added > 1)
         {
-            var sorted = destination.GetRange(start, added).OrderBy(d => d.ArrivalTick).ThenBy(d => d.Target).ToList();
-            destination.RemoveRange(start, added);
-            destination.AddRange(sorted);
+            destination.Sort(start, added, DeliveryOrder.Instance);
         }
 
         return added;
@@ -143,5 +141,20 @@ public sealed partial class CpuEngine
         }
 
         _workers[w].Observed.Add(new ObservedDelivery(SpikeOf(source, target, channel, t, in external, isExternal), target, t + delay, fixedWeight * (double)_state.Scale));
+    }
+
+    private sealed class DeliveryOrder : IComparer<ObservedDelivery>
+    {
+        public static readonly DeliveryOrder Instance = new();
+
+        public int Compare(ObservedDelivery x, ObservedDelivery y)
+        {
+            var c = x.ArrivalTick.CompareTo(y.ArrivalTick);
+            c = c != 0 ? c : x.Target.CompareTo(y.Target);
+            c = c != 0 ? c : x.Spike.Source.CompareTo(y.Spike.Source);
+            c = c != 0 ? c : x.Spike.Tick.CompareTo(y.Spike.Tick);
+            c = c != 0 ? c : x.Spike.Sequence.CompareTo(y.Spike.Sequence);
+            return c != 0 ? c : x.Weight.CompareTo(y.Weight);
+        }
     }
 }
