@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NeuroMesh.Cluster;
 using NeuroMesh.Fabric;
 using NeuroMesh.Persistence;
+using Orleans.Hosting;
+using Orleans.Streams;
 
 namespace NeuroMesh.Hosting;
 
@@ -10,11 +13,14 @@ namespace NeuroMesh.Hosting;
 public static class NeuroMeshSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the silo's fast path (a <see cref="SpikeFabric"/> laid out from <c>NeuroMesh:Fabric</c>) and its delta log
+    /// Adds the silo's fast path (a <see cref="SpikeFabric"/> laid out from <c>NeuroMesh:Fabric</c>), its delta log
     /// (an <see cref="IDeltaLogStore"/> from <c>NeuroMesh:DeltaLog</c>, SQLite by default, and the
     /// <see cref="DeltaLogGrainOptions.ProviderName"/> log-consistency provider that <see cref="DeltaLogGrain{TState, TEvent}"/>
-    /// grains use). Invalid settings stop the silo at start with a message that names the setting.
+    /// grains use) and its cross-silo transport (memory streams named <see cref="SpikeStreams.ProviderName"/>, tuned from
+    /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/> and the silo-pinned placement). Invalid
+    /// settings stop the silo at start with a message that names the setting.
     /// </summary>
+    /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -27,6 +33,23 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton<IValidateOptions<DeltaLogGrainOptions>, DeltaLogOptionsValidator>();
         builder.Services.AddSingleton<IDeltaLogStore>(sp => CreateStore(sp.GetRequiredService<IOptions<DeltaLogGrainOptions>>().Value));
         builder.AddCustomStorageBasedLogConsistencyProvider(DeltaLogGrainOptions.ProviderName);
+
+        var cluster = new MeshClusterOptions();
+        configuration.GetSection(MeshClusterOptions.SectionName).Bind(cluster);
+        if (cluster.Problem() is { } problem)
+        {
+            throw new OptionsValidationException(MeshClusterOptions.SectionName, typeof(MeshClusterOptions), [problem]);
+        }
+
+        builder.Services.AddSingleton(Options.Create(cluster));
+        builder.Services.AddSingleton<FabricIngressRouter>();
+        builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        builder.AddMemoryStreams(SpikeStreams.ProviderName, streams =>
+        {
+            streams.ConfigurePartitioning(cluster.Queues);
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs)));
+        });
         return builder;
     }
 

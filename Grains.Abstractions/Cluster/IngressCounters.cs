@@ -1,0 +1,18 @@
+namespace NeuroMesh.Cluster;
+
+/// <summary>What one silo's fabric ingress has received from the spike stream since it started.</summary>
+[GenerateSerializer, Immutable, Alias("neuromesh.ingress-counters")]
+public sealed record class IngressCounters
+{
+    /// <summary>The silo, as its parsable address.</summary>
+    [Id(0)] public string Silo { get; init; } = string.Empty;
+
+    /// <summary>Batches handed to a registered sink.</summary>
+    [Id(1)] public long Delivered { get; init; }
+
+    /// <summary>Batches dropped because no sink was registered for their channel (a finished or superseded run).</summary>
+    [Id(2)] public long DroppedNoSink { get; init; }
+
+    /// <summary>Batches whose sink threw while taking them (counted, never rethrown into the stream).</summary>
+    [Id(3)] public long SinkFaults { get; init; }
+}
