@@ -17,7 +17,8 @@ public static class NeuroMeshSiloBuilderExtensions
     /// (an <see cref="IDeltaLogStore"/> from <c>NeuroMesh:DeltaLog</c>, SQLite by default, and the
     /// <see cref="DeltaLogGrainOptions.ProviderName"/> log-consistency provider that <see cref="DeltaLogGrain{TState, TEvent}"/>
     /// grains use) and its cross-silo transport (memory streams named <see cref="SpikeStreams.ProviderName"/>, tuned from
-    /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/> and the silo-pinned placement). Invalid
+    /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/>, the silo-pinned placement, and the free-running
+    /// mesh path: the <see cref="SiloOutbox"/> and the <see cref="MeshIngress"/> registered for <see cref="SpikeBatch.MeshChannel"/>). Invalid
     /// settings stop the silo at start with a message that names the setting.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
@@ -44,11 +45,21 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(Options.Create(cluster));
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        builder.Services.AddSingleton<MeshIngress>();
+        builder.Services.AddSingleton<IMeshTransport, OrleansMeshTransport>();
+        builder.Services.AddSingleton(sp => new SiloOutbox(
+            sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
         builder.AddMemoryStreams(SpikeStreams.ProviderName, streams =>
         {
             streams.ConfigurePartitioning(cluster.Queues);
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs)));
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
+                o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
+            }));
         });
         return builder;
     }
