@@ -18,6 +18,7 @@ namespace NeuroMesh.Cluster;
 internal sealed class MeshLane : IAsyncDisposable
 {
     private static readonly TimeSpan IdleReceiptPoll = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan LossProbeAfter = TimeSpan.FromSeconds(1);
 
     private readonly object _gate = new();
     private readonly IMeshTransport _transport;
@@ -31,6 +32,8 @@ internal sealed class MeshLane : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flushLoop;
     private readonly Task _receiptLoop;
+    private readonly Queue<(ulong Sequence, long Enqueued)> _unacknowledged = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     private int _head;
     private int _count;
@@ -50,6 +53,8 @@ internal sealed class MeshLane : IAsyncDisposable
     private long _droppedFull;
     private long _droppedEnqueue;
     private long _droppedClosed;
+    private long _droppedLost;
+    private long _enqueued;
     private long _batches;
     private long _maxInFlight;
     private int _maxPending;
@@ -118,6 +123,7 @@ internal sealed class MeshLane : IAsyncDisposable
                 DroppedOutboxFull = _droppedFull,
                 DroppedEnqueueFailed = _droppedEnqueue,
                 DroppedClosed = _droppedClosed,
+                DroppedLost = _droppedLost,
                 Pending = _count,
                 MaxPending = _maxPending,
                 Batches = _batches,
@@ -160,6 +166,7 @@ internal sealed class MeshLane : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _sendLock.Dispose();
     }
 
     // Under _gate.
@@ -237,53 +244,95 @@ internal sealed class MeshLane : IAsyncDisposable
                 return;
             }
 
-            int n;
+            await _sendLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                int n;
+                ulong sequence;
+                lock (_gate)
+                {
+                    _full = null;
+                    n = Math.Min(_count, _maxBatch);
+                    var first = Math.Min(n, _ring.Length - _head);
+                    _ring.AsSpan(_head, first).CopyTo(_scratch);
+                    _ring.AsSpan(0, n - first).CopyTo(_scratch.AsSpan(first));
+                    _head = (_head + n) % _ring.Length;
+                    _count -= n;
+                    if (_count > 0)
+                    {
+                        // The rest arrived after the batch's first spike; start their deadline now rather than flush them at once.
+                        _firstPendingAt = Stopwatch.GetTimestamp();
+                    }
+
+                    sequence = ++_assigned;
+                    Signal(ref _space);
+                }
+
+                var batch = _scratch.AsSpan(0, n);
+                var (firstTick, lastTick) = TickRange(batch);
+                await EnqueueAsync(sequence, SpikeFrame.Encode(_sender, sequence, firstTick, lastTick, batch), n).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    /// <summary>Enqueues one frame; the caller holds <c>_sendLock</c>, so frames reach the queue in sequence order.</summary>
+    private async Task EnqueueAsync(ulong sequence, byte[] frame, int spikes)
+    {
+        try
+        {
+            await _transport.SendAsync(_destination, new SpikeBatch(SpikeBatch.MeshChannel, frame)).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _batches++;
+                _enqueued += spikes;
+                _unacknowledged.Enqueue((sequence, _enqueued));
+            }
+        }
+        catch (Exception)
+        {
+            // The receiver sees the skipped sequence as a gap; the spikes are counted here, never retried out of order.
+            lock (_gate)
+            {
+                _droppedEnqueue += spikes;
+            }
+        }
+
+        lock (_gate)
+        {
+            _lastSent = sequence;
+            if (spikes > 0)
+            {
+                _maxInFlight = Math.Max(_maxInFlight, (long)(_lastSent - _lastAcked));
+            }
+
+            Signal(ref _outstanding);
+        }
+    }
+
+    /// <summary>
+    /// Sends an empty frame after the receipt has stood still with frames outstanding: if those frames were lost on the
+    /// way (not merely slow), the probe's receipt passes over them and they are counted as lost instead of in flight forever.
+    /// </summary>
+    private async Task ProbeAsync()
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
             ulong sequence;
             lock (_gate)
             {
-                _full = null;
-                n = Math.Min(_count, _maxBatch);
-                var first = Math.Min(n, _ring.Length - _head);
-                _ring.AsSpan(_head, first).CopyTo(_scratch);
-                _ring.AsSpan(0, n - first).CopyTo(_scratch.AsSpan(first));
-                _head = (_head + n) % _ring.Length;
-                _count -= n;
-                if (_count > 0)
-                {
-                    // The rest arrived after the batch's first spike; start their deadline now rather than flush them at once.
-                    _firstPendingAt = Stopwatch.GetTimestamp();
-                }
-
                 sequence = ++_assigned;
-                Signal(ref _space);
             }
 
-            var batch = _scratch.AsSpan(0, n);
-            var (firstTick, lastTick) = TickRange(batch);
-            var frame = SpikeFrame.Encode(_sender, sequence, firstTick, lastTick, batch);
-            try
-            {
-                await _transport.SendAsync(_destination, new SpikeBatch(SpikeBatch.MeshChannel, frame)).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    _batches++;
-                }
-            }
-            catch (Exception)
-            {
-                // The receiver sees the skipped sequence as a gap; the spikes are counted here, never retried out of order.
-                lock (_gate)
-                {
-                    _droppedEnqueue += n;
-                }
-            }
-
-            lock (_gate)
-            {
-                _lastSent = sequence;
-                _maxInFlight = Math.Max(_maxInFlight, (long)(_lastSent - _lastAcked));
-                Signal(ref _outstanding);
-            }
+            await EnqueueAsync(sequence, SpikeFrame.Encode(_sender, sequence, 0, 0, []), 0).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 
@@ -313,6 +362,7 @@ internal sealed class MeshLane : IAsyncDisposable
 
     private async Task ReceiptLoopAsync()
     {
+        var progressAt = Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
             Task? wait = null;
@@ -327,6 +377,7 @@ internal sealed class MeshLane : IAsyncDisposable
             if (wait is not null)
             {
                 await wait.ConfigureAwait(false);
+                progressAt = Stopwatch.GetTimestamp();
                 continue;
             }
 
@@ -342,11 +393,28 @@ internal sealed class MeshLane : IAsyncDisposable
             }
 
             bool relaxed;
+            bool stalled;
             lock (_gate)
             {
-                // A receipt can only move forward; a frame lost upstream is passed over once a later one is accepted.
+                if (receipt.LastSequence > _lastAcked)
+                {
+                    progressAt = Stopwatch.GetTimestamp();
+                }
+
+                // A receipt can only move forward. Once it covers sequence S, every spike enqueued up to S that the receiver
+                // did not accept was lost on the way (a memory-stream queue that moved between silos loses its cache).
                 _lastAcked = Math.Min(Math.Max(_lastAcked, receipt.LastSequence), _lastSent);
                 _delivered = Math.Max(_delivered, receipt.Spikes);
+                var enqueuedUpToAcked = -1L;
+                while (_unacknowledged.TryPeek(out var frame) && frame.Sequence <= _lastAcked)
+                {
+                    enqueuedUpToAcked = _unacknowledged.Dequeue().Enqueued;
+                }
+
+                if (enqueuedUpToAcked >= 0)
+                {
+                    _droppedLost = Math.Max(_droppedLost, enqueuedUpToAcked - _delivered);
+                }
                 var inFlight = _lastSent - _lastAcked;
                 if (inFlight < (ulong)_window)
                 {
@@ -354,6 +422,13 @@ internal sealed class MeshLane : IAsyncDisposable
                 }
 
                 relaxed = inFlight < (ulong)(_window / 2);
+                stalled = inFlight > 0 && Stopwatch.GetElapsedTime(progressAt) > LossProbeAfter;
+            }
+
+            if (stalled)
+            {
+                progressAt = Stopwatch.GetTimestamp();
+                await ProbeAsync().ConfigureAwait(false);
             }
 
             // With room in the window there is no hurry: read receipts about once a millisecond instead of back to back.

@@ -24,8 +24,14 @@ public sealed record class MeshLaneCounters
     /// <summary>Spikes still pending when the outbox was closed.</summary>
     public long DroppedClosed { get; init; }
 
+    /// <summary>
+    /// Spikes of batches that were enqueued but never reached the destination, found when its receipt passes over their
+    /// sequence (memory streams lose what a queue's cache held when the queue moves to another silo's pulling agent).
+    /// </summary>
+    public long DroppedLost { get; init; }
+
     /// <summary>Spikes dropped, every reason.</summary>
-    public long Dropped => DroppedOutboxFull + DroppedEnqueueFailed + DroppedClosed;
+    public long Dropped => DroppedOutboxFull + DroppedEnqueueFailed + DroppedClosed + DroppedLost;
 
     /// <summary>Spikes neither delivered nor dropped: waiting in the outbox, in a queue, or not yet acknowledged.</summary>
     public long InFlight => Sent - Delivered - Dropped;
