@@ -48,6 +48,7 @@ internal sealed class MeshLane : IAsyncDisposable
     private ulong _assigned;
     private ulong _lastSent;
     private ulong _lastAcked;
+    private ulong _probe;
     private long _sent;
     private long _delivered;
     private long _droppedFull;
@@ -287,7 +288,7 @@ internal sealed class MeshLane : IAsyncDisposable
             await _transport.SendAsync(_destination, new SpikeBatch(SpikeBatch.MeshChannel, frame)).ConfigureAwait(false);
             lock (_gate)
             {
-                _batches++;
+                _batches += spikes > 0 ? 1 : 0;
                 _enqueued += spikes;
                 _unacknowledged.Enqueue((sequence, _enqueued));
             }
@@ -325,7 +326,13 @@ internal sealed class MeshLane : IAsyncDisposable
             ulong sequence;
             lock (_gate)
             {
-                sequence = ++_assigned;
+                // One probe at a time: a receiver that is merely unreachable must not collect a probe per second.
+                if (_probe > _lastAcked)
+                {
+                    return;
+                }
+
+                sequence = _probe = ++_assigned;
             }
 
             await EnqueueAsync(sequence, SpikeFrame.Encode(_sender, sequence, 0, 0, []), 0).ConfigureAwait(false);

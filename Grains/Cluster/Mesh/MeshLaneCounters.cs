@@ -42,13 +42,13 @@ public sealed record class MeshLaneCounters
     /// <summary>The most spikes that ever waited in the outbox (bounded by <c>OutboxSpikes</c>).</summary>
     public int MaxPending { get; init; }
 
-    /// <summary>Batches enqueued on the destination's stream.</summary>
+    /// <summary>Batches of spikes enqueued on the destination's stream (loss probes, empty frames, not counted).</summary>
     public long Batches { get; init; }
 
-    /// <summary>Batches enqueued and not yet acknowledged.</summary>
+    /// <summary>Frames enqueued and not yet acknowledged (at most <c>MaxBatchesInFlight</c>, plus one loss probe).</summary>
     public long BatchesInFlight { get; init; }
 
-    /// <summary>The most batches ever in flight at once (bounded by <c>MaxBatchesInFlight</c>).</summary>
+    /// <summary>The most batches of spikes ever in flight at once (bounded by <c>MaxBatchesInFlight</c>).</summary>
     public long MaxBatchesInFlight { get; init; }
 
     /// <summary>Times a producer of <see cref="SiloOutbox.SendAsync"/> had to wait for room (agent back-pressure).</summary>
