@@ -40,6 +40,12 @@ public sealed class MeshClusterOptions
     public int OutboxSpikes { get; set; } = 65_536;
 
     /// <summary>
+    /// How many queued batches of one stream the pulling agent hands to the ingress grain in one call (Orleans' default is
+    /// one call per batch, which caps a stream at one cross-silo round trip per batch).
+    /// </summary>
+    public int DeliveryBatches { get; set; } = 32;
+
+    /// <summary>
     /// How long, in seconds, the memory-stream cache keeps a batch after it was read from its queue (Orleans keeps them
     /// for minutes, which at mesh rates is gigabytes). Receivers lag by at most the in-flight window, far less than this.
     /// </summary>
@@ -56,6 +62,7 @@ public sealed class MeshClusterOptions
         { MaxBatchSpikes: < 1 or > 65_536 } => $"{SectionName}:MaxBatchSpikes must be in [1, 65536] (got {MaxBatchSpikes}).",
         { MaxBatchesInFlight: < 1 or > 1024 } => $"{SectionName}:MaxBatchesInFlight must be in [1, 1024], well under a memory-stream queue's 16,384 (got {MaxBatchesInFlight}).",
         _ when OutboxSpikes < MaxBatchSpikes || OutboxSpikes > 1 << 24 => $"{SectionName}:OutboxSpikes must be in [MaxBatchSpikes ({MaxBatchSpikes}), 16777216] (got {OutboxSpikes}).",
+        { DeliveryBatches: < 1 or > 1024 } => $"{SectionName}:DeliveryBatches must be in [1, 1024] (got {DeliveryBatches}).",
         { CacheSeconds: < 1 or > 3600 } => $"{SectionName}:CacheSeconds must be in [1, 3600] (got {CacheSeconds}).",
         _ => null,
     };

@@ -54,7 +54,11 @@ public static class NeuroMeshSiloBuilderExtensions
         {
             streams.ConfigurePartitioning(cluster.Queues);
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs);
+                o.BatchContainerBatchSize = cluster.DeliveryBatches;
+            }));
             streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
             {
                 o.DataMinTimeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);

@@ -19,6 +19,7 @@ internal sealed class MeshLane : IAsyncDisposable
 {
     private static readonly TimeSpan IdleReceiptPoll = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan LossProbeAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DeadlineTick = TimeSpan.FromMilliseconds(1);
 
     private readonly object _gate = new();
     private readonly IMeshTransport _transport;
@@ -210,7 +211,7 @@ internal sealed class MeshLane : IAsyncDisposable
         while (true)
         {
             Task? wait = null;
-            TimeSpan remaining = default;
+            var deadline = false;
             lock (_gate)
             {
                 if (_count == 0)
@@ -222,21 +223,24 @@ internal sealed class MeshLane : IAsyncDisposable
 
                     wait = (_data = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
                 }
-                else if (_count < _maxBatch && !_closing)
+                else if (_count < _maxBatch && !_closing && Stopwatch.GetTimestamp() - _firstPendingAt < _flushTicks)
                 {
-                    var left = _firstPendingAt + _flushTicks - Stopwatch.GetTimestamp();
-                    if (left > 0)
-                    {
-                        remaining = Stopwatch.GetElapsedTime(0, left);
-                        wait = (_full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-                    }
+                    deadline = true;
+                    wait = (_full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
                 }
+            }
+
+            if (deadline)
+            {
+                // Until the batch fills or its deadline passes; timers tick about once a millisecond, so that is the
+                // finest wait (a shorter Task.Delay would complete at once and spin).
+                await Task.WhenAny(wait!, Task.Delay(DeadlineTick)).ConfigureAwait(false);
+                continue;
             }
 
             if (wait is not null)
             {
-                // Waiting for data, or for the batch to fill before its deadline.
-                await (remaining > TimeSpan.Zero ? Task.WhenAny(wait, Task.Delay(remaining)) : wait).ConfigureAwait(false);
+                await wait.ConfigureAwait(false);
                 continue;
             }
 

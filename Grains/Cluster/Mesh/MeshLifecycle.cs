@@ -6,6 +6,7 @@ namespace NeuroMesh.Cluster;
 internal sealed class MeshLifecycle(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     private IDisposable? _registration;
+    private SiloOutbox? _outbox;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -14,13 +15,19 @@ internal sealed class MeshLifecycle(IServiceProvider services) : ILifecycleParti
 
     private Task Start(CancellationToken cancellationToken)
     {
+        // Resolved now: by the time the silo stops, its service provider may already be disposed.
+        _outbox = services.GetRequiredService<SiloOutbox>();
         _registration = services.GetRequiredService<FabricIngressRouter>().Register(SpikeBatch.MeshChannel, services.GetRequiredService<MeshIngress>());
         return Task.CompletedTask;
     }
 
     private async Task Stop(CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<SiloOutbox>().DisposeAsync();
+        if (_outbox is not null)
+        {
+            await _outbox.DisposeAsync();
+        }
+
         _registration?.Dispose();
     }
 }
