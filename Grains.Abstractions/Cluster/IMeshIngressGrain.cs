@@ -10,6 +10,13 @@ public interface IMeshIngressGrain : IGrainWithStringKey
     /// <summary>What this silo has accepted from the sending silo whose mesh sender id is <paramref name="sender"/>.</summary>
     Task<MeshReceipt> GetReceipt(ulong sender);
 
+    /// <summary>
+    /// Hands <paramref name="batch"/> to this silo's sink for its channel, as the stream ingress would (the mesh's
+    /// grain-call transport); a batch without a sink, or whose sink faults, is counted, never thrown back. Returns this
+    /// silo's receipt for the sender named in the frame's header (<see cref="MeshReceipt.None"/> for a frame too short to name one).
+    /// </summary>
+    Task<MeshReceipt> Deliver(SpikeBatch batch);
+
     /// <summary>The mesh ingress's counters on this silo.</summary>
     Task<MeshIngressCounters> GetCounters();
 }

@@ -40,6 +40,12 @@ public sealed class MeshClusterOptions
     public int OutboxSpikes { get; set; } = 65_536;
 
     /// <summary>
+    /// How free-running mesh batches cross silos: <c>Streams</c> (the memory spike streams, the default) or <c>Calls</c>
+    /// (one awaited grain call per batch to the destination's mesh ingress grain; see docs/benchmarks.md for why).
+    /// </summary>
+    public string MeshTransport { get; set; } = "Streams";
+
+    /// <summary>
     /// How many queued batches of one stream the pulling agent hands to the ingress grain in one call (Orleans' default is
     /// one call per batch, which caps a stream at one cross-silo round trip per batch).
     /// </summary>
@@ -62,6 +68,7 @@ public sealed class MeshClusterOptions
         { MaxBatchSpikes: < 1 or > 65_536 } => $"{SectionName}:MaxBatchSpikes must be in [1, 65536] (got {MaxBatchSpikes}).",
         { MaxBatchesInFlight: < 1 or > 1024 } => $"{SectionName}:MaxBatchesInFlight must be in [1, 1024], well under a memory-stream queue's 16,384 (got {MaxBatchesInFlight}).",
         _ when OutboxSpikes < MaxBatchSpikes || OutboxSpikes > 1 << 24 => $"{SectionName}:OutboxSpikes must be in [MaxBatchSpikes ({MaxBatchSpikes}), 16777216] (got {OutboxSpikes}).",
+        _ when MeshTransport is not ("Streams" or "Calls") => $"{SectionName}:MeshTransport must be Streams or Calls (got '{MeshTransport}').",
         { DeliveryBatches: < 1 or > 1024 } => $"{SectionName}:DeliveryBatches must be in [1, 1024] (got {DeliveryBatches}).",
         { CacheSeconds: < 1 or > 3600 } => $"{SectionName}:CacheSeconds must be in [1, 3600] (got {CacheSeconds}).",
         _ => null,

@@ -46,7 +46,9 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddSingleton<MeshIngress>();
-        builder.Services.AddSingleton<IMeshTransport, OrleansMeshTransport>();
+        builder.Services.AddSingleton<IMeshTransport>(sp => cluster.MeshTransport == "Calls"
+            ? new GrainCallMeshTransport(sp.GetRequiredService<IGrainFactory>())
+            : new StreamMeshTransport(sp, sp.GetRequiredService<IGrainFactory>()));
         builder.Services.AddSingleton(sp => new SiloOutbox(
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using NeuroMesh.Cluster;
+using NeuroMesh.Hosting;
 
 namespace NeuroMesh.Tests.Cluster;
 
@@ -97,14 +99,38 @@ public sealed class MeshTrafficTests(MeshClusterFixture fixture)
         Assert.Equal((0L, 0L), (received.Damaged, received.OutOfOrder));
     }
 
+    [Fact]
+    public async Task The_grain_call_transport_delivers_with_the_same_exact_accounting()
+    {
+        var (a, b) = (fixture.Silos[0], fixture.Silos[2]);
+        var grains = a.Services.GetRequiredService<IGrainFactory>();
+        var options = new MeshClusterOptions { MaxBatchSpikes = MeshClusterFixture.MaxBatchSpikes, MaxBatchesInFlight = MeshClusterFixture.MaxBatchesInFlight, OutboxSpikes = MeshClusterFixture.OutboxSpikes };
+        await using var outbox = new SiloOutbox(new GrainCallMeshTransport(grains), options, sender: 0xCA11);
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(p => Send(outbox, b, source: (uint)(400 + p), total: 10_000, chunk: 1_000)));
+        await Eventually.True(() => outbox.Counters(b.Address).InFlight == 0, "the lane has nothing in flight");
+
+        var counters = outbox.Counters(b.Address);
+        Assert.Equal((50_000L, 50_000L, 0L), (counters.Sent, counters.Delivered, counters.Dropped));
+        Assert.InRange(counters.MaxBatchesInFlight, 1, MeshClusterFixture.MaxBatchesInFlight);
+        for (var p = 0u; p < 5; p++)
+        {
+            AssertReceived(b.Consumer, 400 + p, 10_000);
+        }
+
+        Assert.Equal(50_000, b.Ingress.Receipt(0xCA11).Spikes);
+    }
+
     private IMeshIngressGrain Ingress(MeshSilo silo) => fixture.Cluster.GrainFactory.GetGrain<IMeshIngressGrain>(SiloKey.For(silo.Address));
 
-    private static async Task Send(MeshSilo from, MeshSilo to, uint source, int total, int chunk)
+    private static Task Send(MeshSilo from, MeshSilo to, uint source, int total, int chunk) => Send(from.Outbox, to, source, total, chunk);
+
+    private static async Task Send(SiloOutbox outbox, MeshSilo to, uint source, int total, int chunk)
     {
         var spikes = MeshSpikes.Make(source, 0, total);
         for (var i = 0; i < total; i += chunk)
         {
-            await from.Outbox.SendAsync(to.Address, spikes.AsMemory(i, Math.Min(chunk, total - i)));
+            await outbox.SendAsync(to.Address, spikes.AsMemory(i, Math.Min(chunk, total - i)));
         }
     }
 

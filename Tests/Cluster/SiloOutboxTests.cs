@@ -96,7 +96,7 @@ public sealed class SiloOutboxTests
             }
         }
 
-        public Task SendAsync(SiloAddress destination, SpikeBatch batch)
+        public Task<MeshReceipt?> SendAsync(SiloAddress destination, SpikeBatch batch)
         {
             var header = System.Runtime.InteropServices.MemoryMarshal.Read<SpikeFrameHeader>(batch.Frame);
             lock (_gate)
@@ -112,7 +112,7 @@ public sealed class SiloOutboxTests
                 }
             }
 
-            return Task.CompletedTask;
+            return Task.FromResult<MeshReceipt?>(null);
         }
 
         public Task<MeshReceipt> GetReceiptAsync(SiloAddress destination, ulong sender)

@@ -4,10 +4,10 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Benchmarks.Suites.CrossSilo;
 
-/// <summary>The NeuroMesh path: the sending silo's <see cref="SiloOutbox"/> (agent mode, so the producer is throttled, never dropped).</summary>
-internal sealed class MeshPath(SiloOutbox outbox, SiloAddress destination) : ISpikePath
+/// <summary>The NeuroMesh path: a <see cref="SiloOutbox"/> of the sending silo (agent mode, so the producer is throttled, never dropped).</summary>
+internal sealed class MeshPath(string name, SiloOutbox outbox, SiloAddress destination) : ISpikePath
 {
-    public string Name => "NeuroMesh mesh (outbox + memory streams)";
+    public string Name => name;
 
     public ValueTask SendAsync(ReadOnlyMemory<Spike> spikes) => outbox.SendAsync(destination, spikes);
 

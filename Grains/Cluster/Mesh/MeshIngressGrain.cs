@@ -1,11 +1,13 @@
+using System.Runtime.InteropServices;
+using NeuroMesh.Fabric.Wire;
 using Orleans.Concurrency;
 
 namespace NeuroMesh.Cluster;
 
-/// <summary>Serves the receipts and counters of its silo's <see cref="MeshIngress"/>; pinned to that silo.</summary>
+/// <summary>Serves the receipts and counters of its silo's <see cref="MeshIngress"/>, and batches sent by grain call; pinned to that silo.</summary>
 [SiloPinnedPlacement]
 [Reentrant]
-public sealed class MeshIngressGrain(MeshIngress ingress, ILocalSiloDetails silo) : Grain, IMeshIngressGrain
+public sealed class MeshIngressGrain(MeshIngress ingress, FabricIngressRouter router, ILocalSiloDetails silo) : Grain, IMeshIngressGrain
 {
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -21,6 +23,16 @@ public sealed class MeshIngressGrain(MeshIngress ingress, ILocalSiloDetails silo
 
     /// <inheritdoc />
     public Task<MeshReceipt> GetReceipt(ulong sender) => Task.FromResult(ingress.Receipt(sender));
+
+    /// <inheritdoc />
+    public Task<MeshReceipt> Deliver(SpikeBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        router.Route(batch);
+        return Task.FromResult(batch.Frame.Length >= SpikeFrameHeader.Size
+            ? ingress.Receipt(MemoryMarshal.Read<SpikeFrameHeader>(batch.Frame).Sender)
+            : MeshReceipt.None);
+    }
 
     /// <inheritdoc />
     public Task<MeshIngressCounters> GetCounters() => Task.FromResult(ingress.Counters(silo.SiloAddress.ToParsableString()));

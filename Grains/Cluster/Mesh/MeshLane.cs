@@ -287,9 +287,10 @@ internal sealed class MeshLane : IAsyncDisposable
     /// <summary>Enqueues one frame; the caller holds <c>_sendLock</c>, so frames reach the queue in sequence order.</summary>
     private async Task EnqueueAsync(ulong sequence, byte[] frame, int spikes)
     {
+        MeshReceipt? receipt = null;
         try
         {
-            await _transport.SendAsync(_destination, new SpikeBatch(SpikeBatch.MeshChannel, frame)).ConfigureAwait(false);
+            receipt = await _transport.SendAsync(_destination, new SpikeBatch(SpikeBatch.MeshChannel, frame)).ConfigureAwait(false);
             lock (_gate)
             {
                 _batches += spikes > 0 ? 1 : 0;
@@ -312,6 +313,12 @@ internal sealed class MeshLane : IAsyncDisposable
             if (spikes > 0)
             {
                 _maxInFlight = Math.Max(_maxInFlight, (long)(_lastSent - _lastAcked));
+            }
+
+            // A transport that learns the receipt on the way (grain calls) spares the receipt loop its polling.
+            if (receipt is not null)
+            {
+                ApplyReceipt(receipt);
             }
 
             Signal(ref _outstanding);
@@ -412,26 +419,7 @@ internal sealed class MeshLane : IAsyncDisposable
                     progressAt = Stopwatch.GetTimestamp();
                 }
 
-                // A receipt can only move forward. Once it covers sequence S, every spike enqueued up to S that the receiver
-                // did not accept was lost on the way (a memory-stream queue that moved between silos loses its cache).
-                _lastAcked = Math.Min(Math.Max(_lastAcked, receipt.LastSequence), _lastSent);
-                _delivered = Math.Max(_delivered, receipt.Spikes);
-                var enqueuedUpToAcked = -1L;
-                while (_unacknowledged.TryPeek(out var frame) && frame.Sequence <= _lastAcked)
-                {
-                    enqueuedUpToAcked = _unacknowledged.Dequeue().Enqueued;
-                }
-
-                if (enqueuedUpToAcked >= 0)
-                {
-                    _droppedLost = Math.Max(_droppedLost, enqueuedUpToAcked - _delivered);
-                }
-                var inFlight = _lastSent - _lastAcked;
-                if (inFlight < (ulong)_window)
-                {
-                    Signal(ref _credit);
-                }
-
+                var inFlight = ApplyReceipt(receipt);
                 relaxed = inFlight < (ulong)(_window / 2);
                 stalled = inFlight > 0 && Stopwatch.GetElapsedTime(progressAt) > LossProbeAfter;
             }
@@ -448,6 +436,33 @@ internal sealed class MeshLane : IAsyncDisposable
                 await Delay(IdleReceiptPoll).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Applies what the destination has accepted; returns the frames still in flight. Under <c>_gate</c>.</summary>
+    private ulong ApplyReceipt(MeshReceipt receipt)
+    {
+        // A receipt can only move forward. Once it covers sequence S, every spike enqueued up to S that the receiver did
+        // not accept was lost on the way (a memory-stream queue that moved between silos loses its cache).
+        _lastAcked = Math.Min(Math.Max(_lastAcked, receipt.LastSequence), _lastSent);
+        _delivered = Math.Max(_delivered, receipt.Spikes);
+        var enqueuedUpToAcked = -1L;
+        while (_unacknowledged.TryPeek(out var frame) && frame.Sequence <= _lastAcked)
+        {
+            enqueuedUpToAcked = _unacknowledged.Dequeue().Enqueued;
+        }
+
+        if (enqueuedUpToAcked >= 0)
+        {
+            _droppedLost = Math.Max(_droppedLost, enqueuedUpToAcked - _delivered);
+        }
+
+        var inFlight = _lastSent - _lastAcked;
+        if (inFlight < (ulong)_window)
+        {
+            Signal(ref _credit);
+        }
+
+        return inFlight;
     }
 
     private async Task Delay(TimeSpan delay)
