@@ -22,10 +22,12 @@ public sealed class MeshClusterOptions
     public int EngineThreads { get; set; }
 
     /// <summary>
-    /// Free-running mesh traffic: how long, in microseconds, a spike may wait in the outbox for its batch to fill before
-    /// the batch is flushed anyway. .NET timers tick about once a millisecond, so shorter deadlines act as about 1 ms.
+    /// Free-running mesh traffic: how long, in microseconds, a partial batch may wait in the outbox for more spikes. 0 (the
+    /// default) flushes as soon as the link to the destination is free; while a batch is on its way, spikes accumulate, so
+    /// batches still grow with the load. A positive value trades latency for fewer, fuller batches (.NET timers tick about
+    /// once a millisecond, so values below 1000 act as about 1 ms).
     /// </summary>
-    public int FlushMicros { get; set; } = 1000;
+    public int FlushMicros { get; set; }
 
     /// <summary>Free-running mesh traffic: the most spikes in one batch (a full batch is flushed at once).</summary>
     public int MaxBatchSpikes { get; set; } = 2048;
