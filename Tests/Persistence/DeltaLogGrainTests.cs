@@ -17,7 +17,7 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(1);
+        var builder = new TestClusterBuilder(3);
         builder.AddSiloBuilderConfigurator<Configurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
