@@ -30,6 +30,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
 
     private IRegionShardGrain[]? _shards;
     private ShardInfo[] _placement = [];
+    private ShardInfo[] _finalPlacement = [];
     private SpikeTrainHash? _hash;
     private long _engineTick;
     private Task? _background;
@@ -161,7 +162,13 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ShardInfo>> GetShards()
-        => _shards is null ? [] : await Task.WhenAll(_shards.Select(s => s.GetInfo()));
+        => _shards is null ? _finalPlacement : await Task.WhenAll(_shards.Select(s => s.GetInfo()));
+
+    /// <summary>Spikes sent by some shard that its peers have not received yet (still on the streams).</summary>
+    private static long InFlight(ShardInfo[] infos) => infos.Sum(i => i.SpikesSent) - infos.Sum(i => i.SpikesReceived + i.SpikesPending);
+
+    /// <summary>The shards as placed, or as they stood when the run finished.</summary>
+    private ShardInfo[] Placement => _shards is null ? _finalPlacement : _placement;
 
     /// <inheritdoc />
     protected override void TransitionState(SimulationState state, SimulationEvent @event)
@@ -214,6 +221,20 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         await AdvanceShardsAsync(shards, hash, ticks);
         RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current()));
         await ConfirmEvents();
+        if (State.Tick >= State.TotalTicks)
+        {
+            // Finished: nothing will run on these engines again, so free them and their silos' channels now, once the
+            // last window's frames have landed (they are counted as received there, so the accounting closes).
+            var infos = await Task.WhenAll(shards.Select(s => s.GetInfo()));
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); InFlight(infos) > 0 && DateTime.UtcNow < deadline;)
+            {
+                await Task.Delay(5);
+                infos = await Task.WhenAll(shards.Select(s => s.GetInfo()));
+            }
+
+            _finalPlacement = infos;
+            await ReleaseShardsAsync();
+        }
     }
 
     /// <summary>Runs the shards in lockstep and appends their merged spikes, in (tick, neuron) order, to <paramref name="hash"/>.</summary>
@@ -335,10 +356,10 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         SpecHash = State.SpecHash,
         Seed = State.Seed,
         Checkpoints = State.Checkpoints.Count,
-        Silos = _shards?.Length ?? 0,
+        Silos = Placement.Length,
         Neurons = Math.Max(0, _neurons),
-        Synapses = _placement.Sum(p => p.Synapses),
-        WindowTicks = _placement.Length == 0 ? 0 : _placement[0].WindowTicks,
+        Synapses = Placement.Sum(p => p.Synapses),
+        WindowTicks = Placement.Length == 0 ? 0 : Placement[0].WindowTicks,
     };
 
     private async Task ReleaseShardsAsync()
