@@ -4,17 +4,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NeuroMesh.Hosting;
 
-namespace NeuroMesh.Silo.Commands;
+namespace NeuroMesh.Hosting;
 
 /// <summary>
 /// N real Orleans silos in this process, clustered over loopback (development clustering, the first silo is the
 /// primary), each wired by <see cref="NeuroMeshSiloBuilderExtensions.AddNeuroMesh"/> from the same configuration:
-/// appsettings.json, then <c>NEUROMESH_</c>-free environment variables (<c>NeuroMesh__DeltaLog__Path</c>, …), then
-/// <paramref name="settings"/>. Ports are taken free from the OS, so it runs beside a long-running silo.
+/// appsettings.json next to the program, then environment variables (<c>NeuroMesh__DeltaLog__Path</c>, …), then
+/// the settings given to <see cref="StartAsync"/>. Ports are taken free from the OS, so it runs beside a long-running silo.
 /// </summary>
-internal sealed class EmbeddedCluster : IAsyncDisposable
+public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly List<IHost> _hosts = [];
 
@@ -25,7 +24,14 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>A grain factory of the first silo.</summary>
     public IGrainFactory Grains => _hosts[0].Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The silos' service providers, primary first.</summary>
+    public IReadOnlyList<IServiceProvider> Services => [.. _hosts.Select(h => h.Services)];
+
     /// <summary>Starts <paramref name="silos"/> silos and returns once all of them are active members.</summary>
+    /// <param name="silos">How many silos, at least 1.</param>
+    /// <param name="settings">Configuration that overrides appsettings.json and the environment (for example a delta-log path).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="TimeoutException">Not every silo became active within 60 s.</exception>
     public static async Task<EmbeddedCluster> StartAsync(int silos, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(silos);
