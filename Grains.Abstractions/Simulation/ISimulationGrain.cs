@@ -32,6 +32,19 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// <summary>The run's status.</summary>
     Task<RunStatus> GetStatus();
 
+    /// <summary>
+    /// Rebuilds the run from its log on fresh shards to <paramref name="toTick"/> (negative: its last checkpoint),
+    /// reproducing and checking every logged checkpoint on the way. Replaying to the last checkpoint leaves the run
+    /// ready to continue (<see cref="Step"/>) with exactly the spikes the original would have produced.
+    /// <paramref name="silos"/> places the replay on that many active silos (0: as deployed); the spikes do not depend on it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// No spec, a step or background run is in progress, or a checkpoint did not reproduce (the message names the first
+    /// diverging checkpoint's tick and both hashes).
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toTick"/> is past the run's last checkpoint.</exception>
+    Task<ReplayReport> Replay(long toTick = -1, int silos = 0);
+
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
     Task<IReadOnlyList<ShardInfo>> GetShards();
 }

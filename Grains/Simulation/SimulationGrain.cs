@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using NeuroMesh.Engine;
@@ -153,6 +154,62 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
     public Task<RunStatus> GetStatus() => Task.FromResult(Status());
 
     /// <inheritdoc />
+    public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0)
+    {
+        var run = this.GetPrimaryKeyString();
+        if (State.SpecJson is null)
+        {
+            throw new InvalidOperationException($"Cannot replay run '{run}': no spec is deployed (is the run id right?).");
+        }
+
+        if (_busy || _background is not null)
+        {
+            throw new InvalidOperationException($"Cannot replay run '{run}': it is {(_busy ? "stepping" : "running in the background")}; pause it first.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(silos);
+        var target = toTick < 0 ? State.Tick : toTick;
+        if (target > State.Tick)
+        {
+            throw new ArgumentOutOfRangeException(nameof(toTick), $"run '{run}' is logged up to tick {State.Tick}; a replay cannot go past its log (asked for tick {toTick})");
+        }
+
+        _busy = true;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var shards = await PlaceAsync(silos);
+            var verified = await ReplayCheckpointsAsync(shards, target);
+            if (_engineTick < target)
+            {
+                await AdvanceShardsAsync(shards, _hash!, target - _engineTick);
+            }
+
+            var report = new ReplayReport
+            {
+                RunId = run,
+                Tick = _engineTick,
+                Spikes = _hash!.Count,
+                SpikeTrainHash = _hash.Current(),
+                Verified = verified,
+                Silos = shards.Length,
+                WallSeconds = clock.Elapsed.TotalSeconds,
+                LoggedTick = State.Tick,
+            };
+            if (State.Stopped || State.Tick >= State.TotalTicks)
+            {
+                await ReleaseShardsAsync(); // nothing can continue from here
+            }
+
+            return report;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pauseRequested = true;
@@ -279,13 +336,20 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
             return _shards;
         }
 
+        var shards = await PlaceAsync();
+        await ReplayCheckpointsAsync(shards, State.Tick);
+        return shards;
+    }
+
+    /// <summary>Places the run on fresh shards at tick 0 (releasing any earlier placement).</summary>
+    private async Task<IRegionShardGrain[]> PlaceAsync(int silosOverride = 0)
+    {
         await ReleaseShardsAsync();
         var silos = ActiveSilos();
-        var count = State.Silos == 0 ? silos.Length : State.Silos;
-        if (count > silos.Length)
-        {
-            throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was deployed on {count} silos but the cluster now has {silos.Length} active silo(s).");
-        }
+        // A run asks for a number of silos, but its spikes do not depend on it: on a smaller cluster (a lost silo, or a
+        // replay on one machine) it is placed on the silos there are.
+        var asked = silosOverride > 0 ? silosOverride : State.Silos;
+        var count = asked == 0 ? silos.Length : Math.Min(asked, silos.Length);
 
         _neurons = NetworkSpec.Parse(State.SpecJson!).NeuronCount;
         count = Math.Min(count, Math.Max(1, _neurons));
@@ -295,19 +359,28 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         var shards = keys.Select((k, i) => GrainFactory.GetGrain<IRegionShardGrain>(RegionShardGrain.Key(k, run, epoch, i))).ToArray();
         _placement = await Task.WhenAll(shards.Select((s, i) => s.Prepare(new ShardSetup { RunId = run, Epoch = epoch, SpecJson = State.SpecJson!, Index = i, SiloKeys = keys })));
         (_shards, _hash, _engineTick) = (shards, new SpikeTrainHash(), 0);
-        foreach (var checkpoint in State.Checkpoints.ToArray())
+        return shards;
+    }
+
+    /// <summary>Advances freshly placed shards through every checkpoint up to <paramref name="toTick"/>, checking each, and returns them.</summary>
+    private async Task<List<CheckpointInfo>> ReplayCheckpointsAsync(IRegionShardGrain[] shards, long toTick)
+    {
+        var verified = new List<CheckpointInfo>();
+        foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick <= toTick).ToArray())
         {
-            await AdvanceShardsAsync(shards, _hash, checkpoint.Tick - _engineTick);
-            var replayed = _hash.Current();
+            await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - _engineTick);
+            var replayed = _hash!.Current();
             if (replayed != checkpoint.SpikeTrainHash || _hash.Count != checkpoint.Spikes)
             {
-                var message = $"Replay of run '{run}' diverged at the checkpoint of tick {checkpoint.Tick}: the log records {checkpoint.Spikes} spikes with hash {checkpoint.SpikeTrainHash}, the replay produced {_hash.Count} spikes with hash {replayed}.";
+                var message = $"Replay of run '{this.GetPrimaryKeyString()}' diverged at the checkpoint of tick {checkpoint.Tick}: the log records {checkpoint.Spikes} spikes with hash {checkpoint.SpikeTrainHash}, the replay produced {_hash.Count} spikes with hash {replayed}.";
                 await ReleaseShardsAsync();
                 throw new InvalidOperationException(message);
             }
+
+            verified.Add(new CheckpointInfo(checkpoint.Tick, checkpoint.Spikes, checkpoint.SpikeTrainHash));
         }
 
-        return shards;
+        return verified;
     }
 
     /// <summary>The active silos, in a fixed order (shard k goes to the k-th).</summary>
