@@ -6,7 +6,7 @@ using NeuroMesh.Silo.Commands;
 // embedded default (localhost clustering). Everything else is wired by AddNeuroMesh, so this file stays hosting-only.
 if (args.Length > 0 && args[0] == "run")
 {
-    return RunCommand.Execute(args.AsSpan(1), Console.Out, Console.Error);
+    return await RunCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
 }
 
 if (args.Length > 0 && !args[0].StartsWith('-'))

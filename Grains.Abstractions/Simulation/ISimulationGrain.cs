@@ -7,10 +7,14 @@ namespace NeuroMesh.Simulation;
 /// </summary>
 public interface ISimulationGrain : IGrainWithStringKey
 {
-    /// <summary>Deploys a NetworkSpec (JSON). A run takes one spec for its whole life.</summary>
+    /// <summary>
+    /// Deploys a NetworkSpec (JSON) to run across <paramref name="silos"/> silos (0: every active silo), one region shard
+    /// per silo. A run takes one spec for its whole life; its spike trains are the same on any number of silos.
+    /// </summary>
     /// <exception cref="ArgumentException">The spec is invalid; the message lists each problem with its JSON path.</exception>
     /// <exception cref="InvalidOperationException">The run already has a spec.</exception>
-    Task<RunStatus> Deploy(string specJson);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="silos"/> is negative, or more than the cluster's active silos or the network's neurons.</exception>
+    Task<RunStatus> Deploy(string specJson, int silos = 0);
 
     /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end of the spec's duration) and returns when they are confirmed.</summary>
     /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
@@ -27,4 +31,7 @@ public interface ISimulationGrain : IGrainWithStringKey
 
     /// <summary>The run's status.</summary>
     Task<RunStatus> GetStatus();
+
+    /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
+    Task<IReadOnlyList<ShardInfo>> GetShards();
 }

@@ -22,6 +22,9 @@ public sealed class SimulationState
     /// <summary>True once stopped for good.</summary>
     [Id(5)] public bool Stopped { get; set; }
 
+    /// <summary>Silos requested at deploy (0: every active silo).</summary>
+    [Id(6)] public int Silos { get; set; }
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.DependencyInjection;
+using NeuroMesh.Cluster;
+using NeuroMesh.Engine;
+using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Fabric.Wire;
+using NeuroMesh.Network;
+using NeuroMesh.Simulation;
+using NeuroMesh.Spikes;
+using NeuroMesh.Tests.Engine;
+using NeuroMesh.Tests.Persistence;
+using Orleans.TestingHost;
+
+namespace NeuroMesh.Tests.Simulation;
+
+/// <summary>Runs placed on 1, 2 and 3 silos of a real in-process cluster, exchanging spikes over the memory streams.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
+{
+    private static NetworkSpec Example(string name) => NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", name));
+
+    /// <summary>CUBA for 60 ms: no delays, so windows of one tick and 600 exchanges per silo.</summary>
+    private static readonly NetworkSpec Cuba = Example("cuba.json") with { Duration = 60 };
+
+    /// <summary>delta_delays with STDP on E→E, so weights move and are replayed across silos.</summary>
+    private static NetworkSpec Plastic()
+    {
+        var spec = Example("delta_delays.json") with { Duration = 120 };
+        var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.02, AMinus = 0.024, TauPlus = 15, TauMinus = 20, WMin = 0, WMax = 0.4 };
+        return spec with { Projections = [.. spec.Projections.Select(p => p.Name != "E_all_E" ? p : p with { Plasticity = stdp })] };
+    }
+
+    private static (long Spikes, string Hash, SpikeRecord[] Records) Reference(NetworkSpec spec)
+    {
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var result = engine.Run(spec.TotalTicks);
+        return (result.Spikes.Length, result.SpikeTrainHash, result.Spikes);
+    }
+
+    [Theory]
+    [InlineData("cuba")]
+    [InlineData("plastic")]
+    public async Task The_same_spec_gives_the_same_hash_on_1_2_and_3_silos(string which)
+    {
+        var spec = which == "cuba" ? Cuba : Plastic();
+        var (spikes, hash, records) = Reference(spec);
+        Assert.True(spikes > 200, $"the network should fire ({spikes} spikes)");
+        foreach (var silos in new[] { 1, 2, 3 })
+        {
+            var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>($"lockstep-{which}-{silos}");
+            await run.Deploy(spec.ToJson(), silos);
+            await run.Step(spec.TotalTicks / 3);
+            var status = await run.Step(spec.TotalTicks);
+
+            Assert.Equal(RunPhase.Finished, status.Phase);
+            Assert.Equal((spikes, hash), (status.Spikes, status.SpikeTrainHash));
+            Assert.Equal(silos, status.Silos);
+            Assert.Equal(spec.NeuronCount, status.Neurons);
+
+            var shards = await run.GetShards();
+            Assert.Equal(silos, shards.Select(s => s.Silo).Distinct().Count());
+            Assert.Equal(spec.NeuronCount, shards.Sum(s => s.EndNeuron - s.FirstNeuron));
+            foreach (var shard in shards)
+            {
+                // Each shard sent every spike of its own neurons to each peer, and nothing else.
+                var own = records.LongCount(r => r.Neuron >= shard.FirstNeuron && r.Neuron < shard.EndNeuron);
+                Assert.Equal(own * (silos - 1), shard.SpikesSent);
+                Assert.Equal(0, shard.FramesRejected);
+            }
+
+            // Every spike sent was applied by its receiver or is held there (the last window's, which no window follows);
+            // the run waits for the last frames before it frees the shards, so nothing may be missing.
+            Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
+            Assert.Equal(RunPhase.Stopped, (await run.Stop()).Phase);
+        }
+    }
+
+    [Fact]
+    public async Task Shards_land_on_distinct_silos_and_a_run_never_asks_for_more_silos_than_the_cluster_has()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-placement");
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => run.Deploy(Cuba.ToJson(), 4));
+        Assert.Contains("4 silos but the cluster has 3 active silo(s)", error.Message);
+
+        await run.Deploy(Cuba.ToJson());
+        var status = await run.Step(10);
+        Assert.Equal(3, status.Silos);
+        Assert.Equal(1, status.WindowTicks); // CUBA has no delays: its synapses act one tick later
+        var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToParsableString()).Order().ToArray();
+        Assert.Equal(silos, (await run.GetShards()).Select(s => s.Silo).Order().ToArray());
+        await run.Stop();
+    }
+
+    [Fact]
+    public async Task A_corrupt_or_truncated_batch_is_rejected_and_counted_and_the_run_stays_exact()
+    {
+        var spec = Example("delta_delays.json") with { Duration = 40 };
+        var (spikes, hash, _) = Reference(spec);
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-corrupt");
+        await run.Deploy(spec.ToJson(), 2);
+        await run.Step(100);
+        var shards = await run.GetShards();
+
+        // Feed the second shard's channel a batch with a flipped bit and a truncated one, through its silo's ingress router.
+        var target = shards[1];
+        var handle = fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().Single(s => s.SiloAddress.ToParsableString() == target.Silo);
+        var router = handle.SiloHost.Services.GetRequiredService<FabricIngressRouter>();
+        var channel = target.Channel;
+        var frame = SpikeFrame.Encode(0, 1_000_000, 100, 110, [Spike.Create(3, Spike.BroadcastTarget, SpikeType.Excitatory, 100)], SpikeFrameFlags.EndOfWindow);
+        var corrupt = (byte[])frame.Clone();
+        corrupt[^5] ^= 0x10;
+        Assert.True(router.Route(new SpikeBatch(channel, corrupt)));
+        Assert.True(router.Route(new SpikeBatch(channel, frame[..^7])));
+
+        var status = await run.Step(spec.TotalTicks);
+        Assert.Equal((spikes, hash), (status.Spikes, status.SpikeTrainHash));
+        var after = await run.GetShards();
+        Assert.Equal(2, after[1].FramesRejected);
+        Assert.Equal(0, after[0].FramesRejected);
+        await run.Stop();
+    }
+
+    [Fact]
+    public async Task Bad_client_input_is_rejected_with_clear_errors()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-input");
+        Assert.Contains("no spec is deployed", (await Assert.ThrowsAsync<InvalidOperationException>(() => run.Step(10))).Message);
+
+        var invalid = await Assert.ThrowsAsync<ArgumentException>(() => run.Deploy("{\"dt\": -1, \"duration\": 10}"));
+        Assert.Contains("The spec is invalid", invalid.Message);
+
+        // A whole second of CUBA on three silos: a thousand-tick window at a time, so it is still running below.
+        await run.Deploy((Cuba with { Duration = 1000 }).ToJson(), 3);
+        Assert.Equal(RunPhase.Running, (await run.Start()).Phase);
+        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => run.Deploy(Cuba.ToJson()));
+        Assert.Contains("already has a spec", second.Message);
+        Assert.Contains("running in the background", (await Assert.ThrowsAsync<InvalidOperationException>(() => run.Step(5))).Message);
+        await run.Stop();
+    }
+}
