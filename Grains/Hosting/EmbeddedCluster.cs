@@ -16,6 +16,7 @@ namespace NeuroMesh.Hosting;
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly List<IHost> _hosts = [];
+    private readonly List<int> _gatewayPorts = [];
 
     private EmbeddedCluster()
     {
@@ -23,6 +24,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     /// <summary>A grain factory of the first silo.</summary>
     public IGrainFactory Grains => _hosts[0].Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The cluster id (and service id) the silos run with; a client needs it with a gateway port.</summary>
+    public string ClusterId { get; private set; } = string.Empty;
+
+    /// <summary>The silos' gateway ports on 127.0.0.1, primary first.</summary>
+    public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
 
     /// <summary>The silos' service providers, primary first.</summary>
     public IReadOnlyList<IServiceProvider> Services => [.. _hosts.Select(h => h.Services)];
@@ -41,6 +48,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             var ports = FreePorts(2 * silos);
             var primary = new IPEndPoint(IPAddress.Loopback, ports[0]);
             var clusterId = $"embedded-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            cluster.ClusterId = clusterId;
             for (var i = 0; i < silos; i++)
             {
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -50,6 +58,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     .AddInMemoryCollection(settings);
                 builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical);
                 var (siloPort, gatewayPort) = (ports[2 * i], ports[(2 * i) + 1]);
+                cluster._gatewayPorts.Add(gatewayPort);
                 builder.UseOrleans(silo => silo
                     .UseLocalhostClustering(siloPort, gatewayPort, i == 0 ? null : primary, clusterId, clusterId)
                     .AddNeuroMesh(builder.Configuration));
