@@ -24,6 +24,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
 {
     private INeuronBehaviour? _behaviour;
+    private string? _hostError;
 
     private uint Id
     {
@@ -40,9 +41,18 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        if (State.Behaviour is not null && Id < Spike.BroadcastTarget)
+        if (State.Behaviour is not null && this.GetPrimaryKeyLong() is >= 0 and < Spike.BroadcastTarget)
         {
-            HostInMesh();
+            try
+            {
+                HostInMesh();
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
+            {
+                // A behaviour this silo no longer knows, or a fabric with no free ring, must not make the neuron
+                // unreachable: it stays active unhosted, and GetActivity reports why.
+                _hostError = $"hosting at activation failed: {e.GetType().Name}: {e.Message}";
+            }
         }
     }
 
@@ -245,7 +255,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             Fired = counters?.Fired ?? 0,
             Received = counters?.Received ?? 0,
             Faults = counters?.Faults ?? 0,
-            RecentFaults = [.. mesh.FaultsOf(id).Select(f => $"{f.Callback} at tick {f.Tick}: {f.Exception.GetType().Name}: {f.Exception.Message}")],
+            RecentFaults = [.. (_hostError is null ? [] : new[] { _hostError }), .. mesh.FaultsOf(id).Select(f => $"{f.Callback} at tick {f.Tick}: {f.Exception.GetType().Name}: {f.Exception.Message}")],
         });
     }
 
@@ -314,6 +324,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         var id = Id;
         _behaviour = behaviours.Create(State.Behaviour!, ServiceProvider);
         mesh.Host(id, _behaviour, State.RefractoryTicks, State.Synapses.Keys);
+        _hostError = null;
     }
 
     private NeuronInfo Info() => new()
