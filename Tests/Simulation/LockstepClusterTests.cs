@@ -120,6 +120,43 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_cuba_run_with_stdp_replayed_on_two_silos_continues_with_exactly_the_original_spikes()
+    {
+        var cuba = Example("cuba.json") with { Duration = 80 };
+        var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.01, AMinus = 0.0105, TauPlus = 20, TauMinus = 20, WMin = 0, WMax = 3 };
+        var spec = cuba with { Projections = [.. cuba.Projections.Select(p => p.Name != "EE" ? p : p with { Plasticity = stdp })] };
+        var (spikes, hash, _) = Reference(spec);
+        Assert.NotEqual(Reference(cuba).Hash, hash); // STDP changes the spike train within the run, so replay must rebuild the weights
+
+        // The original run: 500 ticks on two silos, checkpointed at 250 and 500.
+        var original = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-stdp-original");
+        await original.Deploy(spec.ToJson(), 2);
+        await original.Step(250);
+        await original.Step(250);
+
+        // Its log, copied to a run that has never been active: that run must replay 0..500 on two fresh shards, verifying
+        // both checkpoints (weights included, since STDP changes what follows), and then continue.
+        var replayed = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-stdp-replayed");
+        await using (var store = new NeuroMesh.Persistence.SqliteDeltaLogStore(new NeuroMesh.Persistence.SqliteDeltaLogOptions { Path = DeltaLogClusterFixture.DatabasePath }))
+        {
+            var deltas = new List<NeuroMesh.Persistence.Delta>();
+            await foreach (var record in store.ReadAsync(original.GetGrainId().ToString()))
+            {
+                deltas.Add(new NeuroMesh.Persistence.Delta(record.Type, record.Payload));
+            }
+
+            Assert.Equal(3, deltas.Count); // deployed, two checkpoints
+            await store.AppendAsync(replayed.GetGrainId().ToString(), 0, NeuroMesh.Persistence.DeltaBatch.Create([.. deltas]));
+        }
+
+        var continued = await replayed.Step(spec.TotalTicks);
+        var uninterrupted = await original.Step(spec.TotalTicks);
+        Assert.Equal(2, continued.Silos);
+        Assert.Equal((spikes, hash), (continued.Spikes, continued.SpikeTrainHash));
+        Assert.Equal((spikes, hash), (uninterrupted.Spikes, uninterrupted.SpikeTrainHash));
+    }
+
+    [Fact]
     public async Task Bad_client_input_is_rejected_with_clear_errors()
     {
         var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-input");
