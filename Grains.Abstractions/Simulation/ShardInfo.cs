@@ -51,4 +51,13 @@ public sealed record class ShardInfo
 
     /// <summary>The channel on which it receives its peers' frames on its silo (names the run, its placement epoch and the shard).</summary>
     [Id(14)] public string Channel { get; init; } = string.Empty;
+
+    /// <summary>Seconds spent waiting for peers' end-of-window markers.</summary>
+    [Id(15)] public double WaitSeconds { get; init; }
+
+    /// <summary>Seconds spent running windows on the engine.</summary>
+    [Id(16)] public double ComputeSeconds { get; init; }
+
+    /// <summary>Seconds spent producing frames onto the peers' streams.</summary>
+    [Id(17)] public double SendSeconds { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,9 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private (string Channel, IAsyncStream<SpikeBatch> Stream)[] _peers = [];
     private long _tick;
     private long _framesSent;
+    private long _waitTicks;
+    private long _computeTicks;
+    private long _sendTicks;
     private long _spikesSent;
 
     /// <summary>The channel on which shard <paramref name="index"/> of a run's epoch receives its peers' frames.</summary>
@@ -98,11 +102,14 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var spikes = new List<long>();
         for (long done = 0; done < ticks;)
         {
+            var t0 = Stopwatch.GetTimestamp();
             await AwaitPeersAsync(engine);
             var n = (int)Math.Min(window, ticks - done);
 
             // Short windows of small shards run inline: a hop to the thread pool would cost more than the window.
+            var t1 = Stopwatch.GetTimestamp();
             var result = (long)n * local <= 1_000_000 ? engine.RunWindow(n) : await Task.Run(() => engine.RunWindow(n));
+            var t2 = Stopwatch.GetTimestamp();
             foreach (var s in result.Spikes)
             {
                 spikes.Add(((long)s.Tick << 32) | s.Source);
@@ -112,6 +119,10 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             {
                 await SendAsync(result);
             }
+
+            _waitTicks += t1 - t0;
+            _computeTicks += t2 - t1;
+            _sendTicks += Stopwatch.GetTimestamp() - t2;
 
             done += n;
             _tick += n;
@@ -243,6 +254,9 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             FramesRejected = _ingress.Decoder.RejectedTotal,
             SpikesPending = _engine.RemotePending + _deferred.Concat(_inbox).Sum(SpikesIn),
             Channel = Channel(_setup.RunId, _setup.Epoch, shard.Index),
+            WaitSeconds = (double)_waitTicks / Stopwatch.Frequency,
+            ComputeSeconds = (double)_computeTicks / Stopwatch.Frequency,
+            SendSeconds = (double)_sendTicks / Stopwatch.Frequency,
         };
     }
 

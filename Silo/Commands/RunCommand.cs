@@ -99,6 +99,15 @@ internal static class RunCommand
             threads,
             status.SpikeTrainHash);
         summary.Print(output);
+        if (status.Silos > 1)
+        {
+            foreach (var shard in await run.GetShards())
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0}, received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending"));
+            }
+        }
+
         if (options.JsonPath is not null)
         {
             await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
