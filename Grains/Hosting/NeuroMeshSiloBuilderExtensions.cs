@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NeuroMesh.Agents;
 using NeuroMesh.Cluster;
 using NeuroMesh.Fabric;
+using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
+using NeuroMesh.Placement;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -18,7 +21,10 @@ public static class NeuroMeshSiloBuilderExtensions
     /// <see cref="DeltaLogGrainOptions.ProviderName"/> log-consistency provider that <see cref="DeltaLogGrain{TState, TEvent}"/>
     /// grains use) and its cross-silo transport (memory streams named <see cref="SpikeStreams.ProviderName"/>, tuned from
     /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/> and the silo-pinned placement). Invalid
-    /// settings stop the silo at start with a message that names the setting.
+    /// settings stop the silo at start with a message that names the setting. It also adds the silo's agent mesh
+    /// (<see cref="SiloAgentMesh"/>, where neuron grains with a behaviour run), the <see cref="BehaviourRegistry"/> built from
+    /// every <see cref="AddNeuronBehaviour{TBehaviour}"/> (plus the built-in <see cref="RelayBehaviour"/>), and
+    /// <see cref="RegionAffinityPlacement"/>.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
@@ -44,12 +50,42 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(Options.Create(cluster));
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
+        builder.Services.AddSingleton<SiloAgentMesh>();
+        builder.Services.AddSingleton(new BehaviourBinding(RelayBehaviour.Name, _ => new RelayBehaviour()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var registry = new BehaviourRegistry();
+            foreach (var binding in sp.GetServices<BehaviourBinding>())
+            {
+                registry.Register(binding.Name, binding.Factory);
+            }
+
+            return registry;
+        });
         builder.AddMemoryStreams(SpikeStreams.ProviderName, streams =>
         {
             streams.ConfigurePartitioning(cluster.Queues);
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs)));
         });
+        return builder;
+    }
+
+    /// <summary>Registers <typeparamref name="TBehaviour"/> under <paramref name="name"/> for neuron grains to bind (built with its services).</summary>
+    public static ISiloBuilder AddNeuronBehaviour<TBehaviour>(this ISiloBuilder builder, string name)
+        where TBehaviour : class, INeuronBehaviour
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new BehaviourBinding(name, sp => sp is null ? Activator.CreateInstance<TBehaviour>() : ActivatorUtilities.CreateInstance<TBehaviour>(sp)));
+        return builder;
+    }
+
+    /// <summary>Registers a behaviour factory under <paramref name="name"/> for neuron grains to bind.</summary>
+    public static ISiloBuilder AddNeuronBehaviour(this ISiloBuilder builder, string name, Func<IServiceProvider?, INeuronBehaviour> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new BehaviourBinding(name, factory));
         return builder;
     }
 

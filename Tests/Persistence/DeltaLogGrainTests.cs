@@ -44,6 +44,7 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
                 ["NeuroMesh:DeltaLog:SnapshotEvery"] = "20",
             }).Build();
             siloBuilder.AddNeuroMesh(configuration);
+            Neurons.TestBehaviours.Register(siloBuilder);
         }
     }
 }
