@@ -100,6 +100,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var window = engine.Shard!.Plan.WindowTicks;
         var local = engine.Shard.Plan.Hi(engine.Shard.Index) - engine.Shard.Plan.Lo(engine.Shard.Index);
         var spikes = new List<long>();
+        var sending = Task.CompletedTask;
         for (long done = 0; done < ticks;)
         {
             var t0 = Stopwatch.GetTimestamp();
@@ -115,9 +116,12 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
                 spikes.Add(((long)s.Tick << 32) | s.Source);
             }
 
+            // The window's frames go out while this shard waits for its peers' frames of the same window: the previous
+            // send must be complete first, so that each peer receives this shard's frames in order.
             if (_peers.Length > 0)
             {
-                await SendAsync(result);
+                await sending;
+                sending = SendAsync(result);
             }
 
             _waitTicks += t1 - t0;
@@ -128,6 +132,9 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             _tick += n;
         }
 
+        var t3 = Stopwatch.GetTimestamp();
+        await sending;
+        _sendTicks += Stopwatch.GetTimestamp() - t3;
         return new ShardAdvance(_setup!.Index, _tick, [.. spikes]);
     }
 
