@@ -13,10 +13,14 @@ public interface IRegionShardGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">The setup does not match the key, or the spec is invalid or cannot be split there.</exception>
     Task<ShardInfo> Prepare(ShardSetup setup);
 
-    /// <summary>Runs <paramref name="ticks"/> ticks from <paramref name="fromTick"/>, window by window, and returns its neurons' spikes.</summary>
+    /// <summary>
+    /// Runs <paramref name="ticks"/> ticks from <paramref name="fromTick"/>, window by window, and returns its neurons'
+    /// spikes. <paramref name="inputs"/> are the run's external inputs in that range (every shard gets the same list and
+    /// splits its windows at their ticks; each applies those of its own neurons).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The shard is not prepared or not at <paramref name="fromTick"/>.</exception>
     /// <exception cref="TimeoutException">A peer's end of window did not arrive in time; the run cannot continue on this placement.</exception>
-    Task<ShardAdvance> Advance(long fromTick, long ticks);
+    Task<ShardAdvance> Advance(long fromTick, long ticks, IReadOnlyList<ExternalInput> inputs);
 
     /// <summary>The shard's counters.</summary>
     Task<ShardInfo> GetInfo();

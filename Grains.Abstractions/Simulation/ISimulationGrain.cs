@@ -16,6 +16,14 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="silos"/> is negative, or more than the cluster's active silos or the network's neurons.</exception>
     Task<RunStatus> Deploy(string specJson, int silos = 0);
 
+    /// <summary>
+    /// Schedules external inputs for ticks from the run's current tick on; they are logged with the run (so a replay
+    /// applies them at the same ticks) and applied by the shard that owns each neuron.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input's tick is before the run's tick or past its end, its neuron is not in the network, its weight is not finite, or its channel is not Excitatory or Inhibitory; nothing is scheduled.</exception>
+    /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
+    Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs);
+
     /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end of the spec's duration) and returns when they are confirmed.</summary>
     /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
     Task<RunStatus> Step(long ticks);

@@ -88,7 +88,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     }
 
     /// <inheritdoc />
-    public async Task<ShardAdvance> Advance(long fromTick, long ticks)
+    public async Task<ShardAdvance> Advance(long fromTick, long ticks, IReadOnlyList<ExternalInput> inputs)
     {
         var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared (it was released or its activation was lost)");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ticks);
@@ -97,8 +97,12 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             throw new InvalidOperationException($"shard {_setup!.Index} of run '{_setup.RunId}' is at tick {_tick}, not {fromTick}");
         }
 
+        ArgumentNullException.ThrowIfNull(inputs);
         var window = engine.Shard!.Plan.WindowTicks;
-        var local = engine.Shard.Plan.Hi(engine.Shard.Index) - engine.Shard.Plan.Lo(engine.Shard.Index);
+        int lo = engine.Shard.Plan.Lo(engine.Shard.Index), hi = engine.Shard.Plan.Hi(engine.Shard.Index);
+        var local = hi - lo;
+        var schedule = inputs.Where(i => i.Tick >= fromTick && i.Tick < fromTick + ticks).OrderBy(i => i.Tick).ToArray();
+        var next = 0;
         var spikes = new List<long>();
         var sending = Task.CompletedTask;
         for (long done = 0; done < ticks;)
@@ -106,6 +110,21 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             var t0 = Stopwatch.GetTimestamp();
             await AwaitPeersAsync(engine);
             var n = (int)Math.Min(window, ticks - done);
+
+            // Inputs act in the update of their tick: apply those of this tick, and end the window before the next one,
+            // which every shard does alike since they all get the same schedule.
+            for (; next < schedule.Length && schedule[next].Tick == _tick; next++)
+            {
+                if (schedule[next].Neuron >= lo && schedule[next].Neuron < hi)
+                {
+                    engine.Inject(schedule[next].Neuron, schedule[next].Weight, schedule[next].Channel);
+                }
+            }
+
+            if (next < schedule.Length)
+            {
+                n = (int)Math.Min(n, schedule[next].Tick - _tick);
+            }
 
             // Short windows of small shards run inline: a hop to the thread pool would cost more than the window.
             var t1 = Stopwatch.GetTimestamp();

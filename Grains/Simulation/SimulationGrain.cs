@@ -89,6 +89,61 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         return Status();
     }
     /// <inheritdoc />
+    public async Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        EnsureRunnable("inject into");
+        if (_background is not null)
+        {
+            throw new InvalidOperationException($"Cannot inject into run '{this.GetPrimaryKeyString()}' while it runs in the background; pause it first, so that the inputs' ticks are still ahead.");
+        }
+
+        if (_neurons < 0)
+        {
+            _neurons = NetworkSpec.Parse(State.SpecJson!).NeuronCount;
+        }
+
+        var problems = new List<string>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            if (input is null)
+            {
+                problems.Add($"input {i} is null");
+            }
+            else if (input.Tick < State.Tick || input.Tick >= State.TotalTicks)
+            {
+                problems.Add($"input {i}: tick {input.Tick} is outside [{State.Tick}, {State.TotalTicks}) (the run is at tick {State.Tick}; the past cannot change)");
+            }
+            else if ((uint)input.Neuron >= (uint)_neurons)
+            {
+                problems.Add($"input {i}: neuron {input.Neuron} is not in the network (0..{_neurons - 1})");
+            }
+            else if (!double.IsFinite(input.Weight))
+            {
+                problems.Add($"input {i}: the weight must be a finite number (got {input.Weight})");
+            }
+            else if (input.Channel is not (Spikes.SpikeType.Excitatory or Spikes.SpikeType.Inhibitory))
+            {
+                problems.Add($"input {i}: channel {input.Channel} is not Excitatory or Inhibitory");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"No input was scheduled: {string.Join("; ", problems)}", nameof(inputs));
+        }
+
+        if (inputs.Count > 0)
+        {
+            RaiseEvent(new InputsScheduled([.. inputs]));
+            await ConfirmEvents();
+        }
+
+        return Status();
+    }
+
+    /// <inheritdoc />
     public async Task<RunStatus> Step(long ticks)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ticks);
@@ -242,6 +297,9 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
             case RunCheckpointed checkpoint:
                 state.Checkpoints.Add(checkpoint);
                 break;
+            case InputsScheduled scheduled:
+                state.Inputs.AddRange(scheduled.Inputs);
+                break;
             case RunStopped:
                 state.Stopped = true;
                 break;
@@ -300,7 +358,9 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         ShardAdvance[] results;
         try
         {
-            results = await Task.WhenAll(shards.Select(s => s.Advance(_engineTick, ticks)));
+            var from = _engineTick;
+            var inputs = State.Inputs.Where(i => i.Tick >= from && i.Tick < from + ticks).ToArray();
+            results = await Task.WhenAll(shards.Select(s => s.Advance(from, ticks, inputs)));
         }
         catch
         {

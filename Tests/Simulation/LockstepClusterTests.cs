@@ -157,6 +157,67 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task External_inputs_are_logged_applied_at_their_ticks_on_any_silo_count_and_replayed()
+    {
+        var spec = Example("delta_delays.json") with { Duration = 100 };
+        ExternalInput[] inputs =
+        [
+            new(120, 5, 40), new(120, 950, 40), new(333, 7, 25), new(333, 7, 25), new(640, 999, 30, SpikeType.Excitatory),
+            new(700, 400, -20, SpikeType.Inhibitory),
+        ];
+
+        // One engine with the same inputs: Inject before the update of the input's tick.
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var records = new List<SpikeRecord>();
+        long at = 0;
+        foreach (var group in inputs.GroupBy(i => i.Tick))
+        {
+            records.AddRange(engine.Run(group.Key - at).Spikes);
+            at = group.Key;
+            foreach (var input in group)
+            {
+                engine.Inject(input.Neuron, input.Weight, input.Channel);
+            }
+        }
+
+        records.AddRange(engine.Run(spec.TotalTicks - at).Spikes);
+        var expected = SpikeTrainHash.Of([.. records]);
+        Assert.NotEqual(Reference(spec).Hash, expected); // the inputs change the spike train
+
+        foreach (var silos in new[] { 1, 3 })
+        {
+            var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>($"lockstep-inputs-{silos}");
+            await run.Deploy(spec.ToJson(), silos);
+            await run.Step(100);
+            await run.Inject(inputs);
+            var status = await run.Step(spec.TotalTicks);
+            Assert.Equal((records.Count, expected), (status.Spikes, status.SpikeTrainHash));
+
+            // A replay from the log applies the same inputs, or its checkpoints would not reproduce.
+            var replay = await run.Replay();
+            Assert.Equal((2, expected), (replay.Verified.Count, replay.SpikeTrainHash));
+        }
+    }
+
+    [Fact]
+    public async Task Inputs_in_the_past_for_unknown_neurons_or_not_finite_are_refused_and_nothing_is_scheduled()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-inputs");
+        await run.Deploy((Example("delta_delays.json") with { Duration = 50 }).ToJson(), 2);
+        await run.Step(200);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => run.Inject([new(300, 1, 5), new(150, 1, 5), new(300, 5000, 5), new(300, 1, double.NaN), new(300, 1, 5, SpikeType.Modulatory)]));
+        Assert.Contains("input 1: tick 150 is outside [200, 500)", error.Message);
+        Assert.Contains("input 2: neuron 5000 is not in the network (0..999)", error.Message);
+        Assert.Contains("input 3: the weight must be a finite number", error.Message);
+        Assert.Contains("input 4: channel Modulatory is not Excitatory or Inhibitory", error.Message);
+        Assert.DoesNotContain("input 0", error.Message);
+
+        // Nothing was scheduled: the run goes on exactly as one engine without inputs.
+        var status = await run.Step(300);
+        Assert.Equal(Reference(Example("delta_delays.json") with { Duration = 50 }).Hash, status.SpikeTrainHash);
+    }
+
+    [Fact]
     public async Task Bad_client_input_is_rejected_with_clear_errors()
     {
         var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-input");
