@@ -2,17 +2,23 @@ using Microsoft.Extensions.Hosting;
 using NeuroMesh.Hosting;
 using NeuroMesh.Silo.Commands;
 
-// `run SPEC.json` runs a network and prints its summary; with no verb this is a long-running silo node on the
+// `run SPEC.json` runs a network and prints its summary; `replay RUN-ID` rebuilds a logged run and checks it; with no verb this is a long-running silo node on the
 // embedded default (localhost clustering). Everything else is wired by AddNeuroMesh, so this file stays hosting-only.
 if (args.Length > 0 && args[0] == "run")
 {
-    return RunCommand.Execute(args.AsSpan(1), Console.Out, Console.Error);
+    return await RunCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
+}
+
+if (args.Length > 0 && args[0] == "replay")
+{
+    return await ReplayCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
 }
 
 if (args.Length > 0 && !args[0].StartsWith('-'))
 {
     Console.Error.WriteLine($"unknown verb '{args[0]}'");
     Console.Error.WriteLine(RunCommand.Usage);
+    Console.Error.WriteLine(ReplayCommand.Usage);
     return 2;
 }
 

@@ -71,6 +71,7 @@ public sealed class CubaSuite : IBenchmarkSuite
             report.Ratios["ours_vs_brian2_standalone_40000"] = bigAll.Seconds / bigStandalone;
         }
 
+        TimeSilos(report, cuba, one.Hash, options.Quick);
         report.Add("conditions", "loadavg_1min_at_end", LoadAverage(), "load");
         return report;
     }
@@ -118,6 +119,61 @@ public sealed class CubaSuite : IBenchmarkSuite
             report.Add(@case + "_parallel_windows", impl, parallel, "fraction");
         }
         return (median, last.SpikeTrainHash);
+    }
+
+    /// <summary>
+    /// The same second of CUBA as a simulation run on an embedded cluster of 1, 2 and 3 silos in this process, in
+    /// lockstep over the spike streams (CUBA has no delays, so the silos exchange every tick): wall time of the run
+    /// (placement, engine build and every checkpoint included), real-time factor and whether the hash equals one engine's.
+    /// </summary>
+    private static void TimeSilos(BenchmarkReport report, NetworkSpec cuba, string engineHash, bool quick)
+    {
+        var spec = quick ? cuba with { Duration = 100 } : cuba;
+        var expected = engineHash;
+        if (quick)
+        {
+            using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+            expected = engine.Run(spec.TotalTicks).SpikeTrainHash;
+        }
+
+        var data = Directory.CreateTempSubdirectory("neuromesh-cuba-silos-");
+        try
+        {
+            foreach (var silos in new[] { 1, 2, 3 })
+            {
+                Console.Error.WriteLine($"  running CUBA on {silos} silo(s)...");
+                var settings = new Dictionary<string, string?>
+                {
+                    ["NeuroMesh:DeltaLog:Path"] = Path.Combine(data.FullName, $"deltalog-{silos}.db"),
+                    ["NeuroMesh:Cluster:EngineThreads"] = Math.Max(1, Environment.ProcessorCount / silos).ToString(CultureInfo.InvariantCulture),
+                };
+                var (seconds, status) = RunOnCluster(spec, silos, settings).GetAwaiter().GetResult();
+                var simulated = spec.TotalTicks * spec.Dt / 1000.0;
+                var @case = quick ? "cuba_4000_100ms_lockstep" : "cuba_4000_lockstep";
+                report.Add(@case, $"ours_{silos}_silos", seconds, "s");
+                report.Add(@case + "_realtime_factor", $"ours_{silos}_silos", seconds / simulated, "x");
+                report.Add(@case + "_window", $"ours_{silos}_silos", status.WindowTicks, "ticks");
+                report.Add(@case + "_hash_equals_one_engine", $"ours_{silos}_silos", status.SpikeTrainHash == expected ? 1 : 0, "bool");
+            }
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(double Seconds, Simulation.RunStatus Status)> RunOnCluster(NetworkSpec spec, int silos, Dictionary<string, string?> settings)
+    {
+        await using var cluster = await Hosting.EmbeddedCluster.StartAsync(silos, settings, CancellationToken.None);
+        var run = cluster.Grains.GetGrain<Simulation.ISimulationGrain>($"bench-cuba-{silos}-{Guid.NewGuid():N}");
+        var clock = Stopwatch.StartNew();
+        var status = await run.Deploy(spec.ToJson(), silos);
+        while (status.Phase != Simulation.RunPhase.Finished)
+        {
+            status = await run.Step(Simulation.SimulationGrain.Window);
+        }
+
+        return (clock.Elapsed.TotalSeconds, status);
     }
 
     private static double TimeBrian(BenchmarkReport report, string @case, string mode, string script, int neurons)

@@ -34,6 +34,21 @@ public sealed partial class CpuEngine
     /// <summary>The windows run so far (sharded engines only).</summary>
     public long WindowsRun => _windowIndex + 1;
 
+    /// <summary>
+    /// True when the next window may start: no window has run yet, or every other shard has ended the last one (their
+    /// spikes are applied). Sharded engines only.
+    /// </summary>
+    public bool PeersComplete => _windowIndex < 0 || Array.TrueForAll(_peerEnded, e => e);
+
+    /// <summary>The last tick of the window run last (-1 before the first).</summary>
+    public long WindowLastTick => _windowIndex < 0 ? -1 : _windowFirst + _windowTicks - 1;
+
+    /// <summary>Remote spikes taken for the last window and not applied yet (some peer has not ended it).</summary>
+    public int RemotePending => _remote.Count;
+
+    /// <summary>The shards whose end of the last window has not arrived.</summary>
+    public IReadOnlyList<int> MissingPeers() => [.. Enumerable.Range(0, _peerEnded.Length).Where(k => !_peerEnded[k])];
+
     /// <summary>Runs a window of <see cref="ShardPlan.WindowTicks"/> ticks; see <see cref="RunWindow(int)"/>.</summary>
     public ShardWindow RunWindow() => RunWindow(_shard?.Plan.WindowTicks ?? 0);
 

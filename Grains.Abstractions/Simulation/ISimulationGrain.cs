@@ -7,10 +7,22 @@ namespace NeuroMesh.Simulation;
 /// </summary>
 public interface ISimulationGrain : IGrainWithStringKey
 {
-    /// <summary>Deploys a NetworkSpec (JSON). A run takes one spec for its whole life.</summary>
+    /// <summary>
+    /// Deploys a NetworkSpec (JSON) to run across <paramref name="silos"/> silos (0: every active silo), one region shard
+    /// per silo. A run takes one spec for its whole life; its spike trains are the same on any number of silos.
+    /// </summary>
     /// <exception cref="ArgumentException">The spec is invalid; the message lists each problem with its JSON path.</exception>
     /// <exception cref="InvalidOperationException">The run already has a spec.</exception>
-    Task<RunStatus> Deploy(string specJson);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="silos"/> is negative, or more than the cluster's active silos or the network's neurons.</exception>
+    Task<RunStatus> Deploy(string specJson, int silos = 0);
+
+    /// <summary>
+    /// Schedules external inputs for ticks from the run's current tick on; they are logged with the run (so a replay
+    /// applies them at the same ticks) and applied by the shard that owns each neuron.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input's tick is before the run's tick or past its end, its neuron is not in the network, its weight is not finite, or its channel is not Excitatory or Inhibitory; nothing is scheduled.</exception>
+    /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
+    Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs);
 
     /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end of the spec's duration) and returns when they are confirmed.</summary>
     /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
@@ -27,4 +39,20 @@ public interface ISimulationGrain : IGrainWithStringKey
 
     /// <summary>The run's status.</summary>
     Task<RunStatus> GetStatus();
+
+    /// <summary>
+    /// Rebuilds the run from its log on fresh shards to <paramref name="toTick"/> (negative: its last checkpoint),
+    /// reproducing and checking every logged checkpoint on the way. Replaying to the last checkpoint leaves the run
+    /// ready to continue (<see cref="Step"/>) with exactly the spikes the original would have produced.
+    /// <paramref name="silos"/> places the replay on that many active silos (0: as deployed); the spikes do not depend on it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// No spec, a step or background run is in progress, or a checkpoint did not reproduce (the message names the first
+    /// diverging checkpoint's tick and both hashes).
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toTick"/> is past the run's last checkpoint.</exception>
+    Task<ReplayReport> Replay(long toTick = -1, int silos = 0);
+
+    /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
+    Task<IReadOnlyList<ShardInfo>> GetShards();
 }

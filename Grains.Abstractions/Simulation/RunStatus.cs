@@ -30,4 +30,16 @@ public sealed record RunStatus
 
     /// <summary>Checkpoints recorded in the run's delta log.</summary>
     [Id(8)] public int Checkpoints { get; init; }
+
+    /// <summary>Silos the run is placed on (0 while it is not placed; 0 in the request means every active silo).</summary>
+    [Id(9)] public int Silos { get; init; }
+
+    /// <summary>Neurons in the network (0 before deploy).</summary>
+    [Id(10)] public int Neurons { get; init; }
+
+    /// <summary>Synapses in the network, summed over the shards (0 while the run is not placed).</summary>
+    [Id(11)] public long Synapses { get; init; }
+
+    /// <summary>The lockstep exchange window in ticks (the minimum cross-silo latency; 0 while not placed).</summary>
+    [Id(12)] public int WindowTicks { get; init; }
 }

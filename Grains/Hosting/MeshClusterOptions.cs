@@ -57,7 +57,7 @@ public sealed class MeshClusterOptions
     /// How long, in seconds, the memory-stream cache keeps a batch after it was read from its queue (Orleans keeps them
     /// for minutes, which at mesh rates is gigabytes). Receivers lag by at most the in-flight window, far less than this.
     /// </summary>
-    public int CacheSeconds { get; set; } = 2;
+    public int CacheSeconds { get; set; } = 5;
 
     /// <summary>The first invalid setting, as a message naming it, or null.</summary>
     public string? Problem() => this switch

@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NeuroMesh.Agents;
 using NeuroMesh.Cluster;
 using NeuroMesh.Fabric;
+using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
+using NeuroMesh.Placement;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -18,8 +21,11 @@ public static class NeuroMeshSiloBuilderExtensions
     /// <see cref="DeltaLogGrainOptions.ProviderName"/> log-consistency provider that <see cref="DeltaLogGrain{TState, TEvent}"/>
     /// grains use) and its cross-silo transport (memory streams named <see cref="SpikeStreams.ProviderName"/>, tuned from
     /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/>, the silo-pinned placement, and the free-running
-    /// mesh path: the <see cref="SiloOutbox"/> and the <see cref="MeshIngress"/> registered for <see cref="SpikeBatch.MeshChannel"/>). Invalid
-    /// settings stop the silo at start with a message that names the setting.
+    /// mesh path: the <see cref="SiloOutbox"/> and the <see cref="MeshIngress"/> registered for <see cref="SpikeBatch.MeshChannel"/>).
+    /// Invalid settings stop the silo at start with a message that names the setting. It also adds the silo's agent mesh
+    /// (<see cref="SiloAgentMesh"/>, where neuron grains with a behaviour run), the <see cref="BehaviourRegistry"/> built from
+    /// every <see cref="AddNeuronBehaviour{TBehaviour}"/> (plus the built-in <see cref="RelayBehaviour"/>), and
+    /// <see cref="RegionAffinityPlacement"/>.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
@@ -52,6 +58,19 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(sp => new SiloOutbox(
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
+        builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
+        builder.Services.AddSingleton<SiloAgentMesh>();
+        builder.Services.AddSingleton(new BehaviourBinding(RelayBehaviour.Name, _ => new RelayBehaviour()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var registry = new BehaviourRegistry();
+            foreach (var binding in sp.GetServices<BehaviourBinding>())
+            {
+                registry.Register(binding.Name, binding.Factory);
+            }
+
+            return registry;
+        });
         builder.AddMemoryStreams(SpikeStreams.ProviderName, streams =>
         {
             streams.ConfigurePartitioning(cluster.Queues);
@@ -67,6 +86,23 @@ public static class NeuroMeshSiloBuilderExtensions
                 o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
             }));
         });
+        return builder;
+    }
+
+    /// <summary>Registers <typeparamref name="TBehaviour"/> under <paramref name="name"/> for neuron grains to bind (built with its services).</summary>
+    public static ISiloBuilder AddNeuronBehaviour<TBehaviour>(this ISiloBuilder builder, string name)
+        where TBehaviour : class, INeuronBehaviour
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new BehaviourBinding(name, sp => sp is null ? Activator.CreateInstance<TBehaviour>() : ActivatorUtilities.CreateInstance<TBehaviour>(sp)));
+        return builder;
+    }
+
+    /// <summary>Registers a behaviour factory under <paramref name="name"/> for neuron grains to bind.</summary>
+    public static ISiloBuilder AddNeuronBehaviour(this ISiloBuilder builder, string name, Func<IServiceProvider?, INeuronBehaviour> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new BehaviourBinding(name, factory));
         return builder;
     }
 

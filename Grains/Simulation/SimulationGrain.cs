@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using NeuroMesh.Engine;
-using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Cluster;
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Network;
 using NeuroMesh.Persistence;
 using NeuroMesh.Simulation.Events;
@@ -12,30 +14,36 @@ using Orleans.Providers;
 namespace NeuroMesh.Simulation;
 
 /// <summary>
-/// A simulation run on this silo's CPU engine, event-sourced in the delta log. The engine is not persisted: it is
-/// rebuilt by replaying the run from tick 0 (the engine is deterministic), and every logged checkpoint hash is checked
-/// on the way, so a run that would diverge fails loudly at its first diverging checkpoint.
+/// A simulation run, event-sourced in the delta log and simulated by region shards: one <see cref="IRegionShardGrain"/>
+/// per silo, each owning a contiguous range of neurons, exchanging spikes in lockstep windows over the spike streams. The
+/// engines are not persisted: the run is rebuilt by replaying it from tick 0 (the engines are deterministic and the union
+/// of the shards' spike trains is bit-identical to one engine's), and every logged checkpoint hash is checked on the way,
+/// so a run that would diverge fails loudly at its first diverging checkpoint.
 /// </summary>
 /// <remarks>Reentrant so that <see cref="GetStatus"/>, <see cref="Pause"/> and <see cref="Stop"/> answer while a background run
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed class SimulationGrain(IClusterMembershipService membership) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
 
-    private CpuEngine? _engine;
+    private IRegionShardGrain[]? _shards;
+    private ShardInfo[] _placement = [];
+    private ShardInfo[] _finalPlacement = [];
     private SpikeTrainHash? _hash;
     private long _engineTick;
     private Task? _background;
     private bool _pauseRequested;
     private bool _busy;
+    private int _neurons = -1;
 
     /// <inheritdoc />
-    public async Task<RunStatus> Deploy(string specJson)
+    public async Task<RunStatus> Deploy(string specJson, int silos = 0)
     {
         ArgumentNullException.ThrowIfNull(specJson);
+        ArgumentOutOfRangeException.ThrowIfNegative(silos);
         if (State.SpecJson is not null)
         {
             throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' already has a spec (hash {State.SpecHash[..12]}…); deploy to a new run id.");
@@ -51,9 +59,87 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
             throw new ArgumentException($"The spec is invalid: {string.Join("; ", e.Errors.Select(x => $"{x.Path}: {x.Message}"))}", nameof(specJson));
         }
 
+        var active = ActiveSilos().Length;
+        if (silos > active)
+        {
+            throw new ArgumentOutOfRangeException(nameof(silos), $"the run asks for {silos} silos but the cluster has {active} active silo(s)");
+        }
+
+        if (silos > spec.NeuronCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(silos), $"the run asks for {silos} silos but the network has only {spec.NeuronCount} neuron(s); each silo needs at least one");
+        }
+
+        if (silos > 1)
+        {
+            try
+            {
+                _ = ShardPlan.Create(spec, silos);
+            }
+            catch (NetworkSpecException e)
+            {
+                throw new ArgumentException($"The spec cannot run on {silos} silos: {string.Join("; ", e.Errors.Select(x => $"{x.Path}: {x.Message}"))}", nameof(specJson));
+            }
+        }
+
         var canonical = spec.ToJson();
-        RaiseEvent(new SpecDeployed(canonical, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))), spec.Seed, spec.TotalTicks));
+        RaiseEvent(new SpecDeployed(canonical, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))), spec.Seed, spec.TotalTicks, silos));
         await ConfirmEvents();
+        _neurons = spec.NeuronCount;
+        return Status();
+    }
+    /// <inheritdoc />
+    public async Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        EnsureRunnable("inject into");
+        if (_background is not null)
+        {
+            throw new InvalidOperationException($"Cannot inject into run '{this.GetPrimaryKeyString()}' while it runs in the background; pause it first, so that the inputs' ticks are still ahead.");
+        }
+
+        if (_neurons < 0)
+        {
+            _neurons = NetworkSpec.Parse(State.SpecJson!).NeuronCount;
+        }
+
+        var problems = new List<string>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            if (input is null)
+            {
+                problems.Add($"input {i} is null");
+            }
+            else if (input.Tick < State.Tick || input.Tick >= State.TotalTicks)
+            {
+                problems.Add($"input {i}: tick {input.Tick} is outside [{State.Tick}, {State.TotalTicks}) (the run is at tick {State.Tick}; the past cannot change)");
+            }
+            else if ((uint)input.Neuron >= (uint)_neurons)
+            {
+                problems.Add($"input {i}: neuron {input.Neuron} is not in the network (0..{_neurons - 1})");
+            }
+            else if (!double.IsFinite(input.Weight))
+            {
+                problems.Add($"input {i}: the weight must be a finite number (got {input.Weight})");
+            }
+            else if (input.Channel is not (Spikes.SpikeType.Excitatory or Spikes.SpikeType.Inhibitory))
+            {
+                problems.Add($"input {i}: channel {input.Channel} is not Excitatory or Inhibitory");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"No input was scheduled: {string.Join("; ", problems)}", nameof(inputs));
+        }
+
+        if (inputs.Count > 0)
+        {
+            RaiseEvent(new InputsScheduled([.. inputs]));
+            await ConfirmEvents();
+        }
+
         return Status();
     }
 
@@ -113,7 +199,7 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
         {
             RaiseEvent(new RunStopped(State.Tick));
             await ConfirmEvents();
-            DisposeEngine();
+            await ReleaseShardsAsync();
         }
 
         return Status();
@@ -123,12 +209,78 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
     public Task<RunStatus> GetStatus() => Task.FromResult(Status());
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0)
+    {
+        var run = this.GetPrimaryKeyString();
+        if (State.SpecJson is null)
+        {
+            throw new InvalidOperationException($"Cannot replay run '{run}': no spec is deployed (is the run id right?).");
+        }
+
+        if (_busy || _background is not null)
+        {
+            throw new InvalidOperationException($"Cannot replay run '{run}': it is {(_busy ? "stepping" : "running in the background")}; pause it first.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(silos);
+        var target = toTick < 0 ? State.Tick : toTick;
+        if (target > State.Tick)
+        {
+            throw new ArgumentOutOfRangeException(nameof(toTick), $"run '{run}' is logged up to tick {State.Tick}; a replay cannot go past its log (asked for tick {toTick})");
+        }
+
+        _busy = true;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var shards = await PlaceAsync(silos);
+            var verified = await ReplayCheckpointsAsync(shards, target);
+            if (_engineTick < target)
+            {
+                await AdvanceShardsAsync(shards, _hash!, target - _engineTick);
+            }
+
+            var report = new ReplayReport
+            {
+                RunId = run,
+                Tick = _engineTick,
+                Spikes = _hash!.Count,
+                SpikeTrainHash = _hash.Current(),
+                Verified = verified,
+                Silos = shards.Length,
+                WallSeconds = clock.Elapsed.TotalSeconds,
+                LoggedTick = State.Tick,
+            };
+            if (State.Stopped || State.Tick >= State.TotalTicks)
+            {
+                await ReleaseShardsAsync(); // nothing can continue from here
+            }
+
+            return report;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pauseRequested = true;
-        DisposeEngine();
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        await ReleaseShardsAsync();
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ShardInfo>> GetShards()
+        => _shards is null ? _finalPlacement : await Task.WhenAll(_shards.Select(s => s.GetInfo()));
+
+    /// <summary>Spikes sent by some shard that its peers have not received yet (still on the streams).</summary>
+    private static long InFlight(ShardInfo[] infos) => infos.Sum(i => i.SpikesSent) - infos.Sum(i => i.SpikesReceived + i.SpikesPending);
+
+    /// <summary>The shards as placed, or as they stood when the run finished.</summary>
+    private ShardInfo[] Placement => _shards is null ? _finalPlacement : _placement;
 
     /// <inheritdoc />
     protected override void TransitionState(SimulationState state, SimulationEvent @event)
@@ -140,9 +292,13 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
                 state.SpecHash = deployed.SpecHash;
                 state.Seed = deployed.Seed;
                 state.TotalTicks = deployed.TotalTicks;
+                state.Silos = deployed.Silos;
                 break;
             case RunCheckpointed checkpoint:
                 state.Checkpoints.Add(checkpoint);
+                break;
+            case InputsScheduled scheduled:
+                state.Inputs.AddRange(scheduled.Inputs);
                 break;
             case RunStopped:
                 state.Stopped = true;
@@ -167,7 +323,7 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
         }
     }
 
-    /// <summary>Runs the engine (off the grain's thread) and records a checkpoint.</summary>
+    /// <summary>Advances every shard by <paramref name="ticks"/> and records a checkpoint of the merged spike train.</summary>
     private async Task AdvanceAsync(long ticks)
     {
         if (ticks <= 0)
@@ -175,46 +331,123 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
             return;
         }
 
-        var engine = await EngineAtCheckpointAsync();
+        var shards = await ShardsAtCheckpointAsync();
         var hash = _hash!;
-        var result = await Task.Run(() => engine.Run(ticks));
-        hash.Append(result.Spikes);
-        _engineTick += ticks;
+        await AdvanceShardsAsync(shards, hash, ticks);
         RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current()));
         await ConfirmEvents();
+        if (State.Tick >= State.TotalTicks)
+        {
+            // Finished: nothing will run on these engines again, so free them and their silos' channels now, once the
+            // last window's frames have landed (they are counted as received there, so the accounting closes).
+            var infos = await Task.WhenAll(shards.Select(s => s.GetInfo()));
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); InFlight(infos) > 0 && DateTime.UtcNow < deadline;)
+            {
+                await Task.Delay(5);
+                infos = await Task.WhenAll(shards.Select(s => s.GetInfo()));
+            }
+
+            _finalPlacement = infos;
+            await ReleaseShardsAsync();
+        }
     }
 
-    /// <summary>The engine at the last checkpoint: kept from earlier calls, or rebuilt by replay with every checkpoint verified.</summary>
-    private async Task<CpuEngine> EngineAtCheckpointAsync()
+    /// <summary>Runs the shards in lockstep and appends their merged spikes, in (tick, neuron) order, to <paramref name="hash"/>.</summary>
+    private async Task AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
     {
-        if (_engine is not null && _engineTick == State.Tick)
+        ShardAdvance[] results;
+        try
         {
-            return _engine;
+            var from = _engineTick;
+            var inputs = State.Inputs.Where(i => i.Tick >= from && i.Tick < from + ticks).ToArray();
+            results = await Task.WhenAll(shards.Select(s => s.Advance(from, ticks, inputs)));
+        }
+        catch
+        {
+            // A shard that failed or timed out leaves the placement unusable; the next call rebuilds it by replay.
+            await ReleaseShardsAsync();
+            throw;
         }
 
-        DisposeEngine();
-        var spec = NetworkSpec.Parse(State.SpecJson!);
-        var engine = new CpuEngine(spec);
-        var hash = new SpikeTrainHash();
-        long tick = 0;
-        foreach (var checkpoint in State.Checkpoints.ToArray())
+        var merged = new long[results.Sum(r => r.Spikes.Length)];
+        var at = 0;
+        foreach (var r in results)
         {
-            var result = await Task.Run(() => engine.Run(checkpoint.Tick - tick));
-            hash.Append(result.Spikes);
-            tick = checkpoint.Tick;
-            var replayed = hash.Current();
-            if (replayed != checkpoint.SpikeTrainHash || hash.Count != checkpoint.Spikes)
+            r.Spikes.CopyTo(merged, at);
+            at += r.Spikes.Length;
+        }
+
+        Array.Sort(merged);
+        var records = new SpikeRecord[merged.Length];
+        for (var i = 0; i < merged.Length; i++)
+        {
+            records[i] = new SpikeRecord(merged[i] >> 32, (int)(merged[i] & 0xFFFFFFFF));
+        }
+
+        hash.Append(records);
+        _engineTick += ticks;
+    }
+
+    /// <summary>The shards at the last checkpoint: kept from earlier calls, or placed afresh and rebuilt by replay with every checkpoint verified.</summary>
+    private async Task<IRegionShardGrain[]> ShardsAtCheckpointAsync()
+    {
+        if (_shards is not null && _engineTick == State.Tick)
+        {
+            return _shards;
+        }
+
+        var shards = await PlaceAsync();
+        await ReplayCheckpointsAsync(shards, State.Tick);
+        return shards;
+    }
+
+    /// <summary>Places the run on fresh shards at tick 0 (releasing any earlier placement).</summary>
+    private async Task<IRegionShardGrain[]> PlaceAsync(int silosOverride = 0)
+    {
+        await ReleaseShardsAsync();
+        var silos = ActiveSilos();
+        // A run asks for a number of silos, but its spikes do not depend on it: on a smaller cluster (a lost silo, or a
+        // replay on one machine) it is placed on the silos there are.
+        var asked = silosOverride > 0 ? silosOverride : State.Silos;
+        var count = asked == 0 ? silos.Length : Math.Min(asked, silos.Length);
+
+        _neurons = NetworkSpec.Parse(State.SpecJson!).NeuronCount;
+        count = Math.Min(count, Math.Max(1, _neurons));
+        var keys = silos.Take(count).Select(s => SiloKey.For(s)).ToArray();
+        var run = this.GetPrimaryKeyString();
+        var epoch = Guid.NewGuid().ToString("N")[..12];
+        var shards = keys.Select((k, i) => GrainFactory.GetGrain<IRegionShardGrain>(RegionShardGrain.Key(k, run, epoch, i))).ToArray();
+        _placement = await Task.WhenAll(shards.Select((s, i) => s.Prepare(new ShardSetup { RunId = run, Epoch = epoch, SpecJson = State.SpecJson!, Index = i, SiloKeys = keys })));
+        (_shards, _hash, _engineTick) = (shards, new SpikeTrainHash(), 0);
+        return shards;
+    }
+
+    /// <summary>Advances freshly placed shards through every checkpoint up to <paramref name="toTick"/>, checking each, and returns them.</summary>
+    private async Task<List<CheckpointInfo>> ReplayCheckpointsAsync(IRegionShardGrain[] shards, long toTick)
+    {
+        var verified = new List<CheckpointInfo>();
+        foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick <= toTick).ToArray())
+        {
+            await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - _engineTick);
+            var replayed = _hash!.Current();
+            if (replayed != checkpoint.SpikeTrainHash || _hash.Count != checkpoint.Spikes)
             {
-                var message = $"Replay of run '{this.GetPrimaryKeyString()}' diverged at the checkpoint of tick {checkpoint.Tick}: the log records {checkpoint.Spikes} spikes with hash {checkpoint.SpikeTrainHash}, the replay produced {hash.Count} spikes with hash {replayed}.";
-                engine.Dispose();
-                hash.Dispose();
+                var message = $"Replay of run '{this.GetPrimaryKeyString()}' diverged at the checkpoint of tick {checkpoint.Tick}: the log records {checkpoint.Spikes} spikes with hash {checkpoint.SpikeTrainHash}, the replay produced {_hash.Count} spikes with hash {replayed}.";
+                await ReleaseShardsAsync();
                 throw new InvalidOperationException(message);
             }
+
+            verified.Add(new CheckpointInfo(checkpoint.Tick, checkpoint.Spikes, checkpoint.SpikeTrainHash));
         }
 
-        (_engine, _hash, _engineTick) = (engine, hash, tick);
-        return engine;
+        return verified;
     }
+
+    /// <summary>The active silos, in a fixed order (shard k goes to the k-th).</summary>
+    private SiloAddress[] ActiveSilos() => [.. membership.CurrentSnapshot.Members.Values
+        .Where(m => m.Status == SiloStatus.Active)
+        .Select(m => m.SiloAddress)
+        .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal)];
 
     private void EnsureRunnable(string action)
     {
@@ -256,12 +489,27 @@ public sealed class SimulationGrain : DeltaLogGrain<SimulationState, SimulationE
         SpecHash = State.SpecHash,
         Seed = State.Seed,
         Checkpoints = State.Checkpoints.Count,
+        Silos = Placement.Length,
+        Neurons = Math.Max(0, _neurons),
+        Synapses = Placement.Sum(p => p.Synapses),
+        WindowTicks = Placement.Length == 0 ? 0 : Placement[0].WindowTicks,
     };
 
-    private void DisposeEngine()
+    private async Task ReleaseShardsAsync()
     {
-        _engine?.Dispose();
+        var shards = _shards;
         _hash?.Dispose();
-        (_engine, _hash, _engineTick) = (null, null, 0);
+        (_shards, _hash, _engineTick, _placement) = (null, null, 0, []);
+        if (shards is not null)
+        {
+            try
+            {
+                await Task.WhenAll(shards.Select(s => s.Release()));
+            }
+            catch (Exception)
+            {
+                // A shard whose silo is gone has nothing left to release; its epoch's channel is dead either way.
+            }
+        }
     }
 }

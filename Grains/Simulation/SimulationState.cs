@@ -22,6 +22,12 @@ public sealed class SimulationState
     /// <summary>True once stopped for good.</summary>
     [Id(5)] public bool Stopped { get; set; }
 
+    /// <summary>Silos requested at deploy (0: every active silo).</summary>
+    [Id(6)] public int Silos { get; set; }
+
+    /// <summary>Every external input scheduled, in the order they were accepted.</summary>
+    [Id(7)] public List<ExternalInput> Inputs { get; set; } = [];
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

@@ -1,24 +1,24 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using NeuroMesh.Engine;
-using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Hosting;
 using NeuroMesh.Network;
+using NeuroMesh.Simulation;
 
 namespace NeuroMesh.Silo.Commands;
 
 /// <summary>
-/// <c>run SPEC.json [--threads N] [--json PATH]</c>: builds the network a spec describes, runs it for the spec's
-/// duration in lockstep and prints the run summary. It runs in this process on the CPU engine; the silo-cluster work
-/// moves it onto grains and silos.
+/// <c>run SPEC.json [--silos N] [--threads N] [--json PATH]</c>: starts an embedded cluster of N real silos in this
+/// process (default 1; SQLite delta log under ./data), deploys the spec as a simulation run placed on all of them, runs
+/// it in lockstep to the end of its duration, checkpoint by checkpoint, and prints the run summary.
 /// </summary>
 internal static class RunCommand
 {
-    public const string Usage = "usage: dotnet run -c Release --project Silo -- run SPEC.json [--threads N] [--json PATH]";
+    public const string Usage = "usage: dotnet run -c Release --project Silo -- run SPEC.json [--silos N] [--threads N] [--json PATH]";
 
-    public static int Execute(ReadOnlySpan<string> args, TextWriter output, TextWriter error)
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        if (!TryParse(args, out var specPath, out var threads, out var jsonPath, out var problem))
+        if (!TryParse(args, out var options, out var problem))
         {
             error.WriteLine(problem);
             error.WriteLine(Usage);
@@ -28,11 +28,11 @@ internal static class RunCommand
         NetworkSpec spec;
         try
         {
-            spec = NetworkSpec.Load(specPath);
+            spec = NetworkSpec.Load(options.SpecPath);
         }
         catch (NetworkSpecException e)
         {
-            error.WriteLine($"{specPath} is not a valid network spec:");
+            error.WriteLine($"{options.SpecPath} is not a valid network spec:");
             foreach (var specError in e.Errors)
             {
                 error.WriteLine($"  {specError.Path}: {specError.Message}");
@@ -42,72 +42,121 @@ internal static class RunCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"cannot read {specPath}: {e.Message}");
+            error.WriteLine($"cannot read {options.SpecPath}: {e.Message}");
             return 2;
         }
 
-        var build = Stopwatch.StartNew();
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = threads });
-        build.Stop();
-        var result = engine.Run(spec.TotalTicks);
-        var summary = new RunSummary(
-            Path.GetFileName(specPath),
-            engine.NeuronCount,
-            engine.SynapseCount,
-            result.Ticks,
-            spec.Dt,
-            result.Spikes.Length,
-            result.MeanRateHz(),
-            result.WallTime.TotalSeconds,
-            build.Elapsed.TotalSeconds,
-            result.WallTime.TotalSeconds / (result.Ticks * spec.Dt / 1000.0),
-            engine.Threads,
-            result.SpikeTrainHash);
-        summary.Print(output);
-        if (jsonPath is not null)
+        if (options.Silos > Math.Max(1, spec.NeuronCount))
         {
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
-            output.WriteLine($"wrote {jsonPath}");
+            error.WriteLine($"--silos {options.Silos} is more than the network's {spec.NeuronCount} neuron(s); each silo needs at least one");
+            return 2;
+        }
+
+        var threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount / options.Silos);
+        var merged = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            [$"{MeshClusterOptions.SectionName}:{nameof(MeshClusterOptions.EngineThreads)}"] = threads.ToString(CultureInfo.InvariantCulture),
+        };
+
+        var start = Stopwatch.StartNew();
+        await using var cluster = await EmbeddedCluster.StartAsync(options.Silos, merged, CancellationToken.None);
+        var clusterSeconds = start.Elapsed.TotalSeconds;
+        var runId = $"{Path.GetFileNameWithoutExtension(options.SpecPath)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        var run = cluster.Grains.GetGrain<ISimulationGrain>(runId);
+        RunStatus status;
+        try
+        {
+            status = await run.Deploy(spec.ToJson(), options.Silos);
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine(e.Message);
+            return 2;
+        }
+
+        var wall = Stopwatch.StartNew();
+        while (status.Phase != RunPhase.Finished)
+        {
+            status = await run.Step(SimulationGrain.Window);
+        }
+
+        wall.Stop();
+        var simulatedSeconds = status.Tick * spec.Dt / 1000.0;
+        var summary = new RunSummary(
+            Path.GetFileName(options.SpecPath),
+            runId,
+            status.Neurons,
+            status.Synapses,
+            status.Tick,
+            spec.Dt,
+            status.Spikes,
+            status.Neurons == 0 ? 0 : status.Spikes / (double)status.Neurons / simulatedSeconds,
+            wall.Elapsed.TotalSeconds,
+            clusterSeconds,
+            wall.Elapsed.TotalSeconds / simulatedSeconds,
+            status.Silos,
+            status.WindowTicks,
+            threads,
+            status.SpikeTrainHash);
+        summary.Print(output);
+        if (status.Silos > 1)
+        {
+            foreach (var shard in await run.GetShards())
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0}, received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending"));
+            }
+        }
+
+        if (options.JsonPath is not null)
+        {
+            await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            output.WriteLine($"wrote {options.JsonPath}");
         }
 
         return 0;
     }
 
-    private static bool TryParse(ReadOnlySpan<string> args, out string specPath, out int threads, out string? jsonPath, out string problem)
+    private static bool TryParse(ReadOnlySpan<string> args, out RunOptions options, out string problem)
     {
-        specPath = string.Empty;
-        threads = 0;
-        jsonPath = null;
+        options = new RunOptions();
         problem = string.Empty;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--json" when i + 1 < args.Length:
-                    jsonPath = args[++i];
+                    options = options with { JsonPath = args[++i] };
                     break;
-                case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out threads):
+                case "--threads" or "--silos" when i + 1 < args.Length:
+                    if (!int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 64)
+                    {
+                        problem = $"{args[i]} needs a whole number from 1 to 64 (got '{args[i + 1]}')";
+                        return false;
+                    }
+
+                    options = args[i] == "--silos" ? options with { Silos = n } : options with { Threads = n };
                     i++;
                     break;
-                case "--json" or "--threads":
+                case "--json" or "--threads" or "--silos":
                     problem = $"{args[i]} needs a value";
                     return false;
                 case var option when option.StartsWith("--", StringComparison.Ordinal):
                     problem = $"unknown option '{option}'";
                     return false;
                 default:
-                    if (specPath.Length > 0)
+                    if (options.SpecPath.Length > 0)
                     {
-                        problem = $"one spec at a time (got '{specPath}' and '{args[i]}')";
+                        problem = $"one spec at a time (got '{options.SpecPath}' and '{args[i]}')";
                         return false;
                     }
 
-                    specPath = args[i];
+                    options = options with { SpecPath = args[i] };
                     break;
             }
         }
 
-        if (specPath.Length == 0)
+        if (options.SpecPath.Length == 0)
         {
             problem = "run needs a spec file, for example examples/cuba.json";
             return false;
@@ -115,4 +164,6 @@ internal static class RunCommand
 
         return true;
     }
+
+    private sealed record RunOptions(string SpecPath = "", int Silos = 1, int Threads = 0, string? JsonPath = null);
 }

@@ -17,7 +17,7 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(1);
+        var builder = new TestClusterBuilder(3);
         builder.AddSiloBuilderConfigurator<Configurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -44,6 +44,7 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
                 ["NeuroMesh:DeltaLog:SnapshotEvery"] = "20",
             }).Build();
             siloBuilder.AddNeuroMesh(configuration);
+            Neurons.TestBehaviours.Register(siloBuilder);
         }
     }
 }

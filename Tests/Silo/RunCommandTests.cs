@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuroMesh.Engine;
 using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Network;
@@ -10,19 +11,26 @@ public sealed class RunCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-run-").FullName;
 
-    [Fact]
-    public void Run_prints_the_summary_of_the_spec_and_its_hash_matches_the_engine()
+    private Dictionary<string, string?> Settings => new() { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "deltalog.db") };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Run_starts_a_cluster_of_n_silos_prints_the_summary_and_its_hash_matches_one_engine(int silos)
     {
         var spec = Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json");
         var json = Path.Combine(_dir, "summary.json");
         var output = new StringWriter();
         var error = new StringWriter();
 
-        Assert.Equal(0, RunCommand.Execute(["--threads", "1", spec, "--json", json], output, error));
+        Assert.Equal(0, await RunCommand.ExecuteAsync(["--threads", "1", spec, "--silos", silos.ToString(CultureInfo.InvariantCulture), "--json", json], output, error, Settings));
 
         using var engine = new CpuEngine(NetworkSpec.Load(spec), new EngineOptions { Threads = 2 });
         var expected = engine.Run();
         var text = output.ToString();
+        Assert.Contains($"silos            {silos} in lockstep", text);
+        Assert.Contains("synapses         ", text);
+        Assert.DoesNotContain("synapses         0\n", text);
         Assert.Contains($"spike-train hash {expected.SpikeTrainHash}", text);
         Assert.Contains($"spikes           {expected.Spikes.Length:N0}", text);
         Assert.Contains("neurons", text);
@@ -32,25 +40,27 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_invalid_spec_is_refused_with_its_json_path_before_anything_runs()
+    public async Task An_invalid_spec_is_refused_with_its_json_path_before_anything_runs()
     {
         var bad = Path.Combine(_dir, "bad.json");
         File.WriteAllText(bad, """{ "dt": -1, "duration": 10, "populations": [] }""");
         var error = new StringWriter();
-        Assert.Equal(2, RunCommand.Execute([bad], new StringWriter(), error));
+        Assert.Equal(2, await RunCommand.ExecuteAsync([bad], new StringWriter(), error, Settings));
         Assert.Contains("$.dt", error.ToString());
     }
 
     [Theory]
     [InlineData(new string[0], "needs a spec file")]
     [InlineData(new[] { "a.json", "b.json" }, "one spec at a time")]
-    [InlineData(new[] { "a.json", "--silos" }, "unknown option '--silos'")]
+    [InlineData(new[] { "a.json", "--silos" }, "--silos needs a value")]
+    [InlineData(new[] { "a.json", "--silos", "0" }, "--silos needs a whole number from 1 to 64 (got '0')")]
+    [InlineData(new[] { "a.json", "--bogus" }, "unknown option '--bogus'")]
     [InlineData(new[] { "a.json", "--threads" }, "--threads needs a value")]
     [InlineData(new[] { "/no/such/spec.json" }, "cannot read /no/such/spec.json")]
-    public void Bad_arguments_get_a_clear_error(string[] args, string message)
+    public async Task Bad_arguments_get_a_clear_error(string[] args, string message)
     {
         var error = new StringWriter();
-        Assert.Equal(2, RunCommand.Execute(args, new StringWriter(), error));
+        Assert.Equal(2, await RunCommand.ExecuteAsync(args, new StringWriter(), error, Settings));
         Assert.Contains(message, error.ToString());
     }
 

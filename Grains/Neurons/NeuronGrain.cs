@@ -1,0 +1,340 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using NeuroMesh.Agents;
+using NeuroMesh.Neurons.Events;
+using NeuroMesh.Persistence;
+using NeuroMesh.Placement;
+using NeuroMesh.Regions;
+using NeuroMesh.Spikes;
+using Orleans.Placement;
+using Orleans.Providers;
+
+namespace NeuroMesh.Neurons;
+
+/// <summary>
+/// A neuron grain, event-sourced in the delta log and placed with its region's other neurons. While it has a behaviour
+/// and is active, its neuron lives in the silo's <see cref="SiloAgentMesh"/>: the behaviour runs in the mesh's loop, and
+/// spikes to and from co-located neurons travel over the fabric, not as grain calls. Immovable, because moving it would
+/// take it off its region's fast path.
+/// </summary>
+[Immovable]
+[RegionAffinityPlacement]
+[LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
+public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo, IClusterMembershipService membership)
+    : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
+{
+    private INeuronBehaviour? _behaviour;
+    private string? _hostError;
+
+    private uint Id
+    {
+        get
+        {
+            var key = this.GetPrimaryKeyLong();
+            return key is >= 0 and < Spike.BroadcastTarget
+                ? (uint)key
+                : throw new ArgumentException($"Neuron grain key {key} is not a neuron id (0..{Spike.BroadcastTarget - 1}).");
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (State.Behaviour is not null && this.GetPrimaryKeyLong() is >= 0 and < Spike.BroadcastTarget)
+        {
+            try
+            {
+                HostInMesh();
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
+            {
+                // A behaviour this silo no longer knows, or a fabric with no free ring, must not make the neuron
+                // unreachable: it stays active unhosted, and GetActivity reports why.
+                _hostError = $"hosting at activation failed: {e.GetType().Name}: {e.Message}";
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        mesh.Leave(Id);
+        _behaviour = null;
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<NeuronInfo> Configure(NeuronConfig config)
+    {
+        var id = Id;
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Neuron {id}: {problem}", nameof(config));
+        }
+
+        if (State.Configured && State.Region != config.Region)
+        {
+            throw new ArgumentException($"Neuron {id} is in region '{State.Region}'; it cannot move to '{config.Region}'.", nameof(config));
+        }
+
+        await GrainFactory.GetGrain<IRegionAssignmentsGrain>(0).Assign(id, config.Region.ToString());
+        await GrainFactory.GetGrain<IRegionGrain>(config.Region.ToString()).AddMember(id);
+        RaiseEvent(new NeuronConfigured(config));
+        await ConfirmEvents();
+        if (_behaviour is not null)
+        {
+            HostInMesh();
+        }
+
+        // The first call placed this activation before the neuron had a region; let it go if its region lives elsewhere,
+        // so that the next call activates it on the region's silo.
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        if (active.Length > 0 && !RendezvousHash.Pick(config.Region, active).Equals(silo.SiloAddress))
+        {
+            this.DeactivateOnIdle();
+        }
+
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task<NeuronInfo> Inspect()
+    {
+        var id = Id;
+        if (State.Configured)
+        {
+            return Info();
+        }
+
+        var region = await GrainFactory.GetGrain<IRegionAssignmentsGrain>(0).RegionOf(id);
+        if (region is not null)
+        {
+            var info = await GrainFactory.GetGrain<IRegionGrain>(region).Inspect();
+            if (info.Populations.FirstOrDefault(p => p.Contains(id)) is { } population)
+            {
+                return new NeuronInfo { Id = id, Region = info.Path, Population = population.Name, Params = NumericParams(population.ParamsJson) };
+            }
+        }
+
+        throw Unknown(id);
+    }
+
+    /// <inheritdoc />
+    public async Task<NeuronInfo> BindBehaviour(string behaviour)
+    {
+        var id = Id;
+        ArgumentNullException.ThrowIfNull(behaviour);
+        if (!behaviours.Contains(behaviour))
+        {
+            var known = behaviours.Names;
+            throw new ArgumentException($"Cannot bind behaviour '{behaviour}' to neuron {id}: no behaviour is registered under that name (registered: {(known.Count == 0 ? "none" : string.Join(", ", known))}).", nameof(behaviour));
+        }
+
+        ThrowIfNotConfigured(id);
+        RaiseEvent(new BehaviourBound(behaviour));
+        await ConfirmEvents();
+        HostInMesh();
+        return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UnbindBehaviour()
+    {
+        var id = Id;
+        if (State.Behaviour is null)
+        {
+            return false;
+        }
+
+        RaiseEvent(new BehaviourUnbound());
+        await ConfirmEvents();
+        mesh.Leave(id);
+        _behaviour = null;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<AgentCard> Advertise(string name, IReadOnlyList<string>? capabilities = null)
+    {
+        var id = Id;
+        ThrowIfNotConfigured(id);
+        var merged = (capabilities ?? []).Concat(_behaviour?.Capabilities ?? []);
+        var card = await GrainFactory.GetGrain<IRegionGrain>(State.Region.ToString()).RegisterCard(new AgentCard(name, id, merged, [State.Region]));
+        RaiseEvent(new CardAdvertised(card));
+        await ConfirmEvents();
+        return card;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Withdraw()
+    {
+        if (State.Card is null)
+        {
+            return false;
+        }
+
+        await GrainFactory.GetGrain<IRegionGrain>(State.Region.ToString()).UnregisterCard(Id);
+        RaiseEvent(new CardWithdrawn());
+        await ConfirmEvents();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<OutgoingSynapse>> Connect(OutgoingSynapse synapse)
+    {
+        var id = Id;
+        ArgumentNullException.ThrowIfNull(synapse);
+        if (synapse.Target == id || synapse.Target == Spike.BroadcastTarget)
+        {
+            throw new ArgumentException($"Neuron {id} cannot connect to {synapse.Target}: a synapse targets another neuron.", nameof(synapse));
+        }
+
+        if (!double.IsFinite(synapse.Weight) || !double.IsFinite(synapse.DelayMs) || synapse.DelayMs < 0)
+        {
+            throw new ArgumentException($"Synapse {id} -> {synapse.Target}: the weight must be finite and the delay finite and 0 or more (got weight {synapse.Weight}, delay {synapse.DelayMs} ms).", nameof(synapse));
+        }
+
+        ThrowIfNotConfigured(id);
+        RaiseEvent(new SynapseConnected(synapse));
+        await ConfirmEvents();
+        mesh.SetTargets(id, State.Synapses.Keys);
+        return [.. State.Synapses.Values];
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> Disconnect(uint target)
+    {
+        var id = Id;
+        if (!State.Synapses.ContainsKey(target))
+        {
+            return false;
+        }
+
+        RaiseEvent(new SynapseDisconnected(target));
+        await ConfirmEvents();
+        mesh.SetTargets(id, State.Synapses.Keys);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutgoingSynapse>> GetSynapses()
+    {
+        ThrowIfNotConfigured(Id);
+        return Task.FromResult<IReadOnlyList<OutgoingSynapse>>([.. State.Synapses.Values]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AgentCard>> Discover(IReadOnlyList<string> capabilities, string? scope = null)
+        => GrainFactory.GetGrain<IRegionGrain>(scope ?? RegionPath.Root.ToString()).FindByCapability(capabilities);
+
+    /// <inheritdoc />
+    public Task Stimulate()
+    {
+        var id = Id;
+        if (!mesh.IsHosted(id))
+        {
+            throw new InvalidOperationException($"Neuron {id} has no behaviour bound, so it is not in its silo's agent mesh and cannot be stimulated; BindBehaviour first.");
+        }
+
+        mesh.Cortex.Stimulate(id);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<NeuronActivity> GetActivity()
+    {
+        var id = Id;
+        var counters = mesh.CountersOf(id);
+        return Task.FromResult(new NeuronActivity
+        {
+            Silo = silo.SiloAddress.ToParsableString(),
+            Activation = GrainContext.ActivationId.ToString(),
+            Hosted = counters is not null,
+            Fired = counters?.Fired ?? 0,
+            Received = counters?.Received ?? 0,
+            Faults = counters?.Faults ?? 0,
+            RecentFaults = [.. (_hostError is null ? [] : new[] { _hostError }), .. mesh.FaultsOf(id).Select(f => $"{f.Callback} at tick {f.Tick}: {f.Exception.GetType().Name}: {f.Exception.Message}")],
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void TransitionState(NeuronState state, NeuronEvent @event)
+    {
+        switch (@event)
+        {
+            case NeuronConfigured configured:
+                state.Configured = true;
+                state.Region = configured.Config.Region;
+                state.RefractoryTicks = configured.Config.RefractoryTicks;
+                state.Params = configured.Config.Params;
+                break;
+            case BehaviourBound bound:
+                state.Behaviour = bound.Behaviour;
+                break;
+            case BehaviourUnbound:
+                state.Behaviour = null;
+                break;
+            case CardAdvertised advertised:
+                state.Card = advertised.Card;
+                break;
+            case CardWithdrawn:
+                state.Card = null;
+                break;
+            case SynapseConnected connected:
+                state.Synapses[connected.Synapse.Target] = connected.Synapse;
+                break;
+            case SynapseDisconnected disconnected:
+                state.Synapses.Remove(disconnected.Target);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown neuron event {@event.GetType().Name}.");
+        }
+    }
+
+    private static KeyNotFoundException Unknown(uint id)
+        => new($"Neuron {id} is unknown: it was never configured (INeuronGrain.Configure) and is in no region's population.");
+
+    private static ImmutableSortedDictionary<string, double> NumericParams(string json)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Number)
+            {
+                builder[property.Name] = property.Value.GetDouble();
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private void ThrowIfNotConfigured(uint id)
+    {
+        if (!State.Configured)
+        {
+            throw Unknown(id);
+        }
+    }
+
+    private void HostInMesh()
+    {
+        var id = Id;
+        _behaviour = behaviours.Create(State.Behaviour!, ServiceProvider);
+        mesh.Host(id, _behaviour, State.RefractoryTicks, State.Synapses.Keys);
+        _hostError = null;
+    }
+
+    private NeuronInfo Info() => new()
+    {
+        Id = Id,
+        Region = State.Region,
+        RefractoryTicks = State.RefractoryTicks,
+        Params = State.Params,
+        Behaviour = State.Behaviour,
+        Card = State.Card,
+        Synapses = [.. State.Synapses.Values],
+    };
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using NeuroMesh.Regions;
+using Orleans.Runtime.Placement;
+
+namespace NeuroMesh.Placement;
+
+/// <summary>
+/// The director of <see cref="RegionAffinityPlacement"/>. Assignments never change once made, so a region found for a
+/// neuron is cached; a neuron with none yet is looked up again next time.
+/// </summary>
+internal sealed class RegionAffinityPlacementDirector(IGrainFactory grains) : IPlacementDirector
+{
+    private readonly ConcurrentDictionary<uint, RegionPath> _regions = new();
+
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var compatible = context.GetCompatibleSilos(target);
+        var key = target.GrainIdentity.GetIntegerKey();
+        if (key is >= 0 and < uint.MaxValue)
+        {
+            var id = (uint)key;
+            if (!_regions.TryGetValue(id, out var region))
+            {
+                var found = await grains.GetGrain<IRegionAssignmentsGrain>(0).RegionOf(id);
+                if (found is not null && RegionPath.TryParse(found, out region))
+                {
+                    _regions[id] = region;
+                }
+                else
+                {
+                    return Fallback(context, compatible);
+                }
+            }
+
+            return RendezvousHash.Pick(region, compatible);
+        }
+
+        return Fallback(context, compatible);
+    }
+
+    private static SiloAddress Fallback(IPlacementContext context, SiloAddress[] compatible)
+        => Array.IndexOf(compatible, context.LocalSilo) >= 0 ? context.LocalSilo : compatible[0];
+}

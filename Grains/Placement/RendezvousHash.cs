@@ -1,0 +1,51 @@
+using System.Text;
+using NeuroMesh.Regions;
+
+namespace NeuroMesh.Placement;
+
+/// <summary>
+/// Highest-random-weight (rendezvous) hashing of a region over silos: every silo that sees the same silo list picks the
+/// same one, and when a silo joins or leaves only the regions that scored highest on it move.
+/// </summary>
+public static class RendezvousHash
+{
+    /// <summary>The silo that owns <paramref name="region"/> among <paramref name="silos"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="silos"/> is empty.</exception>
+    public static SiloAddress Pick(RegionPath region, IReadOnlyList<SiloAddress> silos)
+    {
+        ArgumentNullException.ThrowIfNull(silos);
+        if (silos.Count == 0)
+        {
+            throw new ArgumentException($"No silo can host region '{region}': the list of compatible silos is empty.", nameof(silos));
+        }
+
+        SiloAddress? best = null;
+        string? bestName = null;
+        ulong bestScore = 0;
+        foreach (var silo in silos)
+        {
+            var name = silo.ToParsableString();
+            var score = Score(region.ToString(), name);
+            if (best is null || score > bestScore || (score == bestScore && string.CompareOrdinal(name, bestName) < 0))
+            {
+                (best, bestName, bestScore) = (silo, name, score);
+            }
+        }
+
+        return best!;
+    }
+
+    /// <summary>A stable 64-bit score of (region, silo): FNV-1a over both, then a SplitMix64 finaliser.</summary>
+    internal static ulong Score(string region, string silo)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(region + "\n" + silo))
+        {
+            hash = unchecked((hash ^ b) * 1099511628211UL);
+        }
+
+        hash = unchecked((hash ^ (hash >> 30)) * 0xBF58476D1CE4E5B9UL);
+        hash = unchecked((hash ^ (hash >> 27)) * 0x94D049BB133111EBUL);
+        return hash ^ (hash >> 31);
+    }
+}

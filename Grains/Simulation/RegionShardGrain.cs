@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using NeuroMesh.Cluster;
+using NeuroMesh.Engine;
+using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Engine.Sharding;
+using NeuroMesh.Fabric.Wire;
+using NeuroMesh.Hosting;
+using NeuroMesh.Network;
+using Orleans.Placement;
+using Orleans.Streams;
+
+namespace NeuroMesh.Simulation;
+
+/// <summary>
+/// A shard of a lockstep run on the silo its key names (<see cref="SiloPinnedPlacement"/>; immovable, because its engine
+/// and its channel live on that silo). Each window: wait until every peer's end-of-window marker for the previous window
+/// has arrived (frames come in through the silo's <see cref="FabricIngressGrain"/> and this shard's channel), apply the
+/// peers' spikes, run the window on the sharded <see cref="CpuEngine"/>, and send its spikes to every peer as spike frames
+/// on the peers' silo streams, the last frame carrying the end-of-window flag.
+/// </summary>
+/// <remarks>
+/// Frames may arrive at any time from the ingress grain's turns; they queue in a concurrent inbox and are applied only in
+/// this grain's turns. A frame of the next window (a faster peer) is held back until this shard has run that window.
+/// Rejected frames deliver nothing and are counted; the missing end of window then stops the run with a timeout that names
+/// the silent peers instead of letting it diverge.
+/// </remarks>
+[SiloPinnedPlacement]
+[Immovable]
+public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options) : Grain, IRegionShardGrain, ISpikeBatchSink
+{
+    private readonly ConcurrentQueue<byte[]> _inbox = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly List<byte[]> _deferred = [];
+    private ShardSetup? _setup;
+    private CpuEngine? _engine;
+    private ShardFrameIngress? _ingress;
+    private ShardFrameEncoder? _encoder;
+    private IDisposable? _registration;
+    private (string Channel, IAsyncStream<SpikeBatch> Stream)[] _peers = [];
+    private long _tick;
+    private long _framesSent;
+    private long _waitTicks;
+    private long _computeTicks;
+    private long _sendTicks;
+    private long _spikesSent;
+
+    /// <summary>The channel on which shard <paramref name="index"/> of a run's epoch receives its peers' frames.</summary>
+    public static string Channel(string runId, string epoch, int index) => $"run/{runId}/{epoch}/{index}";
+
+    /// <summary>The key of shard <paramref name="index"/> of a run's epoch on <paramref name="siloKey"/>.</summary>
+    public static string Key(string siloKey, string runId, string epoch, int index) => $"{siloKey}/{runId}/{epoch}/{index}";
+
+    /// <inheritdoc />
+    public Task<ShardInfo> Prepare(ShardSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        if (_engine is not null)
+        {
+            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is already prepared");
+        }
+
+        if ((uint)setup.Index >= (uint)setup.SiloKeys.Count)
+        {
+            throw new ArgumentException($"shard index {setup.Index} is outside [0, {setup.SiloKeys.Count})", nameof(setup));
+        }
+
+        var expected = Key(setup.SiloKeys[setup.Index], setup.RunId, setup.Epoch, setup.Index);
+        if (expected != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"setup for {expected} sent to shard {this.GetPrimaryKeyString()}", nameof(setup));
+        }
+
+        var spec = NetworkSpec.Parse(setup.SpecJson);
+        var engineOptions = new EngineOptions { Threads = options.Value.EngineThreads };
+        var plan = ShardPlan.Create(spec, setup.SiloKeys.Count, engineOptions);
+        var engine = new CpuEngine(spec, engineOptions with { Shard = plan.For(setup.Index) });
+        var provider = this.GetStreamProvider(SpikeStreams.ProviderName);
+        _peers = [.. Enumerable.Range(0, setup.SiloKeys.Count)
+            .Where(j => j != setup.Index)
+            .Select(j => (Channel(setup.RunId, setup.Epoch, j), SpikeStreams.Open(provider, setup.SiloKeys[j])))];
+        _registration = router.Register(Channel(setup.RunId, setup.Epoch, setup.Index), this);
+        (_setup, _engine, _ingress, _encoder, _tick) = (setup, engine, new ShardFrameIngress(engine), new ShardFrameEncoder(setup.Index), 0);
+        this.DelayDeactivation(TimeSpan.FromDays(1));
+        return Task.FromResult(Info());
+    }
+
+    /// <inheritdoc />
+    public async Task<ShardAdvance> Advance(long fromTick, long ticks, IReadOnlyList<ExternalInput> inputs)
+    {
+        var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared (it was released or its activation was lost)");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ticks);
+        if (fromTick != _tick)
+        {
+            throw new InvalidOperationException($"shard {_setup!.Index} of run '{_setup.RunId}' is at tick {_tick}, not {fromTick}");
+        }
+
+        ArgumentNullException.ThrowIfNull(inputs);
+        var window = engine.Shard!.Plan.WindowTicks;
+        int lo = engine.Shard.Plan.Lo(engine.Shard.Index), hi = engine.Shard.Plan.Hi(engine.Shard.Index);
+        var local = hi - lo;
+        var schedule = inputs.Where(i => i.Tick >= fromTick && i.Tick < fromTick + ticks).OrderBy(i => i.Tick).ToArray();
+        var next = 0;
+        var spikes = new List<long>();
+        var sending = Task.CompletedTask;
+        for (long done = 0; done < ticks;)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            await AwaitPeersAsync(engine);
+            var n = (int)Math.Min(window, ticks - done);
+
+            // Inputs act in the update of their tick: apply those of this tick, and end the window before the next one,
+            // which every shard does alike since they all get the same schedule.
+            for (; next < schedule.Length && schedule[next].Tick == _tick; next++)
+            {
+                if (schedule[next].Neuron >= lo && schedule[next].Neuron < hi)
+                {
+                    engine.Inject(schedule[next].Neuron, schedule[next].Weight, schedule[next].Channel);
+                }
+            }
+
+            if (next < schedule.Length)
+            {
+                n = (int)Math.Min(n, schedule[next].Tick - _tick);
+            }
+
+            // Short windows of small shards run inline: a hop to the thread pool would cost more than the window.
+            var t1 = Stopwatch.GetTimestamp();
+            var result = (long)n * local <= 1_000_000 ? engine.RunWindow(n) : await Task.Run(() => engine.RunWindow(n));
+            var t2 = Stopwatch.GetTimestamp();
+            foreach (var s in result.Spikes)
+            {
+                spikes.Add(((long)s.Tick << 32) | s.Source);
+            }
+
+            // The window's frames go out while this shard waits for its peers' frames of the same window: the previous
+            // send must be complete first, so that each peer receives this shard's frames in order.
+            if (_peers.Length > 0)
+            {
+                await sending;
+                sending = SendAsync(result);
+            }
+
+            _waitTicks += t1 - t0;
+            _computeTicks += t2 - t1;
+            _sendTicks += Stopwatch.GetTimestamp() - t2;
+
+            done += n;
+            _tick += n;
+        }
+
+        var t3 = Stopwatch.GetTimestamp();
+        await sending;
+        _sendTicks += Stopwatch.GetTimestamp() - t3;
+        return new ShardAdvance(_setup!.Index, _tick, [.. spikes]);
+    }
+
+    /// <inheritdoc />
+    public Task<ShardInfo> GetInfo() => Task.FromResult(Info());
+
+    /// <inheritdoc />
+    public Task Release()
+    {
+        Free();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Accept(SpikeBatch batch)
+    {
+        _inbox.Enqueue(batch.Frame);
+        _arrived.Release();
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Free();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <summary>Applies queued peer frames until every peer has ended the last window, waiting for more as needed.</summary>
+    private async Task AwaitPeersAsync(CpuEngine engine)
+    {
+        var timeout = TimeSpan.FromSeconds(options.Value.WindowTimeoutSeconds);
+        var deadline = DateTime.UtcNow + timeout;
+        ApplyDeferred(engine);
+        while (!engine.PeersComplete)
+        {
+            while (!engine.PeersComplete && _inbox.TryDequeue(out var frame))
+            {
+                Apply(engine, frame);
+            }
+
+            if (engine.PeersComplete)
+            {
+                break;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                throw new TimeoutException(
+                    $"shard {_setup!.Index} of run '{_setup.RunId}' waited {timeout.TotalSeconds:0} s for the end of the window ending at tick {engine.WindowLastTick} " +
+                    $"from shard(s) {string.Join(", ", engine.MissingPeers())}; {_ingress!.Decoder.RejectedTotal} frame(s) were rejected. The run stops here rather than diverge.");
+            }
+        }
+    }
+
+    /// <summary>Frames held back because they belong to the window after the one being completed.</summary>
+    private void ApplyDeferred(CpuEngine engine)
+    {
+        if (_deferred.Count == 0)
+        {
+            return;
+        }
+
+        var held = _deferred.ToArray();
+        _deferred.Clear();
+        foreach (var frame in held)
+        {
+            Apply(engine, frame);
+        }
+    }
+
+    private void Apply(CpuEngine engine, byte[] frame)
+    {
+        if (frame.Length >= SpikeFrameHeader.Size)
+        {
+            var header = MemoryMarshal.Read<SpikeFrameHeader>(frame);
+            if (header.Magic == SpikeFrameHeader.ExpectedMagic && (long)header.FirstTick > engine.WindowLastTick
+                && (long)header.FirstTick <= engine.WindowLastTick + engine.Shard!.Plan.WindowTicks)
+            {
+                _deferred.Add(frame);
+                return;
+            }
+        }
+
+        _ingress!.Accept(frame);
+    }
+
+    private async Task SendAsync(ShardWindow window)
+    {
+        var frames = _encoder!.Encode(window);
+        await Task.WhenAll(_peers.Select(async peer =>
+        {
+            foreach (var frame in frames)
+            {
+                await peer.Stream.OnNextAsync(new SpikeBatch(peer.Channel, frame));
+            }
+        }));
+        _framesSent += (long)frames.Count * _peers.Length;
+        _spikesSent += (long)window.Spikes.Length * _peers.Length;
+    }
+
+    private ShardInfo Info()
+    {
+        if (_engine?.Shard is not { } shard)
+        {
+            return new ShardInfo { Index = _setup?.Index ?? -1 };
+        }
+
+        return new ShardInfo
+        {
+            Index = shard.Index,
+            Silo = _setup!.SiloKeys[shard.Index],
+            FirstNeuron = shard.Plan.Lo(shard.Index),
+            EndNeuron = shard.Plan.Hi(shard.Index),
+            Synapses = _engine.SynapseCount,
+            WindowTicks = shard.Plan.WindowTicks,
+            Tick = _tick,
+            Windows = _engine.WindowsRun,
+            FramesSent = _framesSent,
+            SpikesSent = _spikesSent,
+            FramesReceived = _ingress!.Decoder.Accepted,
+            SpikesReceived = _ingress.Decoder.SpikesAccepted - _engine.RemotePending,
+            FramesRejected = _ingress.Decoder.RejectedTotal,
+            SpikesPending = _engine.RemotePending + _deferred.Concat(_inbox).Sum(SpikesIn),
+            Channel = Channel(_setup.RunId, _setup.Epoch, shard.Index),
+            WaitSeconds = (double)_waitTicks / Stopwatch.Frequency,
+            ComputeSeconds = (double)_computeTicks / Stopwatch.Frequency,
+            SendSeconds = (double)_sendTicks / Stopwatch.Frequency,
+        };
+    }
+
+    private static long SpikesIn(byte[] frame) => Math.Max(0, (frame.Length - SpikeFrameHeader.Size) / Spikes.Spike.Size);
+
+    private void Free()
+    {
+        _registration?.Dispose();
+        _registration = null;
+        _engine?.Dispose();
+        _engine = null;
+    }
+}

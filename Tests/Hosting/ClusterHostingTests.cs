@@ -1,0 +1,69 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NeuroMesh.Hosting;
+using NeuroMesh.Network;
+using NeuroMesh.Simulation;
+using NeuroMesh.Tests.Engine;
+
+namespace NeuroMesh.Tests.Hosting;
+
+/// <summary>The silo and client wiring: settings that fail fast by name, and a real client reaching a real embedded cluster.</summary>
+public sealed class ClusterHostingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-hosting-").FullName;
+
+    private static IConfiguration Config(params (string Key, string Value)[] pairs)
+        => new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
+
+    [Theory]
+    [InlineData("NeuroMesh:Cluster:PollPeriodMs", "0")]
+    [InlineData("NeuroMesh:Cluster:Queues", "0")]
+    [InlineData("NeuroMesh:Cluster:WindowTimeoutSeconds", "-1")]
+    [InlineData("NeuroMesh:Cluster:EngineThreads", "-2")]
+    public void An_invalid_cluster_setting_stops_the_silo_builder_naming_it(string key, string value)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddNeuroMesh(Config((key, value)))));
+        Assert.Contains(key, error.Message);
+        Assert.Contains($"(got {value})", error.Message);
+    }
+
+    [Theory]
+    [InlineData("NeuroMesh:Client:Gateways:0", "not-an-endpoint", "NeuroMesh:Client:Gateways:0 must be an IP endpoint")]
+    [InlineData("NeuroMesh:Client:GatewayPort", "70000", "NeuroMesh:Client:GatewayPort must be in [1, 65535]")]
+    [InlineData("NeuroMesh:Client:ClusterId", " ", "NeuroMesh:Client:ClusterId must not be empty")]
+    public void An_invalid_client_setting_names_it(string key, string value, string message)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleansClient(client => client.AddNeuroMeshClient(Config((key, value)))));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public async Task A_client_wired_by_AddNeuroMeshClient_runs_a_spec_on_a_two_silo_embedded_cluster()
+    {
+        await using var cluster = await EmbeddedCluster.StartAsync(2, new Dictionary<string, string?> { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db") }, CancellationToken.None);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client => client.AddNeuroMeshClient(Config(
+            ("NeuroMesh:Client:Gateways:0", $"127.0.0.1:{cluster.GatewayPorts[1].ToString(CultureInfo.InvariantCulture)}"),
+            ("NeuroMesh:Client:ClusterId", cluster.ClusterId),
+            ("NeuroMesh:Client:ServiceId", cluster.ClusterId))));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 30 };
+
+        var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("client-run");
+        await run.Deploy(spec.ToJson());
+        var status = await run.Step(spec.TotalTicks);
+
+        using var engine = new NeuroMesh.Engine.Cpu.CpuEngine(spec, new NeuroMesh.Engine.EngineOptions { Threads = 1 });
+        Assert.Equal(engine.Run(spec.TotalTicks).SpikeTrainHash, status.SpikeTrainHash);
+        Assert.Equal((RunPhase.Finished, 2), (status.Phase, status.Silos));
+        await host.StopAsync();
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

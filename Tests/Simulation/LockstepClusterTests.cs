@@ -1,0 +1,237 @@
+using Microsoft.Extensions.DependencyInjection;
+using NeuroMesh.Cluster;
+using NeuroMesh.Engine;
+using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Fabric.Wire;
+using NeuroMesh.Network;
+using NeuroMesh.Simulation;
+using NeuroMesh.Spikes;
+using NeuroMesh.Tests.Engine;
+using NeuroMesh.Tests.Persistence;
+using Orleans.TestingHost;
+
+namespace NeuroMesh.Tests.Simulation;
+
+/// <summary>Runs placed on 1, 2 and 3 silos of a real in-process cluster, exchanging spikes over the memory streams.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
+{
+    private static NetworkSpec Example(string name) => NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", name));
+
+    /// <summary>CUBA for 60 ms: no delays, so windows of one tick and 600 exchanges per silo.</summary>
+    private static readonly NetworkSpec Cuba = Example("cuba.json") with { Duration = 60 };
+
+    /// <summary>delta_delays with STDP on E→E, so weights move and are replayed across silos.</summary>
+    private static NetworkSpec Plastic()
+    {
+        var spec = Example("delta_delays.json") with { Duration = 120 };
+        var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.02, AMinus = 0.024, TauPlus = 15, TauMinus = 20, WMin = 0, WMax = 0.4 };
+        return spec with { Projections = [.. spec.Projections.Select(p => p.Name != "E_all_E" ? p : p with { Plasticity = stdp })] };
+    }
+
+    private static (long Spikes, string Hash, SpikeRecord[] Records) Reference(NetworkSpec spec)
+    {
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var result = engine.Run(spec.TotalTicks);
+        return (result.Spikes.Length, result.SpikeTrainHash, result.Spikes);
+    }
+
+    [Theory]
+    [InlineData("cuba")]
+    [InlineData("plastic")]
+    public async Task The_same_spec_gives_the_same_hash_on_1_2_and_3_silos(string which)
+    {
+        var spec = which == "cuba" ? Cuba : Plastic();
+        var (spikes, hash, records) = Reference(spec);
+        Assert.True(spikes > 200, $"the network should fire ({spikes} spikes)");
+        foreach (var silos in new[] { 1, 2, 3 })
+        {
+            var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>($"lockstep-{which}-{silos}");
+            await run.Deploy(spec.ToJson(), silos);
+            await run.Step(spec.TotalTicks / 3);
+            var status = await run.Step(spec.TotalTicks);
+
+            Assert.Equal(RunPhase.Finished, status.Phase);
+            Assert.Equal((spikes, hash), (status.Spikes, status.SpikeTrainHash));
+            Assert.Equal(silos, status.Silos);
+            Assert.Equal(spec.NeuronCount, status.Neurons);
+
+            var shards = await run.GetShards();
+            Assert.Equal(silos, shards.Select(s => s.Silo).Distinct().Count());
+            Assert.Equal(spec.NeuronCount, shards.Sum(s => s.EndNeuron - s.FirstNeuron));
+            foreach (var shard in shards)
+            {
+                // Each shard sent every spike of its own neurons to each peer, and nothing else.
+                var own = records.LongCount(r => r.Neuron >= shard.FirstNeuron && r.Neuron < shard.EndNeuron);
+                Assert.Equal(own * (silos - 1), shard.SpikesSent);
+                Assert.Equal(0, shard.FramesRejected);
+            }
+
+            // Every spike sent was applied by its receiver or is held there (the last window's, which no window follows);
+            // the run waits for the last frames before it frees the shards, so nothing may be missing.
+            Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
+            Assert.Equal(RunPhase.Stopped, (await run.Stop()).Phase);
+        }
+    }
+
+    [Fact]
+    public async Task Shards_land_on_distinct_silos_and_a_run_never_asks_for_more_silos_than_the_cluster_has()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-placement");
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => run.Deploy(Cuba.ToJson(), 4));
+        Assert.Contains("4 silos but the cluster has 3 active silo(s)", error.Message);
+
+        await run.Deploy(Cuba.ToJson());
+        var status = await run.Step(10);
+        Assert.Equal(3, status.Silos);
+        Assert.Equal(1, status.WindowTicks); // CUBA has no delays: its synapses act one tick later
+        var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToParsableString()).Order().ToArray();
+        Assert.Equal(silos, (await run.GetShards()).Select(s => s.Silo).Order().ToArray());
+        await run.Stop();
+    }
+
+    [Fact]
+    public async Task A_corrupt_or_truncated_batch_is_rejected_and_counted_and_the_run_stays_exact()
+    {
+        var spec = Example("delta_delays.json") with { Duration = 40 };
+        var (spikes, hash, _) = Reference(spec);
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-corrupt");
+        await run.Deploy(spec.ToJson(), 2);
+        await run.Step(100);
+        var shards = await run.GetShards();
+
+        // Feed the second shard's channel a batch with a flipped bit and a truncated one, through its silo's ingress router.
+        var target = shards[1];
+        var handle = fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().Single(s => s.SiloAddress.ToParsableString() == target.Silo);
+        var router = handle.SiloHost.Services.GetRequiredService<FabricIngressRouter>();
+        var channel = target.Channel;
+        var frame = SpikeFrame.Encode(0, 1_000_000, 100, 110, [Spike.Create(3, Spike.BroadcastTarget, SpikeType.Excitatory, 100)], SpikeFrameFlags.EndOfWindow);
+        var corrupt = (byte[])frame.Clone();
+        corrupt[^5] ^= 0x10;
+        Assert.True(router.Route(new SpikeBatch(channel, corrupt)));
+        Assert.True(router.Route(new SpikeBatch(channel, frame[..^7])));
+
+        var status = await run.Step(spec.TotalTicks);
+        Assert.Equal((spikes, hash), (status.Spikes, status.SpikeTrainHash));
+        var after = await run.GetShards();
+        Assert.Equal(2, after[1].FramesRejected);
+        Assert.Equal(0, after[0].FramesRejected);
+        await run.Stop();
+    }
+
+    [Fact]
+    public async Task A_cuba_run_with_stdp_replayed_on_two_silos_continues_with_exactly_the_original_spikes()
+    {
+        var cuba = Example("cuba.json") with { Duration = 80 };
+        var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.01, AMinus = 0.0105, TauPlus = 20, TauMinus = 20, WMin = 0, WMax = 3 };
+        var spec = cuba with { Projections = [.. cuba.Projections.Select(p => p.Name != "EE" ? p : p with { Plasticity = stdp })] };
+        var (spikes, hash, _) = Reference(spec);
+        Assert.NotEqual(Reference(cuba).Hash, hash); // STDP changes the spike train within the run, so replay must rebuild the weights
+
+        // The original run: 500 ticks on two silos, checkpointed at 250 and 500.
+        var original = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-stdp-original");
+        await original.Deploy(spec.ToJson(), 2);
+        await original.Step(250);
+        await original.Step(250);
+
+        // Its log, copied to a run that has never been active: that run must replay 0..500 on two fresh shards, verifying
+        // both checkpoints (weights included, since STDP changes what follows), and then continue.
+        var replayed = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-stdp-replayed");
+        await using (var store = new NeuroMesh.Persistence.SqliteDeltaLogStore(new NeuroMesh.Persistence.SqliteDeltaLogOptions { Path = DeltaLogClusterFixture.DatabasePath }))
+        {
+            var deltas = new List<NeuroMesh.Persistence.Delta>();
+            await foreach (var record in store.ReadAsync(original.GetGrainId().ToString()))
+            {
+                deltas.Add(new NeuroMesh.Persistence.Delta(record.Type, record.Payload));
+            }
+
+            Assert.Equal(3, deltas.Count); // deployed, two checkpoints
+            await store.AppendAsync(replayed.GetGrainId().ToString(), 0, NeuroMesh.Persistence.DeltaBatch.Create([.. deltas]));
+        }
+
+        var continued = await replayed.Step(spec.TotalTicks);
+        var uninterrupted = await original.Step(spec.TotalTicks);
+        Assert.Equal(2, continued.Silos);
+        Assert.Equal((spikes, hash), (continued.Spikes, continued.SpikeTrainHash));
+        Assert.Equal((spikes, hash), (uninterrupted.Spikes, uninterrupted.SpikeTrainHash));
+    }
+
+    [Fact]
+    public async Task External_inputs_are_logged_applied_at_their_ticks_on_any_silo_count_and_replayed()
+    {
+        var spec = Example("delta_delays.json") with { Duration = 100 };
+        ExternalInput[] inputs =
+        [
+            new(120, 5, 40), new(120, 950, 40), new(333, 7, 25), new(333, 7, 25), new(640, 999, 30, SpikeType.Excitatory),
+            new(700, 400, -20, SpikeType.Inhibitory),
+        ];
+
+        // One engine with the same inputs: Inject before the update of the input's tick.
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var records = new List<SpikeRecord>();
+        long at = 0;
+        foreach (var group in inputs.GroupBy(i => i.Tick))
+        {
+            records.AddRange(engine.Run(group.Key - at).Spikes);
+            at = group.Key;
+            foreach (var input in group)
+            {
+                engine.Inject(input.Neuron, input.Weight, input.Channel);
+            }
+        }
+
+        records.AddRange(engine.Run(spec.TotalTicks - at).Spikes);
+        var expected = SpikeTrainHash.Of([.. records]);
+        Assert.NotEqual(Reference(spec).Hash, expected); // the inputs change the spike train
+
+        foreach (var silos in new[] { 1, 3 })
+        {
+            var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>($"lockstep-inputs-{silos}");
+            await run.Deploy(spec.ToJson(), silos);
+            await run.Step(100);
+            await run.Inject(inputs);
+            var status = await run.Step(spec.TotalTicks);
+            Assert.Equal((records.Count, expected), (status.Spikes, status.SpikeTrainHash));
+
+            // A replay from the log applies the same inputs, or its checkpoints would not reproduce.
+            var replay = await run.Replay();
+            Assert.Equal((2, expected), (replay.Verified.Count, replay.SpikeTrainHash));
+        }
+    }
+
+    [Fact]
+    public async Task Inputs_in_the_past_for_unknown_neurons_or_not_finite_are_refused_and_nothing_is_scheduled()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-inputs");
+        await run.Deploy((Example("delta_delays.json") with { Duration = 50 }).ToJson(), 2);
+        await run.Step(200);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => run.Inject([new(300, 1, 5), new(150, 1, 5), new(300, 5000, 5), new(300, 1, double.NaN), new(300, 1, 5, SpikeType.Modulatory)]));
+        Assert.Contains("input 1: tick 150 is outside [200, 500)", error.Message);
+        Assert.Contains("input 2: neuron 5000 is not in the network (0..999)", error.Message);
+        Assert.Contains("input 3: the weight must be a finite number", error.Message);
+        Assert.Contains("input 4: channel Modulatory is not Excitatory or Inhibitory", error.Message);
+        Assert.DoesNotContain("input 0", error.Message);
+
+        // Nothing was scheduled: the run goes on exactly as one engine without inputs.
+        var status = await run.Step(300);
+        Assert.Equal(Reference(Example("delta_delays.json") with { Duration = 50 }).Hash, status.SpikeTrainHash);
+    }
+
+    [Fact]
+    public async Task Bad_client_input_is_rejected_with_clear_errors()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-input");
+        Assert.Contains("no spec is deployed", (await Assert.ThrowsAsync<InvalidOperationException>(() => run.Step(10))).Message);
+
+        var invalid = await Assert.ThrowsAsync<ArgumentException>(() => run.Deploy("{\"dt\": -1, \"duration\": 10}"));
+        Assert.Contains("The spec is invalid", invalid.Message);
+
+        // A whole second of CUBA on three silos: a thousand-tick window at a time, so it is still running below.
+        await run.Deploy((Cuba with { Duration = 1000 }).ToJson(), 3);
+        Assert.Equal(RunPhase.Running, (await run.Start()).Phase);
+        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => run.Deploy(Cuba.ToJson()));
+        Assert.Contains("already has a spec", second.Message);
+        Assert.Contains("running in the background", (await Assert.ThrowsAsync<InvalidOperationException>(() => run.Step(5))).Message);
+        await run.Stop();
+    }
+}
