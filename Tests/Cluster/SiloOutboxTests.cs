@@ -61,6 +61,21 @@ public sealed class SiloOutboxTests
     }
 
     [Fact]
+    public async Task Closing_the_outbox_counts_the_spikes_it_could_not_send_and_refuses_more()
+    {
+        var transport = new LoopbackTransport { ReceiptsHeld = true };
+        var outbox = new SiloOutbox(transport, Options(maxBatch: 10, flushMicros: 0, window: 4, outbox: 50), sender: 5);
+        await outbox.SendAsync(Destination, MeshSpikes.Make(4, 0, 90));
+        await Eventually.True(() => outbox.Counters(Destination) is { Batches: 4, Pending: 50 }, "the window and the outbox are full");
+
+        await outbox.DisposeAsync();
+
+        var counters = outbox.Counters(Destination);
+        Assert.Equal((90L, 0L, 50L, 40L), (counters.Sent, counters.Delivered, counters.DroppedClosed, counters.InFlight));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.SendAsync(Destination, MeshSpikes.Make(4, 90, 1)));
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_with_the_setting_named()
     {
         var problem = Assert.Throws<ArgumentException>(() => new SiloOutbox(new LoopbackTransport(), Options(maxBatch: 100, flushMicros: 0, outbox: 50), 1));

@@ -386,6 +386,12 @@ internal sealed class MeshLane : IAsyncDisposable
             Task? wait = null;
             lock (_gate)
             {
+                // Checked under the lock: DisposeAsync cancels, then signals under it, so this wait cannot miss the stop.
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (_lastSent == _lastAcked)
                 {
                     wait = (_outstanding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
