@@ -123,7 +123,7 @@ public sealed class CubaSuite : IBenchmarkSuite
 
     /// <summary>
     /// The same second of CUBA as a simulation run on an embedded cluster of 1, 2 and 3 silos in this process, in
-    /// lockstep over the spike streams (CUBA has no delays, so the silos exchange every tick): wall time of the run
+    /// lockstep over the spike streams and over grain calls (CUBA has no delays, so the silos exchange every tick): wall time of the run
     /// (placement, engine build and every checkpoint included), real-time factor and whether the hash equals one engine's.
     /// </summary>
     private static void TimeSilos(BenchmarkReport report, NetworkSpec cuba, string engineHash, bool quick)
@@ -139,21 +139,23 @@ public sealed class CubaSuite : IBenchmarkSuite
         var data = Directory.CreateTempSubdirectory("neuromesh-cuba-silos-");
         try
         {
-            foreach (var silos in new[] { 1, 2, 3 })
+            foreach (var (silos, transport) in new[] { (1, "Streams"), (2, "Streams"), (3, "Streams"), (2, "Calls"), (3, "Calls") })
             {
-                Console.Error.WriteLine($"  running CUBA on {silos} silo(s)...");
+                Console.Error.WriteLine($"  running CUBA on {silos} silo(s) over {transport}...");
                 var settings = new Dictionary<string, string?>
                 {
-                    ["NeuroMesh:DeltaLog:Path"] = Path.Combine(data.FullName, $"deltalog-{silos}.db"),
+                    ["NeuroMesh:DeltaLog:Path"] = Path.Combine(data.FullName, $"deltalog-{silos}-{transport}.db"),
                     ["NeuroMesh:Cluster:EngineThreads"] = Math.Max(1, Environment.ProcessorCount / silos).ToString(CultureInfo.InvariantCulture),
+                    ["NeuroMesh:Cluster:LockstepTransport"] = transport,
                 };
                 var (seconds, status) = RunOnCluster(spec, silos, settings).GetAwaiter().GetResult();
                 var simulated = spec.TotalTicks * spec.Dt / 1000.0;
                 var @case = quick ? "cuba_4000_100ms_lockstep" : "cuba_4000_lockstep";
-                report.Add(@case, $"ours_{silos}_silos", seconds, "s");
-                report.Add(@case + "_realtime_factor", $"ours_{silos}_silos", seconds / simulated, "x");
-                report.Add(@case + "_window", $"ours_{silos}_silos", status.WindowTicks, "ticks");
-                report.Add(@case + "_hash_equals_one_engine", $"ours_{silos}_silos", status.SpikeTrainHash == expected ? 1 : 0, "bool");
+                var impl = silos == 1 ? "ours_1_silo" : $"ours_{silos}_silos_{transport.ToLowerInvariant()}";
+                report.Add(@case, impl, seconds, "s");
+                report.Add(@case + "_realtime_factor", impl, seconds / simulated, "x");
+                report.Add(@case + "_window", impl, status.WindowTicks, "ticks");
+                report.Add(@case + "_hash_equals_one_engine", impl, status.SpikeTrainHash == expected ? 1 : 0, "bool");
             }
         }
         finally

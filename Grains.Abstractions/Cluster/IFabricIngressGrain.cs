@@ -6,6 +6,12 @@ namespace NeuroMesh.Cluster;
 /// </summary>
 public interface IFabricIngressGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Takes batches pushed by a grain call instead of the stream (the <c>Calls</c> lockstep transport): each goes to its
+    /// channel's sink exactly as a batch from the stream would, in the order given.
+    /// </summary>
+    Task Deliver(SpikeBatch[] batches);
+
     /// <summary>The ingress's counters on its silo.</summary>
     Task<IngressCounters> GetCounters();
 }

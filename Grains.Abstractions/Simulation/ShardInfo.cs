@@ -60,4 +60,7 @@ public sealed record class ShardInfo
 
     /// <summary>Seconds spent producing frames onto the peers' streams.</summary>
     [Id(17)] public double SendSeconds { get; init; }
+
+    /// <summary>How it sends windows to peers: <c>Streams</c> or <c>Calls</c> (<c>NeuroMesh:Cluster:LockstepTransport</c>).</summary>
+    [Id(18)] public string Transport { get; init; } = string.Empty;
 }

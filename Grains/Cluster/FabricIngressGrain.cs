@@ -41,6 +41,18 @@ public sealed class FabricIngressGrain(FabricIngressRouter router, ILocalSiloDet
     }
 
     /// <inheritdoc />
+    public Task Deliver(SpikeBatch[] batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (var batch in batches)
+        {
+            router.Route(batch);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     /// <inheritdoc />

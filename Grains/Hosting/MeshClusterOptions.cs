@@ -18,6 +18,13 @@ public sealed class MeshClusterOptions
     /// <summary>How long, in seconds, a lockstep shard waits for its peers' end of window before it fails the run.</summary>
     public int WindowTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How lockstep shards send their windows to peers: <c>Streams</c> (the default: the peer silo's spike stream, read by
+    /// its pulling agent) or <c>Calls</c> (one grain call per window and peer to the peer silo's fabric ingress, no polling).
+    /// Both deliver the same frames to the same sink; only the latency differs.
+    /// </summary>
+    public string LockstepTransport { get; set; } = "Streams";
+
     /// <summary>Worker threads of each shard's CPU engine (0: the engine decides from the machine).</summary>
     public int EngineThreads { get; set; }
 
@@ -65,6 +72,7 @@ public sealed class MeshClusterOptions
         { PollPeriodMs: < 1 or > 10_000 } => $"{SectionName}:PollPeriodMs must be in [1, 10000] (got {PollPeriodMs}).",
         { Queues: < 1 or > 1024 } => $"{SectionName}:Queues must be in [1, 1024] (got {Queues}).",
         { WindowTimeoutSeconds: < 1 } => $"{SectionName}:WindowTimeoutSeconds must be positive (got {WindowTimeoutSeconds}).",
+        { LockstepTransport: not ("Streams" or "Calls") } => $"{SectionName}:LockstepTransport must be Streams or Calls (got '{LockstepTransport}').",
         { EngineThreads: < 0 or > 1024 } => $"{SectionName}:EngineThreads must be 0 (auto) or in [1, 1024] (got {EngineThreads}).",
         { FlushMicros: < 0 or > 1_000_000 } => $"{SectionName}:FlushMicros must be in [0, 1000000] (got {FlushMicros}).",
         { MaxBatchSpikes: < 1 or > 65_536 } => $"{SectionName}:MaxBatchSpikes must be in [1, 65536] (got {MaxBatchSpikes}).",

@@ -39,7 +39,8 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private ShardFrameIngress? _ingress;
     private ShardFrameEncoder? _encoder;
     private IDisposable? _registration;
-    private (string Channel, IAsyncStream<SpikeBatch> Stream)[] _peers = [];
+    private (string Channel, IAsyncStream<SpikeBatch> Stream, IFabricIngressGrain Ingress)[] _peers = [];
+    private bool _calls;
     private long _tick;
     private long _framesSent;
     private long _waitTicks;
@@ -80,7 +81,8 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var provider = this.GetStreamProvider(SpikeStreams.ProviderName);
         _peers = [.. Enumerable.Range(0, setup.SiloKeys.Count)
             .Where(j => j != setup.Index)
-            .Select(j => (Channel(setup.RunId, setup.Epoch, j), SpikeStreams.Open(provider, setup.SiloKeys[j])))];
+            .Select(j => (Channel(setup.RunId, setup.Epoch, j), SpikeStreams.Open(provider, setup.SiloKeys[j]), GrainFactory.GetGrain<IFabricIngressGrain>(setup.SiloKeys[j])))];
+        _calls = options.Value.LockstepTransport == "Calls";
         _registration = router.Register(Channel(setup.RunId, setup.Epoch, setup.Index), this);
         (_setup, _engine, _ingress, _encoder, _tick) = (setup, engine, new ShardFrameIngress(engine), new ShardFrameEncoder(setup.Index), 0);
         this.DelayDeactivation(TimeSpan.FromDays(1));
@@ -247,6 +249,12 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var frames = _encoder!.Encode(window);
         await Task.WhenAll(_peers.Select(async peer =>
         {
+            if (_calls)
+            {
+                await peer.Ingress.Deliver([.. frames.Select(f => new SpikeBatch(peer.Channel, f))]);
+                return;
+            }
+
             foreach (var frame in frames)
             {
                 await peer.Stream.OnNextAsync(new SpikeBatch(peer.Channel, frame));
@@ -280,6 +288,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             FramesRejected = _ingress.Decoder.RejectedTotal,
             SpikesPending = _engine.RemotePending + _deferred.Concat(_inbox).Sum(SpikesIn),
             Channel = Channel(_setup.RunId, _setup.Epoch, shard.Index),
+            Transport = _calls ? "Calls" : "Streams",
             WaitSeconds = (double)_waitTicks / Stopwatch.Frequency,
             ComputeSeconds = (double)_computeTicks / Stopwatch.Frequency,
             SendSeconds = (double)_sendTicks / Stopwatch.Frequency,

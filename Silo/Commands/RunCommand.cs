@@ -101,7 +101,9 @@ internal static class RunCommand
         summary.Print(output);
         if (status.Silos > 1)
         {
-            foreach (var shard in await run.GetShards())
+            var shards = await run.GetShards();
+            output.WriteLine($"transport        {shards[0].Transport} (NeuroMesh:Cluster:LockstepTransport)");
+            foreach (var shard in shards)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0}, received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending"));

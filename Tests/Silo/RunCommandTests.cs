@@ -14,21 +14,29 @@ public sealed class RunCommandTests : IDisposable
     private Dictionary<string, string?> Settings => new() { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "deltalog.db") };
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public async Task Run_starts_a_cluster_of_n_silos_prints_the_summary_and_its_hash_matches_one_engine(int silos)
+    [InlineData(1, "Streams")]
+    [InlineData(3, "Streams")]
+    [InlineData(3, "Calls")]
+    public async Task Run_starts_a_cluster_of_n_silos_prints_the_summary_and_its_hash_matches_one_engine(int silos, string transport)
     {
+        var settings = Settings;
+        settings["NeuroMesh:Cluster:LockstepTransport"] = transport;
         var spec = Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json");
         var json = Path.Combine(_dir, "summary.json");
         var output = new StringWriter();
         var error = new StringWriter();
 
-        Assert.Equal(0, await RunCommand.ExecuteAsync(["--threads", "1", spec, "--silos", silos.ToString(CultureInfo.InvariantCulture), "--json", json], output, error, Settings));
+        Assert.Equal(0, await RunCommand.ExecuteAsync(["--threads", "1", spec, "--silos", silos.ToString(CultureInfo.InvariantCulture), "--json", json], output, error, settings));
 
         using var engine = new CpuEngine(NetworkSpec.Load(spec), new EngineOptions { Threads = 2 });
         var expected = engine.Run();
         var text = output.ToString();
         Assert.Contains($"silos            {silos} in lockstep", text);
+        if (silos > 1)
+        {
+            Assert.Contains($"transport        {transport}", text);
+        }
+
         Assert.Contains("synapses         ", text);
         Assert.DoesNotContain("synapses         0\n", text);
         Assert.Contains($"spike-train hash {expected.SpikeTrainHash}", text);
