@@ -2,7 +2,13 @@ using NeuroMesh.Benchmarks.Harness;
 using NeuroMesh.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project Benchmarks -- <suite> [--quick] [--json PATH]
-IBenchmarkSuite[] suites = [new FabricSuite(), new CubaSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite()];
+IBenchmarkSuite[] suites = [new FabricSuite(), new CubaSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite(), new CrossSiloSuite()];
+
+// The crosssilo suite's second process (the receiving silo) runs from this same program.
+if (args.Length > 0 && args[0] == NeuroMesh.Benchmarks.Suites.CrossSilo.CrossSiloPeer.Verb)
+{
+    return NeuroMesh.Benchmarks.Suites.CrossSilo.CrossSiloPeer.Run(args.AsSpan(1));
+}
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

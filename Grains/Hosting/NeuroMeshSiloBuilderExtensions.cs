@@ -20,8 +20,9 @@ public static class NeuroMeshSiloBuilderExtensions
     /// (an <see cref="IDeltaLogStore"/> from <c>NeuroMesh:DeltaLog</c>, SQLite by default, and the
     /// <see cref="DeltaLogGrainOptions.ProviderName"/> log-consistency provider that <see cref="DeltaLogGrain{TState, TEvent}"/>
     /// grains use) and its cross-silo transport (memory streams named <see cref="SpikeStreams.ProviderName"/>, tuned from
-    /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/> and the silo-pinned placement). Invalid
-    /// settings stop the silo at start with a message that names the setting. It also adds the silo's agent mesh
+    /// <c>NeuroMesh:Cluster</c>, the per-silo <see cref="FabricIngressGrain"/>, the silo-pinned placement, and the free-running
+    /// mesh path: the <see cref="SiloOutbox"/> and the <see cref="MeshIngress"/> registered for <see cref="SpikeBatch.MeshChannel"/>).
+    /// Invalid settings stop the silo at start with a message that names the setting. It also adds the silo's agent mesh
     /// (<see cref="SiloAgentMesh"/>, where neuron grains with a behaviour run), the <see cref="BehaviourRegistry"/> built from
     /// every <see cref="AddNeuronBehaviour{TBehaviour}"/> (plus the built-in <see cref="RelayBehaviour"/>), and
     /// <see cref="RegionAffinityPlacement"/>.
@@ -50,6 +51,13 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(Options.Create(cluster));
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        builder.Services.AddSingleton<MeshIngress>();
+        builder.Services.AddSingleton<IMeshTransport>(sp => cluster.MeshTransport == "Calls"
+            ? new GrainCallMeshTransport(sp.GetRequiredService<IGrainFactory>())
+            : new StreamMeshTransport(sp, sp.GetRequiredService<IGrainFactory>()));
+        builder.Services.AddSingleton(sp => new SiloOutbox(
+            sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
         builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
         builder.Services.AddSingleton<SiloAgentMesh>();
         builder.Services.AddSingleton(new BehaviourBinding(RelayBehaviour.Name, _ => new RelayBehaviour()));
@@ -67,7 +75,16 @@ public static class NeuroMeshSiloBuilderExtensions
         {
             streams.ConfigurePartitioning(cluster.Queues);
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(cluster.PollPeriodMs);
+                o.BatchContainerBatchSize = cluster.DeliveryBatches;
+            }));
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
+                o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
+            }));
         });
         return builder;
     }
