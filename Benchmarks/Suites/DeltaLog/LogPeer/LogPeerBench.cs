@@ -29,7 +29,7 @@ internal sealed class LogPeerBench(IReadOnlyList<int> lengths, int probes)
     public async Task RunAsync(BenchmarkReport report)
     {
         await using var host = await LogPeerHost.StartAsync();
-        Console.Error.WriteLine($"deltalog: LogStorage peer: Orleans LogStorage over Orleans in-memory grain storage (NOT durable) vs DeltaLogGrain over SQLite at {host.DatabasePath}; {probes} single-event confirms at log lengths {string.Join(", ", lengths.Select(Label))}");
+        Console.Error.WriteLine($"deltalog: LogStorage peer: Orleans LogStorage over Orleans in-memory grain storage (NOT durable; serializer {host.StorageSerializer}) vs DeltaLogGrain over SQLite at {host.DatabasePath}; {probes} single-event confirms at log lengths {string.Join(", ", lengths.Select(Label))}");
         var run = Guid.NewGuid().ToString("N");
         (string Impl, ILogBenchGrain Grain)[] peers =
         [

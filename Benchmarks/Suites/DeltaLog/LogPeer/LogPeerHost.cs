@@ -36,6 +36,9 @@ internal sealed class LogPeerHost : IAsyncDisposable
     /// <summary>The silo's grain factory.</summary>
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The grain-storage serializer the in-memory storage writes the log with (the silo's default).</summary>
+    public string StorageSerializer => _host.Services.GetService<Orleans.Storage.IGrainStorageSerializer>()?.GetType().Name ?? "none registered";
+
     /// <summary>Starts the silo; the delta log lives in a fresh temporary directory, removed on dispose.</summary>
     public static async Task<LogPeerHost> StartAsync()
     {
