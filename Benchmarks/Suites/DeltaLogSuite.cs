@@ -1,5 +1,6 @@
 using NeuroMesh.Benchmarks.Harness;
 using NeuroMesh.Benchmarks.Suites.DeltaLog;
+using NeuroMesh.Benchmarks.Suites.DeltaLog.LogPeer;
 using NeuroMesh.Persistence;
 
 namespace NeuroMesh.Benchmarks.Suites;
@@ -8,7 +9,9 @@ namespace NeuroMesh.Benchmarks.Suites;
 /// The delta-log store on SQLite and PostgreSQL in one run: batched append throughput (batches of 100 and 1000),
 /// append cost at growing log length (flat is the goal), and replay of the whole long stream (1M deltas; 200k with
 /// --quick). PostgreSQL is measured when <c>NEUROMESH_BENCH_POSTGRES</c> holds a connection string; the suite starts no
-/// server itself.
+/// server itself. Then, in one in-process silo, the cost of confirming one event at growing log length for Orleans'
+/// built-in <c>LogStorage</c> log-consistency provider (over Orleans' in-memory grain storage: not durable) next to
+/// NeuroMesh's <c>DeltaLogGrain</c> over SQLite (see <see cref="LogPeerBench"/>).
 /// </summary>
 public sealed class DeltaLogSuite : IBenchmarkSuite
 {
@@ -19,7 +22,7 @@ public sealed class DeltaLogSuite : IBenchmarkSuite
     public string Name => "deltalog";
 
     /// <inheritdoc />
-    public string Description => $"delta-log store, SQLite and PostgreSQL ({PostgresVariable}): batched append, append cost vs log length, 1M replay";
+    public string Description => $"delta-log store, SQLite and PostgreSQL ({PostgresVariable}): batched append, append cost vs log length, 1M replay; grain confirm cost vs log length, DeltaLogGrain vs Orleans LogStorage";
 
     /// <inheritdoc />
     public BenchmarkReport Run(SuiteOptions options) => RunAsync(options).GetAwaiter().GetResult();
@@ -65,6 +68,8 @@ public sealed class DeltaLogSuite : IBenchmarkSuite
                 await drop.ExecuteNonQueryAsync();
             }
         }
+
+        await LogPeerBench.Create(options.Quick).RunAsync(report);
 
         AddRatios(report, "SQLite", "sqlite", 50_000);
         AddRatios(report, "PostgreSQL", "postgres", 20_000);
