@@ -42,6 +42,9 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
     private MembershipVersion _picksVersion = MembershipVersion.MinValue;
     private SiloAddress[] _active = [];
 
+    // The outbox's lane counters when this link was made: its counters report the traffic since then (the lanes are
+    // shared with any other producer on the silo, such as a warm-up or a benchmark, whose earlier traffic is excluded).
+    private readonly Dictionary<SiloAddress, MeshLaneCounters> _baseline;
     private long _sent;
     private long _droppedNoRegion;
     private long _droppedArena;
@@ -59,6 +62,7 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
         _membership = membership;
         _cortex = cortex;
         _isHosted = isHosted;
+        _baseline = outbox.AllCounters().ToDictionary(c => c.Destination);
     }
 
     /// <summary>Why the mesh ingress could not be attached, or null.</summary>
@@ -178,12 +182,13 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
         long accepted = 0, inFlight = 0, full = 0, enqueue = 0, closed = 0, lost = 0;
         foreach (var lane in _outbox.AllCounters())
         {
-            accepted += lane.Delivered;
-            inFlight += lane.InFlight;
-            full += lane.DroppedOutboxFull;
-            enqueue += lane.DroppedEnqueueFailed;
-            closed += lane.DroppedClosed;
-            lost += lane.DroppedLost;
+            var before = _baseline.GetValueOrDefault(lane.Destination) ?? new MeshLaneCounters { Destination = lane.Destination };
+            accepted += lane.Delivered - before.Delivered;
+            inFlight += lane.InFlight - before.InFlight;
+            full += lane.DroppedOutboxFull - before.DroppedOutboxFull;
+            enqueue += lane.DroppedEnqueueFailed - before.DroppedEnqueueFailed;
+            closed += lane.DroppedClosed - before.DroppedClosed;
+            lost += lane.DroppedLost - before.DroppedLost;
         }
 
         return new AgentMeshCounters

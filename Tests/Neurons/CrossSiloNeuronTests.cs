@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NeuroMesh.Agents;
+using NeuroMesh.Cluster;
+using NeuroMesh.Hosting;
+using NeuroMesh.Neurons;
+using NeuroMesh.Placement;
+using NeuroMesh.Regions;
+using NeuroMesh.Spikes;
+using NeuroMesh.Tests.Cluster;
+using Orleans.TestingHost;
+
+namespace NeuroMesh.Tests.Neurons;
+
+/// <summary>
+/// Neuron grains on different silos of a real three-silo cluster exchange spikes over the mesh path (SiloOutbox →
+/// transport → MeshIngress → the target silo's Cortex), with every pair accounted for.
+/// </summary>
+public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClassFixture<CrossSiloNeuronFixture>
+{
+    private IGrainFactory Grains => fixture.Cluster.GrainFactory;
+
+    [Fact]
+    public async Task A_spike_reaches_a_neuron_on_another_silo_exactly_once_per_stimulation_with_its_source_and_payload()
+    {
+        const int Stimulations = 1000;
+        var (regionA, regionB) = fixture.RegionsOnDifferentSilos("xsilo/exact");
+        var sender = await fixture.Neuron(3001, regionA, CrossSiloBehaviours.Numbered);
+        var receiver = await fixture.Neuron(3002, regionB, CrossSiloBehaviours.Recorder);
+        await sender.Connect(new OutgoingSynapse(3002, 1));
+
+        var before = await sender.GetActivity();
+        var receiverBefore = await receiver.GetActivity();
+        Assert.NotEqual(before.Silo, receiverBefore.Silo);
+
+        for (var i = 0; i < Stimulations; i++)
+        {
+            await sender.Stimulate();
+        }
+
+        var got = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= Stimulations, $"{Stimulations} spikes at neuron 3002", 30_000);
+        var sent = await ClusterWait.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain", 30_000);
+
+        Assert.Equal(Stimulations, sent.Fired);
+        Assert.Equal(Stimulations, sent.RemoteSent);
+        Assert.Equal(0, sent.RemoteDropped);
+        Assert.Equal(Stimulations, got.Received);
+        Assert.Equal(Stimulations, got.RemoteReceived);
+        Assert.Equal(0, got.Faults);
+        Assert.True(sent.Mesh!.Balances, $"sender silo accounting: {sent.Mesh}");
+        Assert.Equal(Stimulations, sent.Mesh.RemoteSent - before.Mesh!.RemoteSent);
+        Assert.Equal(Stimulations, sent.Mesh.RemoteAccepted - before.Mesh.RemoteAccepted);
+        Assert.Equal(before.Mesh.RemoteDropped.Values.Sum(), sent.Mesh.RemoteDropped.Values.Sum());
+        Assert.Equal(Stimulations, got.Mesh!.Injected - receiverBefore.Mesh!.Injected);
+
+        var recorded = CrossSiloBehaviours.Received(3002);
+        Assert.Equal(Stimulations, recorded.Length);
+        Assert.All(recorded, r => Assert.Equal((3001u, 3002u), (r.Source, r.Target)));
+        Assert.All(recorded, r => Assert.True(r.Flags.HasFlag(SpikeFlags.Remote), $"flags {r.Flags}"));
+        Assert.Equal(Enumerable.Range(0, Stimulations), recorded.Select(r => r.Number));
+
+        // Nothing more arrives: the counts are exact, not at-least.
+        await sender.Stimulate();
+        var last = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= Stimulations + 1, "one more spike");
+        Assert.Equal(Stimulations + 1, last.Received);
+    }
+
+    [Fact]
+    public async Task A_spike_for_a_neuron_that_is_not_hosted_on_its_silo_is_dropped_and_counted_with_a_reason()
+    {
+        const int Stimulations = 20;
+        var (regionA, regionB) = fixture.RegionsOnDifferentSilos("xsilo/unhosted");
+        var sender = await fixture.Neuron(3101, regionA, RelayBehaviour.Name);
+        var target = Grains.GetGrain<INeuronGrain>(3102);
+        await target.Configure(new NeuronConfig { Region = regionB });
+        await sender.Connect(new OutgoingSynapse(3102, 1));
+        await sender.Connect(new OutgoingSynapse(3199, 1)); // never configured: no region, so no silo to send to
+
+        var targetSilo = await target.GetActivity();
+        Assert.False(targetSilo.Hosted);
+        Assert.NotEqual((await sender.GetActivity()).Silo, targetSilo.Silo);
+        var notHostedBefore = targetSilo.Mesh!.InboundDropped.GetValueOrDefault("NotHosted");
+
+        for (var i = 0; i < Stimulations; i++)
+        {
+            await sender.Stimulate();
+        }
+
+        var after = await ClusterWait.Until(
+            target.GetActivity, a => a.Mesh!.InboundDropped.GetValueOrDefault("NotHosted") >= notHostedBefore + Stimulations, "the unhosted target's silo to count the drops");
+        Assert.Equal(notHostedBefore + Stimulations, after.Mesh!.InboundDropped["NotHosted"]);
+        Assert.Equal(0, after.RemoteReceived);
+        Assert.Equal(0, after.Received);
+
+        var sent = await ClusterWait.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain");
+        Assert.Equal(2 * Stimulations, sent.RemoteSent);
+        Assert.Equal(Stimulations, sent.RemoteDropped);
+        Assert.True(sent.Mesh!.RemoteDropped.GetValueOrDefault("NoRegion") >= Stimulations, $"sender silo accounting: {string.Join(", ", sent.Mesh.RemoteDropped)}");
+        Assert.True(sent.Mesh.Balances, $"sender silo accounting: {sent.Mesh}");
+    }
+
+    [Fact]
+    public async Task A_throwing_behaviour_on_the_receiving_silo_is_reported_and_that_silo_keeps_delivering()
+    {
+        var (regionA, regionB) = fixture.RegionsOnDifferentSilos("xsilo/faulty");
+        var sender = await fixture.Neuron(3201, regionA, RelayBehaviour.Name);
+        var faulty = await fixture.Neuron(3202, regionB, TestBehaviours.Throws);
+        var healthy = await fixture.Neuron(3203, regionB, RelayBehaviour.Name);
+        await sender.Connect(new OutgoingSynapse(3202, 1));
+        await sender.Connect(new OutgoingSynapse(3203, 1));
+        Assert.NotEqual((await sender.GetActivity()).Silo, (await faulty.GetActivity()).Silo);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await sender.Stimulate();
+        }
+
+        var report = await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 5, "five faults of neuron 3202");
+        Assert.Equal(5, report.Faults);
+        Assert.Equal(5, report.RemoteReceived);
+        Assert.Contains(report.RecentFaults, f => f.StartsWith("OnSpike", StringComparison.Ordinal) && f.Contains("boom on spike from 3201", StringComparison.Ordinal));
+        await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 5, "five spikes at neuron 3203");
+
+        await sender.Stimulate();
+        var after = await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 6, "the sixth spike at neuron 3203");
+        Assert.Equal(6, after.Received);
+        Assert.Equal(0, after.Faults);
+        Assert.Equal(report.Silo, after.Silo);
+        Assert.Equal(6, (await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 6, "the sixth fault")).Faults);
+    }
+}
+
+/// <summary>Behaviours of the cross-silo tests: a sender that numbers its spikes and a receiver that records them.</summary>
+public static class CrossSiloBehaviours
+{
+    public const string Numbered = "test.numbered";
+    public const string Recorder = "test.recorder";
+
+    private static readonly ConcurrentDictionary<uint, ConcurrentQueue<Record>> Records = new();
+
+    public static void Register(ISiloBuilder silo)
+    {
+        silo.AddNeuronBehaviour<NumberedBehaviour>(Numbered);
+        silo.AddNeuronBehaviour<RecorderBehaviour>(Recorder);
+    }
+
+    public static Record[] Received(uint neuron) => Records.TryGetValue(neuron, out var q) ? [.. q] : [];
+
+    public readonly record struct Record(uint Source, uint Target, SpikeFlags Flags, int Number);
+
+    /// <summary>Broadcasts 0, 1, 2, ... (a four-byte inline payload) each time it is stimulated.</summary>
+    public sealed class NumberedBehaviour : INeuronBehaviour
+    {
+        private int _next;
+
+        public IReadOnlyCollection<string> Capabilities => [];
+
+        public void OnSpike(in Spike spike, NeuronHandle neuron)
+        {
+        }
+
+        public void OnFire(NeuronHandle neuron) => neuron.Broadcast(BitConverter.GetBytes(_next++));
+    }
+
+    /// <summary>Records every spike it receives (source, target, flags, the number in its payload).</summary>
+    public sealed class RecorderBehaviour : INeuronBehaviour
+    {
+        public IReadOnlyCollection<string> Capabilities => [];
+
+        public void OnSpike(in Spike spike, NeuronHandle neuron)
+        {
+            var payload = neuron.ReadPayload(spike);
+            var number = payload.Length == 4 ? BitConverter.ToInt32(payload) : -1;
+            Records.GetOrAdd(neuron.Id, _ => new()).Enqueue(new Record(spike.Source, spike.Target, spike.Flags, number));
+        }
+
+        public void OnFire(NeuronHandle neuron)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// Three in-process silos wired by AddNeuroMesh (default transport: streams), with the test behaviours. Before any
+/// neuron grain activates, every silo-to-silo lane carries a little traffic until a round loses nothing (a memory
+/// queue that moves between pulling agents right after the silos join loses its cache), so tests start settled.
+/// </summary>
+public sealed class CrossSiloNeuronFixture : IAsyncLifetime
+{
+    private static readonly string DatabasePath = Path.Combine(Path.GetTempPath(), $"neuromesh-xsilo-{Guid.NewGuid():N}.db");
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(3);
+        builder.AddSiloBuilderConfigurator<Configurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        await WarmUp();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(DatabasePath) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Two region names under <paramref name="prefix"/> that rendezvous hashing places on different silos.</summary>
+    public (RegionPath A, RegionPath B) RegionsOnDifferentSilos(string prefix)
+    {
+        var silos = Cluster.Silos.Select(s => s.SiloAddress).ToArray();
+        var a = RegionPath.Parse($"{prefix}/a");
+        var home = RendezvousHash.Pick(a, silos);
+        for (var i = 0; i < 100; i++)
+        {
+            var b = RegionPath.Parse($"{prefix}/b{i}");
+            if (!RendezvousHash.Pick(b, silos).Equals(home))
+            {
+                return (a, b);
+            }
+        }
+
+        throw new InvalidOperationException("no region name hashed to another silo");
+    }
+
+    /// <summary>Configures neuron <paramref name="id"/> in <paramref name="region"/> and binds <paramref name="behaviour"/>.</summary>
+    public async Task<INeuronGrain> Neuron(uint id, RegionPath region, string behaviour)
+    {
+        var neuron = Cluster.GrainFactory.GetGrain<INeuronGrain>(id);
+        await neuron.Configure(new NeuronConfig { Region = region });
+        await neuron.BindBehaviour(behaviour);
+        return neuron;
+    }
+
+    private async Task WarmUp()
+    {
+        var silos = Cluster.Silos.Cast<InProcessSiloHandle>().Select(h => (h.SiloAddress, Outbox: h.ServiceProvider.GetRequiredService<SiloOutbox>())).ToArray();
+        var lanes = (from a in silos from b in silos where !a.SiloAddress.Equals(b.SiloAddress) select (From: a.Outbox, To: b.SiloAddress)).ToArray();
+        for (var round = 0; round < 20; round++)
+        {
+            var lostBefore = lanes.Sum(l => l.From.Counters(l.To).DroppedLost);
+            for (var i = 0; i < lanes.Length; i++)
+            {
+                await lanes[i].From.SendAsync(lanes[i].To, MeshSpikes.Make((uint)(i + 1), round * 100, 100));
+            }
+
+            await Eventually.True(() => lanes.All(l => l.From.Counters(l.To).InFlight == 0), "the warm-up traffic has arrived or been counted lost");
+            if (lanes.Sum(l => l.From.Counters(l.To).DroppedLost) == lostBefore)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("mesh traffic was still being lost after 20 warm-up rounds");
+    }
+
+    private sealed class Configurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["NeuroMesh:Fabric:Tier"] = "Light",
+                ["NeuroMesh:DeltaLog:Path"] = DatabasePath,
+            }).Build();
+            siloBuilder.AddNeuroMesh(configuration);
+            TestBehaviours.Register(siloBuilder);
+            CrossSiloBehaviours.Register(siloBuilder);
+        }
+    }
+}
