@@ -129,6 +129,49 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
         Assert.Equal(report.Silo, after.Silo);
         Assert.Equal(6, (await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 6, "the sixth fault")).Faults);
     }
+
+    [Fact]
+    public async Task The_agents_demo_topology_runs_over_neuron_grains_on_three_silos()
+    {
+        // sensor (perception/sensors) -> two classifiers (perception/classifiers) -> actuator (motor/actuators), each
+        // region on its own silo, so both hops cross silos. The demo's classifier behaviours; a numbered sensor and a
+        // recording actuator stand in for the demo's sensor (which picks one classifier by local discovery) and
+        // actuator (which learns through the engine's R-STDP synapses, not modelled by the grain mesh).
+        const int Observations = 200;
+        var sensors = fixture.RegionAvoiding("demo/perception/sensors");
+        var classifiers = fixture.RegionAvoiding("demo/perception/classifiers", sensors);
+        var actuators = fixture.RegionAvoiding("demo/motor/actuators", sensors, classifiers);
+        var sensor = await fixture.Neuron(3301, sensors, CrossSiloBehaviours.Numbered);
+        var useful = await fixture.Neuron(3302, classifiers, CrossSiloBehaviours.UsefulClassifier);
+        var noisy = await fixture.Neuron(3303, classifiers, CrossSiloBehaviours.NoisyClassifier);
+        var actuator = await fixture.Neuron(3304, actuators, CrossSiloBehaviours.Recorder);
+        await sensor.Connect(new OutgoingSynapse(3302, 1));
+        await sensor.Connect(new OutgoingSynapse(3303, 1));
+        await useful.Connect(new OutgoingSynapse(3304, 0.5));
+        await noisy.Connect(new OutgoingSynapse(3304, 0.5));
+        var silos = new[] { sensor, useful, noisy, actuator }.Select(n => n.GetActivity()).ToArray();
+        var where = (await Task.WhenAll(silos)).Select(a => a.Silo).ToArray();
+        Assert.Equal(3, where.Distinct().Count());
+        Assert.Equal(where[1], where[2]);
+
+        for (var i = 0; i < Observations; i++)
+        {
+            await sensor.Stimulate();
+        }
+
+        var acted = await ClusterWait.Until(actuator.GetActivity, a => a.Received >= 2 * Observations, $"{2 * Observations} predictions at the actuator", 30_000);
+        Assert.Equal(2 * Observations, acted.Received);
+        Assert.Equal(2 * Observations, acted.RemoteReceived);
+        Assert.Equal(Observations, (await useful.GetActivity()).RemoteReceived);
+        Assert.Equal(Observations, (await noisy.GetActivity()).RemoteReceived);
+
+        var predictions = CrossSiloBehaviours.Received(3304);
+        var fromUseful = predictions.Where(p => p.Source == 3302).Select(p => p.Number).ToArray();
+        var fromNoisy = predictions.Where(p => p.Source == 3303).Select(p => p.Number).ToArray();
+        Assert.Equal(Enumerable.Range(0, Observations).Select(i => i & 0xFF), fromUseful); // right every time, in order
+        Assert.Equal(Observations, fromNoisy.Length);
+        Assert.All(fromNoisy, n => Assert.InRange(n, 0, 1)); // a guess
+    }
 }
 
 /// <summary>Behaviours of the cross-silo tests: a sender that numbers its spikes and a receiver that records them.</summary>
@@ -139,10 +182,15 @@ public static class CrossSiloBehaviours
 
     private static readonly ConcurrentDictionary<uint, ConcurrentQueue<Record>> Records = new();
 
+    public const string UsefulClassifier = "test.classifier.useful";
+    public const string NoisyClassifier = "test.classifier.noisy";
+
     public static void Register(ISiloBuilder silo)
     {
         silo.AddNeuronBehaviour<NumberedBehaviour>(Numbered);
         silo.AddNeuronBehaviour<RecorderBehaviour>(Recorder);
+        silo.AddNeuronBehaviour(UsefulClassifier, _ => new NeuroMesh.Agents.Demo.ClassifierBehaviour(useful: true, seed: 1));
+        silo.AddNeuronBehaviour(NoisyClassifier, _ => new NeuroMesh.Agents.Demo.ClassifierBehaviour(useful: false, seed: 2));
     }
 
     public static Record[] Received(uint neuron) => Records.TryGetValue(neuron, out var q) ? [.. q] : [];
@@ -171,7 +219,7 @@ public static class CrossSiloBehaviours
         public void OnSpike(in Spike spike, NeuronHandle neuron)
         {
             var payload = neuron.ReadPayload(spike);
-            var number = payload.Length == 4 ? BitConverter.ToInt32(payload) : -1;
+            var number = payload.Length switch { 4 => BitConverter.ToInt32(payload), 1 => payload[0], _ => -1 };
             Records.GetOrAdd(neuron.Id, _ => new()).Enqueue(new Record(spike.Source, spike.Target, spike.Flags, number));
         }
 
@@ -227,6 +275,23 @@ public sealed class CrossSiloNeuronFixture : IAsyncLifetime
         }
 
         throw new InvalidOperationException("no region name hashed to another silo");
+    }
+
+    /// <summary>A region named <paramref name="prefix"/>, or <paramref name="prefix"/>-n, that rendezvous hashing places on none of <paramref name="avoid"/>.</summary>
+    public RegionPath RegionAvoiding(string prefix, params RegionPath[] avoid)
+    {
+        var silos = Cluster.Silos.Select(s => s.SiloAddress).ToArray();
+        var taken = avoid.Select(r => RendezvousHash.Pick(r, silos)).ToHashSet();
+        for (var i = 0; i < 100; i++)
+        {
+            var region = RegionPath.Parse(i == 0 ? prefix : $"{prefix}-{i}");
+            if (!taken.Contains(RendezvousHash.Pick(region, silos)))
+            {
+                return region;
+            }
+        }
+
+        throw new InvalidOperationException($"no region name under {prefix} hashed to a free silo");
     }
 
     /// <summary>Configures neuron <paramref name="id"/> in <paramref name="region"/> and binds <paramref name="behaviour"/>.</summary>
