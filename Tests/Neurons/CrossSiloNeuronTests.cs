@@ -17,18 +17,22 @@ namespace NeuroMesh.Tests.Neurons;
 /// Neuron grains on different silos of a real three-silo cluster exchange spikes over the mesh path (SiloOutbox →
 /// transport → MeshIngress → the target silo's Cortex), with every pair accounted for.
 /// </summary>
-public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClassFixture<CrossSiloNeuronFixture>
+public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : CrossSiloNeuronFixture
 {
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;
+
+    /// <summary>Neuron <paramref name="n"/> of this fixture (each fixture has its own id range: the recorder's log is process-wide).</summary>
+    private uint N(uint n) => fixture.IdBase + n;
 
     [Fact]
     public async Task A_spike_reaches_a_neuron_on_another_silo_exactly_once_per_stimulation_with_its_source_and_payload()
     {
         const int Stimulations = 1000;
         var (regionA, regionB) = fixture.RegionsOnDifferentSilos("xsilo/exact");
-        var sender = await fixture.Neuron(3001, regionA, CrossSiloBehaviours.Numbered);
-        var receiver = await fixture.Neuron(3002, regionB, CrossSiloBehaviours.Recorder);
-        await sender.Connect(new OutgoingSynapse(3002, 1));
+        var sender = await fixture.Neuron(N(1), regionA, CrossSiloBehaviours.Numbered);
+        var receiver = await fixture.Neuron(N(2), regionB, CrossSiloBehaviours.Recorder);
+        await sender.Connect(new OutgoingSynapse(N(2), 1));
 
         var before = await sender.GetActivity();
         var receiverBefore = await receiver.GetActivity();
@@ -39,7 +43,7 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
             await sender.Stimulate();
         }
 
-        var got = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= Stimulations, $"{Stimulations} spikes at neuron 3002", 30_000);
+        var got = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= Stimulations, $"{Stimulations} spikes at neuron {N(2)}", 30_000);
         var sent = await ClusterWait.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain", 30_000);
 
         Assert.Equal(Stimulations, sent.Fired);
@@ -54,9 +58,9 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
         Assert.Equal(before.Mesh.RemoteDropped.Values.Sum(), sent.Mesh.RemoteDropped.Values.Sum());
         Assert.Equal(Stimulations, got.Mesh!.Injected - receiverBefore.Mesh!.Injected);
 
-        var recorded = CrossSiloBehaviours.Received(3002);
+        var recorded = CrossSiloBehaviours.Received(N(2));
         Assert.Equal(Stimulations, recorded.Length);
-        Assert.All(recorded, r => Assert.Equal((3001u, 3002u), (r.Source, r.Target)));
+        Assert.All(recorded, r => Assert.Equal((N(1), N(2)), (r.Source, r.Target)));
         Assert.All(recorded, r => Assert.True(r.Flags.HasFlag(SpikeFlags.Remote), $"flags {r.Flags}"));
         Assert.Equal(Enumerable.Range(0, Stimulations), recorded.Select(r => r.Number));
 
@@ -71,11 +75,11 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
     {
         const int Stimulations = 20;
         var (regionA, regionB) = fixture.RegionsOnDifferentSilos("xsilo/unhosted");
-        var sender = await fixture.Neuron(3101, regionA, RelayBehaviour.Name);
-        var target = Grains.GetGrain<INeuronGrain>(3102);
+        var sender = await fixture.Neuron(N(101), regionA, RelayBehaviour.Name);
+        var target = Grains.GetGrain<INeuronGrain>(N(102));
         await target.Configure(new NeuronConfig { Region = regionB });
-        await sender.Connect(new OutgoingSynapse(3102, 1));
-        await sender.Connect(new OutgoingSynapse(3199, 1)); // never configured: no region, so no silo to send to
+        await sender.Connect(new OutgoingSynapse(N(102), 1));
+        await sender.Connect(new OutgoingSynapse(N(199), 1)); // never configured: no region, so no silo to send to
 
         var targetSilo = await target.GetActivity();
         Assert.False(targetSilo.Hosted);
@@ -104,11 +108,11 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
     public async Task A_throwing_behaviour_on_the_receiving_silo_is_reported_and_that_silo_keeps_delivering()
     {
         var (regionA, regionB) = fixture.RegionsOnDifferentSilos("xsilo/faulty");
-        var sender = await fixture.Neuron(3201, regionA, RelayBehaviour.Name);
-        var faulty = await fixture.Neuron(3202, regionB, TestBehaviours.Throws);
-        var healthy = await fixture.Neuron(3203, regionB, RelayBehaviour.Name);
-        await sender.Connect(new OutgoingSynapse(3202, 1));
-        await sender.Connect(new OutgoingSynapse(3203, 1));
+        var sender = await fixture.Neuron(N(201), regionA, RelayBehaviour.Name);
+        var faulty = await fixture.Neuron(N(202), regionB, TestBehaviours.Throws);
+        var healthy = await fixture.Neuron(N(203), regionB, RelayBehaviour.Name);
+        await sender.Connect(new OutgoingSynapse(N(202), 1));
+        await sender.Connect(new OutgoingSynapse(N(203), 1));
         Assert.NotEqual((await sender.GetActivity()).Silo, (await faulty.GetActivity()).Silo);
 
         for (var i = 0; i < 5; i++)
@@ -116,14 +120,14 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
             await sender.Stimulate();
         }
 
-        var report = await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 5, "five faults of neuron 3202");
+        var report = await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 5, $"five faults of neuron {N(202)}");
         Assert.Equal(5, report.Faults);
         Assert.Equal(5, report.RemoteReceived);
-        Assert.Contains(report.RecentFaults, f => f.StartsWith("OnSpike", StringComparison.Ordinal) && f.Contains("boom on spike from 3201", StringComparison.Ordinal));
-        await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 5, "five spikes at neuron 3203");
+        Assert.Contains(report.RecentFaults, f => f.StartsWith("OnSpike", StringComparison.Ordinal) && f.Contains($"boom on spike from {N(201)}", StringComparison.Ordinal));
+        await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 5, $"five spikes at neuron {N(203)}");
 
         await sender.Stimulate();
-        var after = await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 6, "the sixth spike at neuron 3203");
+        var after = await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 6, $"the sixth spike at neuron {N(203)}");
         Assert.Equal(6, after.Received);
         Assert.Equal(0, after.Faults);
         Assert.Equal(report.Silo, after.Silo);
@@ -141,14 +145,14 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
         var sensors = fixture.RegionAvoiding("demo/perception/sensors");
         var classifiers = fixture.RegionAvoiding("demo/perception/classifiers", sensors);
         var actuators = fixture.RegionAvoiding("demo/motor/actuators", sensors, classifiers);
-        var sensor = await fixture.Neuron(3301, sensors, CrossSiloBehaviours.Numbered);
-        var useful = await fixture.Neuron(3302, classifiers, CrossSiloBehaviours.UsefulClassifier);
-        var noisy = await fixture.Neuron(3303, classifiers, CrossSiloBehaviours.NoisyClassifier);
-        var actuator = await fixture.Neuron(3304, actuators, CrossSiloBehaviours.Recorder);
-        await sensor.Connect(new OutgoingSynapse(3302, 1));
-        await sensor.Connect(new OutgoingSynapse(3303, 1));
-        await useful.Connect(new OutgoingSynapse(3304, 0.5));
-        await noisy.Connect(new OutgoingSynapse(3304, 0.5));
+        var sensor = await fixture.Neuron(N(301), sensors, CrossSiloBehaviours.Numbered);
+        var useful = await fixture.Neuron(N(302), classifiers, CrossSiloBehaviours.UsefulClassifier);
+        var noisy = await fixture.Neuron(N(303), classifiers, CrossSiloBehaviours.NoisyClassifier);
+        var actuator = await fixture.Neuron(N(304), actuators, CrossSiloBehaviours.Recorder);
+        await sensor.Connect(new OutgoingSynapse(N(302), 1));
+        await sensor.Connect(new OutgoingSynapse(N(303), 1));
+        await useful.Connect(new OutgoingSynapse(N(304), 0.5));
+        await noisy.Connect(new OutgoingSynapse(N(304), 0.5));
         var silos = new[] { sensor, useful, noisy, actuator }.Select(n => n.GetActivity()).ToArray();
         var where = (await Task.WhenAll(silos)).Select(a => a.Silo).ToArray();
         Assert.Equal(3, where.Distinct().Count());
@@ -165,12 +169,44 @@ public sealed class CrossSiloNeuronTests(CrossSiloNeuronFixture fixture) : IClas
         Assert.Equal(Observations, (await useful.GetActivity()).RemoteReceived);
         Assert.Equal(Observations, (await noisy.GetActivity()).RemoteReceived);
 
-        var predictions = CrossSiloBehaviours.Received(3304);
-        var fromUseful = predictions.Where(p => p.Source == 3302).Select(p => p.Number).ToArray();
-        var fromNoisy = predictions.Where(p => p.Source == 3303).Select(p => p.Number).ToArray();
+        var predictions = CrossSiloBehaviours.Received(N(304));
+        var fromUseful = predictions.Where(p => p.Source == N(302)).Select(p => p.Number).ToArray();
+        var fromNoisy = predictions.Where(p => p.Source == N(303)).Select(p => p.Number).ToArray();
         Assert.Equal(Enumerable.Range(0, Observations).Select(i => i & 0xFF), fromUseful); // right every time, in order
         Assert.Equal(Observations, fromNoisy.Length);
         Assert.All(fromNoisy, n => Assert.InRange(n, 0, 1)); // a guess
+    }
+}
+
+/// <summary>The cross-silo neuron tests over the default transport, memory streams.</summary>
+public sealed class CrossSiloNeuronStreamsTests(CrossSiloStreamsFixture fixture) : CrossSiloNeuronTests<CrossSiloStreamsFixture>(fixture);
+
+/// <summary>The cross-silo neuron tests over grain calls (<c>NeuroMesh:Cluster:MeshTransport=Calls</c>).</summary>
+public sealed class CrossSiloNeuronCallsTests(CrossSiloCallsFixture fixture) : CrossSiloNeuronTests<CrossSiloCallsFixture>(fixture);
+
+/// <summary>Three silos whose mesh runs over memory streams (the default).</summary>
+public sealed class CrossSiloStreamsFixture : CrossSiloNeuronFixture
+{
+    public override uint IdBase => 3000;
+
+    protected override void AddConfigurator(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<Streams>();
+
+    private sealed class Streams : Configurator
+    {
+        protected override string Transport => "Streams";
+    }
+}
+
+/// <summary>Three silos whose mesh runs over grain calls.</summary>
+public sealed class CrossSiloCallsFixture : CrossSiloNeuronFixture
+{
+    public override uint IdBase => 4000;
+
+    protected override void AddConfigurator(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<Calls>();
+
+    private sealed class Calls : Configurator
+    {
+        protected override string Transport => "Calls";
     }
 }
 
@@ -230,20 +266,23 @@ public static class CrossSiloBehaviours
 }
 
 /// <summary>
-/// Three in-process silos wired by AddNeuroMesh (default transport: streams), with the test behaviours. Before any
+/// Three in-process silos wired by AddNeuroMesh over one mesh transport, with the test behaviours. Before any
 /// neuron grain activates, every silo-to-silo lane carries a little traffic until a round loses nothing (a memory
 /// queue that moves between pulling agents right after the silos join loses its cache), so tests start settled.
 /// </summary>
-public sealed class CrossSiloNeuronFixture : IAsyncLifetime
+public abstract class CrossSiloNeuronFixture : IAsyncLifetime
 {
-    private static readonly string DatabasePath = Path.Combine(Path.GetTempPath(), $"neuromesh-xsilo-{Guid.NewGuid():N}.db");
+    private static readonly string RunId = Guid.NewGuid().ToString("N");
 
     public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>Where this fixture's neuron ids start.</summary>
+    public abstract uint IdBase { get; }
 
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(3);
-        builder.AddSiloBuilderConfigurator<Configurator>();
+        AddConfigurator(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await WarmUp();
@@ -253,7 +292,7 @@ public sealed class CrossSiloNeuronFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
-        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(DatabasePath) + "*"))
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), $"neuromesh-xsilo-*-{RunId}.db*"))
         {
             File.Delete(file);
         }
@@ -303,6 +342,8 @@ public sealed class CrossSiloNeuronFixture : IAsyncLifetime
         return neuron;
     }
 
+    protected abstract void AddConfigurator(TestClusterBuilder builder);
+
     private async Task WarmUp()
     {
         var silos = Cluster.Silos.Cast<InProcessSiloHandle>().Select(h => (h.SiloAddress, Outbox: h.ServiceProvider.GetRequiredService<SiloOutbox>())).ToArray();
@@ -325,14 +366,18 @@ public sealed class CrossSiloNeuronFixture : IAsyncLifetime
         throw new InvalidOperationException("mesh traffic was still being lost after 20 warm-up rounds");
     }
 
-    private sealed class Configurator : ISiloConfigurator
+    /// <summary>Configures a silo with the mesh transport named by <see cref="Transport"/> (and its own database file).</summary>
+    protected abstract class Configurator : ISiloConfigurator
     {
+        protected abstract string Transport { get; }
+
         public void Configure(ISiloBuilder siloBuilder)
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["NeuroMesh:Fabric:Tier"] = "Light",
-                ["NeuroMesh:DeltaLog:Path"] = DatabasePath,
+                ["NeuroMesh:DeltaLog:Path"] = Path.Combine(Path.GetTempPath(), $"neuromesh-xsilo-{Transport}-{RunId}.db"),
+                ["NeuroMesh:Cluster:MeshTransport"] = Transport,
             }).Build();
             siloBuilder.AddNeuroMesh(configuration);
             TestBehaviours.Register(siloBuilder);
