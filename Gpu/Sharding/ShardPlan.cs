@@ -55,7 +55,7 @@ public sealed class ShardPlan
 
     /// <summary>
     /// Splits <paramref name="spec"/> into <paramref name="shardCount"/> contiguous ranges of neuron ids, balanced by neuron
-    /// count (shard k starts at ⌊N·k/n⌋), and finds the window.
+    /// count (shard k starts at ⌊N·k/n⌋, moved so that no R-STDP projection crosses shards), and finds the window.
     /// </summary>
     /// <param name="spec">The network (validated here).</param>
     /// <param name="shardCount">How many shards, from 1 to the number of neurons.</param>
@@ -74,11 +74,7 @@ public sealed class ShardPlan
 
         options ??= new EngineOptions();
         var seed = options.Seed ?? spec.Seed;
-        var bounds = new int[shardCount + 1];
-        for (var k = 0; k <= shardCount; k++)
-        {
-            bounds[k] = (int)((long)n * k / shardCount);
-        }
+        var bounds = Bounds(spec, shardCount);
 
         var owner = new int[n];
         for (var k = 0; k < shardCount; k++)
@@ -129,6 +125,68 @@ public sealed class ShardPlan
         }
 
         return new ShardPlan(spec, seed, bounds, limiting is null ? UnboundedWindowTicks : window, limiting, plan.FixedShift);
+    }
+
+    /// <summary>
+    /// Shard k starts at ⌊N·k/n⌋, moved to the nearer edge of any span of neurons that must stay on one shard: the
+    /// populations of an R-STDP projection and every population between them (ids are contiguous by population), merged
+    /// where such spans overlap. R-STDP's reward-gated eligibility cannot be replayed after a window, so its synapses
+    /// must not cross shards.
+    /// </summary>
+    /// <exception cref="NetworkSpecException">Keeping those spans whole leaves some shard without neurons (too many shards).</exception>
+    private static int[] Bounds(NetworkSpec spec, int shardCount)
+    {
+        var n = spec.NeuronCount;
+        var offsets = spec.PopulationOffsets();
+        var spans = new List<(int Lo, int Hi, List<string> Names)>();
+        foreach (var proj in spec.Projections.Where(p => p.Plasticity?.Kind == PlasticityKinds.RStdp))
+        {
+            int s = spec.IndexOfPopulation(proj.Source), t = spec.IndexOfPopulation(proj.Target);
+            spans.Add((Math.Min(offsets[s], offsets[t]), Math.Max(offsets[s] + spec.Populations[s].Size, offsets[t] + spec.Populations[t].Size), [proj.Name]));
+        }
+
+        var merged = new List<(int Lo, int Hi, List<string> Names)>();
+        foreach (var span in spans.OrderBy(x => x.Lo))
+        {
+            if (merged.Count > 0 && span.Lo < merged[^1].Hi)
+            {
+                merged[^1] = (merged[^1].Lo, Math.Max(merged[^1].Hi, span.Hi), [.. merged[^1].Names, .. span.Names]);
+            }
+            else
+            {
+                merged.Add(span);
+            }
+        }
+
+        var bounds = new int[shardCount + 1];
+        bounds[shardCount] = n;
+        for (var k = 1; k < shardCount; k++)
+        {
+            var b = (int)((long)n * k / shardCount);
+            foreach (var (lo, hi, _) in merged)
+            {
+                if (lo < b && b < hi)
+                {
+                    b = b - lo <= hi - b ? lo : hi;
+                }
+            }
+
+            bounds[k] = Math.Max(b, bounds[k - 1]);
+        }
+
+        for (var k = 0; k < shardCount && shardCount > 1; k++)
+        {
+            if (bounds[k + 1] == bounds[k])
+            {
+                var names = string.Join(", ", merged.SelectMany(m => m.Names).Select(x => $"'{x}'"));
+                var index = spec.Projections.ToList().FindIndex(p => p.Plasticity?.Kind == PlasticityKinds.RStdp);
+                throw new NetworkSpecException([new SpecError($"$.projections[{index}]",
+                    $"R-STDP projection(s) {names} must keep their populations on one shard (their reward-gated eligibility cannot be replayed after a window), " +
+                    $"and with {shardCount} shards that leaves shard {k} without neurons; use fewer shards (silos)")]);
+            }
+        }
+
+        return bounds;
     }
 
     /// <summary>The first neuron of shard <paramref name="shard"/>.</summary>

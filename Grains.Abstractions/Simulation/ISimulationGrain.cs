@@ -24,6 +24,13 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
     Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs);
 
+    /// <summary>
+    /// Places the run on its silos and builds the shards' engines now (rebuilding it by replay if it has run before),
+    /// so that the next <see cref="Step"/> or <see cref="Start"/> only simulates. Calling it when the run is placed does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
+    Task<RunStatus> Place();
+
     /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end of the spec's duration) and returns when they are confirmed.</summary>
     /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
     Task<RunStatus> Step(long ticks);

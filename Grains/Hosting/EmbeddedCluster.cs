@@ -17,6 +17,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly List<IHost> _hosts = [];
     private readonly List<int> _gatewayPorts = [];
+    private readonly HashSet<int> _stopped = [];
 
     private EmbeddedCluster()
     {
@@ -88,12 +89,46 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops silo <paramref name="index"/> (not the primary, which holds the development membership table) and waits
+    /// until the others no longer count it as active: a lost silo, for runs placed on it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is the primary's, out of range, or already stopped.</exception>
+    public async Task StopSiloAsync(int index)
+    {
+        if (index < 1 || index >= _hosts.Count || _stopped.Contains(index))
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), $"silo {index} is not a running secondary (silos 1..{_hosts.Count - 1}; stopped: {string.Join(", ", _stopped)})");
+        }
+
+        var address = _hosts[index].Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        await _hosts[index].StopAsync(TimeSpan.FromSeconds(10));
+        _hosts[index].Dispose();
+        _stopped.Add(index);
+        var membership = _hosts[0].Services.GetRequiredService<IClusterMembershipService>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (membership.CurrentSnapshot.Members.TryGetValue(address, out var member) && member.Status == SiloStatus.Active)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"silo {address} still counts as active 60 s after it stopped");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         // Secondaries first, so the primary (which holds the development membership table) goes last.
         for (var i = _hosts.Count - 1; i >= 0; i--)
         {
+            if (_stopped.Contains(i))
+            {
+                continue;
+            }
+
             try
             {
                 await _hosts[i].StopAsync(TimeSpan.FromSeconds(10));

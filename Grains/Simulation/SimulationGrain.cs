@@ -144,6 +144,28 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
     }
 
     /// <inheritdoc />
+    public async Task<RunStatus> Place()
+    {
+        EnsureRunnable("place");
+        if (_background is not null)
+        {
+            return Status();
+        }
+
+        _busy = true;
+        try
+        {
+            await ShardsAtCheckpointAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        return Status();
+    }
+
+    /// <inheritdoc />
     public async Task<RunStatus> Step(long ticks)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ticks);

@@ -74,6 +74,9 @@ internal static class RunCommand
             return 2;
         }
 
+        var placing = Stopwatch.StartNew();
+        await run.Place();
+        var placeSeconds = placing.Elapsed.TotalSeconds;
         var wall = Stopwatch.StartNew();
         while (status.Phase != RunPhase.Finished)
         {
@@ -92,6 +95,7 @@ internal static class RunCommand
             status.Spikes,
             status.Neurons == 0 ? 0 : status.Spikes / (double)status.Neurons / simulatedSeconds,
             wall.Elapsed.TotalSeconds,
+            placeSeconds,
             clusterSeconds,
             wall.Elapsed.TotalSeconds / simulatedSeconds,
             status.Silos,

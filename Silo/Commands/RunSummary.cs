@@ -13,6 +13,7 @@ internal sealed record RunSummary(
     long Spikes,
     double MeanRateHz,
     double WallSeconds,
+    double PlaceSeconds,
     double ClusterStartSeconds,
     double RealTimeFactor,
     int Silos,
@@ -30,7 +31,7 @@ internal sealed record RunSummary(
         output.WriteLine(string.Create(c, $"spikes           {Spikes:N0}"));
         output.WriteLine(string.Create(c, $"mean rate        {MeanRateHz:0.###} Hz"));
         output.WriteLine(string.Create(c, $"silos            {Silos} in lockstep, exchanging every {WindowTicks} tick(s); {ThreadsPerSilo} engine thread(s) per silo"));
-        output.WriteLine(string.Create(c, $"wall             {WallSeconds:0.###} s (cluster started in {ClusterStartSeconds:0.###} s)"));
+        output.WriteLine(string.Create(c, $"wall             {WallSeconds:0.###} s simulating (placed and built in {PlaceSeconds:0.###} s; cluster started in {ClusterStartSeconds:0.###} s)"));
         output.WriteLine(string.Create(c, $"real-time factor {RealTimeFactor:0.###} (wall / simulated; below 1 is faster than real time)"));
         output.WriteLine($"spike-train hash {SpikeTrainHash}");
     }

@@ -140,12 +140,34 @@ public class ShardTests
     }
 
     [Fact]
+    public void Shard_bounds_move_so_that_rstdp_populations_stay_on_one_shard_and_the_hash_is_kept()
+    {
+        var spec = Example("routes.json") with { Duration = 300 };
+        var single = SingleHash(spec, spec.TotalTicks);
+
+        // Populations: sensors [0,50), useful [50,100), noisy [100,150), actuators [150,200), critic [200,250); the two
+        // R-STDP routes span [50,200), so the even bounds 125 (2 shards) and 83/166 (3 shards) move to its edges.
+        var two = ShardPlan.Create(spec, 2);
+        Assert.Equal([(0, 50), (50, 250)], Enumerable.Range(0, 2).Select(k => (two.Lo(k), two.Hi(k))));
+        var three = ShardPlan.Create(spec, 3);
+        Assert.Equal([(0, 50), (50, 200), (200, 250)], Enumerable.Range(0, 3).Select(k => (three.Lo(k), three.Hi(k))));
+        Assert.Equal(11, three.WindowTicks);
+
+        foreach (var k in new[] { 2, 3 })
+        {
+            using var run = new ShardRunner(spec, k).Run(spec.TotalTicks);
+            Assert.Equal(single, run.Hash);
+        }
+    }
+
+    [Fact]
     public void An_rstdp_projection_across_shards_is_rejected_by_name()
     {
         var rstdp = new PlasticitySpec { Kind = PlasticityKinds.RStdp, WMin = 0, WMax = 1 };
         var spec = Specs.TwoNeurons(projection: Specs.AToB(0.5, 1, plasticity: rstdp));
         var e = Assert.Throws<NetworkSpecException>(() => ShardPlan.Create(spec, 2));
-        Assert.Contains("projection 'AB' is R-STDP and has synapses across shards", e.Message);
+        Assert.Contains("R-STDP projection(s) 'AB' must keep their populations on one shard", e.Message);
+        Assert.Contains("leaves shard 0 without neurons", e.Message);
         Assert.Equal("$.projections[0]", e.Errors.Single().Path);
         Assert.Equal(1, ShardPlan.Create(spec, 1).ShardCount); // on one shard nothing crosses
     }

@@ -39,9 +39,15 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     [Theory]
     [InlineData("cuba")]
     [InlineData("plastic")]
+    [InlineData("routes")]
     public async Task The_same_spec_gives_the_same_hash_on_1_2_and_3_silos(string which)
     {
-        var spec = which == "cuba" ? Cuba : Plastic();
+        var spec = which switch
+        {
+            "cuba" => Cuba,
+            "plastic" => Plastic(),
+            _ => Example("routes.json") with { Duration = 400 }, // R-STDP with a modulatory reward: its populations share a shard
+        };
         var (spikes, hash, records) = Reference(spec);
         Assert.True(spikes > 200, $"the network should fire ({spikes} spikes)");
         foreach (var silos in new[] { 1, 2, 3 })
