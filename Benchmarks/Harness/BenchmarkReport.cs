@@ -15,6 +15,9 @@ public sealed class BenchmarkReport(string suite)
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // A latency past a histogram's range is +Infinity and an empty one NaN: write them as "Infinity"/"NaN" rather than fail.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     /// <summary>The suite name, as typed on the command line.</summary>

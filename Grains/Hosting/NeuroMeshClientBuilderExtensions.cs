@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using NeuroMesh.Cluster;
 using Orleans.Configuration;
 
 namespace NeuroMesh.Hosting;
@@ -9,7 +10,8 @@ public static class NeuroMeshClientBuilderExtensions
 {
     /// <summary>
     /// Points the client at the cluster's gateways from <c>NeuroMesh:Client</c> (by default the local silo node's gateway,
-    /// 127.0.0.1:30000, cluster and service id <c>dev</c>). An invalid setting throws here, naming the setting.
+    /// 127.0.0.1:30000, cluster and service id <c>dev</c>), and registers the silos' <see cref="ArraySegmentOfByteCodec"/>, whose
+    /// encoding a client without it could not read. An invalid setting throws here, naming the setting.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Client</c> setting is invalid.</exception>
     public static IClientBuilder AddNeuroMeshClient(this IClientBuilder builder, IConfiguration configuration)
@@ -23,6 +25,7 @@ public static class NeuroMeshClientBuilderExtensions
             throw new OptionsValidationException(NeuroMeshClientOptions.SectionName, typeof(NeuroMeshClientOptions), [problem]);
         }
 
+        ArraySegmentOfByteCodec.AddTo(builder.Services);
         var endpoints = options.Endpoints();
         builder.UseStaticClustering(endpoints);
         builder.Configure<ClusterOptions>(o =>

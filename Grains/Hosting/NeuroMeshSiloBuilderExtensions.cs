@@ -25,7 +25,8 @@ public static class NeuroMeshSiloBuilderExtensions
     /// Invalid settings stop the silo at start with a message that names the setting. It also adds the silo's agent mesh
     /// (<see cref="SiloAgentMesh"/>, where neuron grains with a behaviour run), the <see cref="BehaviourRegistry"/> built from
     /// every <see cref="AddNeuronBehaviour{TBehaviour}"/> (plus the built-in <see cref="RelayBehaviour"/>), and
-    /// <see cref="RegionAffinityPlacement"/>.
+    /// <see cref="RegionAffinityPlacement"/>, and the <see cref="ArraySegmentOfByteCodec"/> that lets memory streams carry each batch's
+    /// payload as one block instead of byte by byte.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
@@ -49,6 +50,7 @@ public static class NeuroMeshSiloBuilderExtensions
         }
 
         builder.Services.AddSingleton(Options.Create(cluster));
+        ArraySegmentOfByteCodec.AddTo(builder.Services);
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddSingleton<MeshIngress>();
