@@ -27,4 +27,16 @@ public sealed record NeuronActivity
 
     /// <summary>The most recent faults, oldest first: callback, tick and message.</summary>
     [Id(6)] public ImmutableArray<string> RecentFaults { get; init; } = [];
+
+    /// <summary>(spike, target) pairs this neuron sent to neurons hosted on other silos (handed to the silo's outbox or dropped with a reason).</summary>
+    [Id(7)] public long RemoteSent { get; init; }
+
+    /// <summary>Of <see cref="RemoteSent"/>, the pairs dropped before the outbox took them (target region unknown, arena payload, outbox full or closed).</summary>
+    [Id(8)] public long RemoteDropped { get; init; }
+
+    /// <summary>Spikes from neurons on other silos injected for this neuron (its behaviour's <see cref="Received"/> includes them once delivered).</summary>
+    [Id(9)] public long RemoteReceived { get; init; }
+
+    /// <summary>The hosting silo's cross-silo accounting (null where the silo has no cross-silo path).</summary>
+    [Id(10)] public AgentMeshCounters? Mesh { get; init; }
 }

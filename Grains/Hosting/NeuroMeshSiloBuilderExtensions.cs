@@ -61,7 +61,12 @@ public static class NeuroMeshSiloBuilderExtensions
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
         builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
-        builder.Services.AddSingleton<SiloAgentMesh>();
+        builder.Services.AddSingleton(sp => new SiloAgentMesh(
+            sp.GetRequiredService<SpikeFabric>(),
+            sp.GetRequiredService<SiloOutbox>(),
+            sp.GetRequiredService<MeshIngress>(),
+            sp.GetRequiredService<ILocalSiloDetails>(),
+            sp.GetRequiredService<IClusterMembershipService>()));
         builder.Services.AddSingleton(new BehaviourBinding(RelayBehaviour.Name, _ => new RelayBehaviour()));
         builder.Services.AddSingleton(sp =>
         {

@@ -43,6 +43,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await base.OnActivateAsync(cancellationToken);
         if (State.Behaviour is not null && this.GetPrimaryKeyLong() is >= 0 and < Spike.BroadcastTarget)
         {
+            await ResolveTargetRegions();
             try
             {
                 HostInMesh();
@@ -135,6 +136,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         ThrowIfNotConfigured(id);
         RaiseEvent(new BehaviourBound(behaviour));
         await ConfirmEvents();
+        await ResolveTargetRegions();
         HostInMesh();
         return Info();
     }
@@ -199,6 +201,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         ThrowIfNotConfigured(id);
         RaiseEvent(new SynapseConnected(synapse));
         await ConfirmEvents();
+        await ResolveTargetRegions();
         mesh.SetTargets(id, State.Synapses.Keys);
         return [.. State.Synapses.Values];
     }
@@ -247,8 +250,13 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     {
         var id = Id;
         var counters = mesh.CountersOf(id);
+        var remote = mesh.RemoteCountersOf(id);
         return Task.FromResult(new NeuronActivity
         {
+            RemoteSent = remote.Sent,
+            RemoteDropped = remote.Dropped,
+            RemoteReceived = remote.Received,
+            Mesh = mesh.MeshCounters(),
             Silo = silo.SiloAddress.ToParsableString(),
             Activation = GrainContext.ActivationId.ToString(),
             Hosted = counters is not null,
@@ -316,6 +324,29 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         if (!State.Configured)
         {
             throw Unknown(id);
+        }
+    }
+
+    /// <summary>
+    /// Tells the silo's mesh the region of every synapse target it does not know yet: one grain call per new target
+    /// (assignments never change, so the mesh keeps them), never one per spike. A target with no region yet stays
+    /// unknown, and spikes to it that would cross silos are counted as dropped (NoRegion) until a later edit or activation
+    /// resolves it.
+    /// </summary>
+    private async Task ResolveTargetRegions()
+    {
+        if (!mesh.IsLinked)
+        {
+            return;
+        }
+
+        var assignments = GrainFactory.GetGrain<IRegionAssignmentsGrain>(0);
+        foreach (var target in State.Synapses.Keys)
+        {
+            if (!mesh.KnowsRegion(target) && await assignments.RegionOf(target) is { } found && RegionPath.TryParse(found, out var region))
+            {
+                mesh.SetRegion(target, region);
+            }
         }
     }
 

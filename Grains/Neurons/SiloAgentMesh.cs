@@ -1,5 +1,7 @@
 using NeuroMesh.Agents;
+using NeuroMesh.Cluster;
 using NeuroMesh.Fabric;
+using NeuroMesh.Regions;
 
 namespace NeuroMesh.Neurons;
 
@@ -10,16 +12,47 @@ namespace NeuroMesh.Neurons;
 /// (or again) is subscribed as soon as both ends are hosted.
 /// </summary>
 /// <remarks>
-/// The subscription mesh routes broadcasts to subscribers; synapse weights and delays are kept by the neuron grains but
-/// not applied here (the engine-backed Cortex applies them). Thread-safe: grains on any scheduler thread call it.
+/// <para>The subscription mesh routes broadcasts to subscribers; synapse weights and delays are kept by the neuron grains but
+/// not applied here (the engine-backed Cortex applies them). Thread-safe: grains on any scheduler thread call it.</para>
+/// <para>Across silos (when built with the silo's mesh path): a synapse whose target's region is placed on another silo
+/// is served by a <see cref="CrossSiloLink"/>: the Cortex hands such spikes to the silo's <see cref="SiloOutbox"/>, and
+/// the link, attached to the silo's <see cref="MeshIngress"/>, injects spikes from other silos for their hosted targets.</para>
 /// </remarks>
 public sealed class SiloAgentMesh : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, uint[]> _wanted = [];
+    private readonly CrossSiloLink? _link;
+    private readonly IDisposable? _attachment;
+    private volatile HashSet<uint> _hosted = [];
 
-    /// <summary>Creates the mesh over the silo's fabric.</summary>
+    /// <summary>Creates a silo-local mesh over the silo's fabric (no cross-silo path).</summary>
     public SiloAgentMesh(SpikeFabric fabric) => Cortex = new Cortex(fabric);
+
+    /// <summary>
+    /// Creates the mesh over the silo's fabric, wired to the silo's cross-silo mesh path: spikes for neurons placed on
+    /// other silos go to <paramref name="outbox"/>, and spikes that <paramref name="ingress"/> receives are injected for
+    /// their hosted targets. When another consumer already holds the ingress, the mesh still sends, and
+    /// <see cref="AgentMeshCounters.IngressProblem"/> says why it receives nothing.
+    /// </summary>
+    public SiloAgentMesh(SpikeFabric fabric, SiloOutbox outbox, MeshIngress ingress, ILocalSiloDetails silo, IClusterMembershipService membership)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(ingress);
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(membership);
+        Cortex = new Cortex(fabric);
+        _link = new CrossSiloLink(outbox, silo.SiloAddress, membership, Cortex, IsHosted);
+        Cortex.Egress = _link;
+        try
+        {
+            _attachment = ingress.Attach(_link);
+        }
+        catch (InvalidOperationException e)
+        {
+            _link.IngressProblem = $"the mesh ingress has another consumer, so spikes from other silos do not reach this mesh: {e.Message}";
+        }
+    }
 
     /// <summary>The underlying Cortex.</summary>
     public Cortex Cortex { get; }
@@ -32,10 +65,15 @@ public sealed class SiloAgentMesh : IDisposable
             if (Cortex.Contains(id))
             {
                 Cortex.RemoveNeuron(id);
+                var hosted = new HashSet<uint>(_hosted);
+                hosted.Remove(id);
+                _hosted = hosted;
             }
 
             var handle = Cortex.AddNeuron(id, behaviour, refractoryTicks);
+            _hosted = [.. _hosted, id];
             _wanted[id] = [.. targets];
+            _link?.SetTargets(id, _wanted[id]);
             foreach (var (source, wanted) in _wanted)
             {
                 if (source == id)
@@ -74,6 +112,7 @@ public sealed class SiloAgentMesh : IDisposable
 
             uint[] wanted = [.. targets];
             _wanted[source] = wanted;
+            _link?.SetTargets(source, wanted);
             SubscribeHosted(source, wanted);
         }
     }
@@ -84,18 +123,37 @@ public sealed class SiloAgentMesh : IDisposable
         lock (_lock)
         {
             _wanted.Remove(id);
+            _link?.Forget(id);
             if (!Cortex.Contains(id))
             {
                 return false;
             }
 
             Cortex.RemoveNeuron(id);
+            var hosted = new HashSet<uint>(_hosted);
+            hosted.Remove(id);
+            _hosted = hosted;
             return true;
         }
     }
 
-    /// <summary>True while neuron <paramref name="id"/> is hosted.</summary>
-    public bool IsHosted(uint id) => Cortex.Contains(id);
+    /// <summary>True while neuron <paramref name="id"/> is hosted (lock-free: the mesh ingress asks it for every spike).</summary>
+    public bool IsHosted(uint id) => _hosted.Contains(id);
+
+    /// <summary>True when this mesh has a cross-silo path.</summary>
+    public bool IsLinked => _link is not null;
+
+    /// <summary>True when spikes to <paramref name="neuron"/> need no region look-up: it is known, or there is no cross-silo path.</summary>
+    public bool KnowsRegion(uint neuron) => _link is null || _link.KnowsRegion(neuron);
+
+    /// <summary>Records the region of <paramref name="neuron"/>, so that spikes to it go to the silo that region is placed on.</summary>
+    public void SetRegion(uint neuron, RegionPath region) => _link?.SetRegion(neuron, region);
+
+    /// <summary>The cross-silo counters of neuron <paramref name="id"/>: pairs sent, dropped before the outbox, spikes received.</summary>
+    public (long Sent, long Dropped, long Received) RemoteCountersOf(uint id) => _link?.CountersOf(id) ?? default;
+
+    /// <summary>The silo's cross-silo accounting, or null without a cross-silo path.</summary>
+    public AgentMeshCounters? MeshCounters() => _link?.Snapshot();
 
     /// <summary>The counters of a hosted neuron, or null.</summary>
     public NeuronCounters? CountersOf(uint id)
@@ -110,7 +168,11 @@ public sealed class SiloAgentMesh : IDisposable
     public IReadOnlyList<BehaviourFault> FaultsOf(uint id) => [.. Cortex.RecentFaults.Where(f => f.NeuronId == id)];
 
     /// <inheritdoc />
-    public void Dispose() => Cortex.Dispose();
+    public void Dispose()
+    {
+        _attachment?.Dispose();
+        Cortex.Dispose();
+    }
 
     private void SubscribeHosted(uint source, uint[] targets)
     {

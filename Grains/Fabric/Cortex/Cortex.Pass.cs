@@ -26,6 +26,8 @@ public sealed partial class Cortex
     private long _badPayloadRefs;
     private long _lateDeliveriesDropped;
     private int _delayedCount;
+    private long _forwarded;
+    private ICortexEgress? _egress;
 
     /// <summary>The accounting; exact between passes while no outside thread is firing.</summary>
     public CortexCounters Counters
@@ -47,7 +49,7 @@ public sealed partial class Cortex
                     return new CortexCounters(
                         Tick, sum.Fired, _injectedTotal, _delivered, _deliveries,
                         _droppedNoSubscribers, _droppedUnknownTarget, _droppedTargetRemoved, _droppedSourceRemoved, inFlight,
-                        sum.RefusedRefractory, sum.RefusedAxonFull, sum.RefusedArenaFull, sum.Wakes, sum.Faults, _stimuliDropped, _badPayloadRefs);
+                        sum.RefusedRefractory, sum.RefusedAxonFull, sum.RefusedArenaFull, sum.Wakes, sum.Faults, _stimuliDropped, _badPayloadRefs, _forwarded);
                 }
             }
         }
@@ -158,19 +160,24 @@ public sealed partial class Cortex
                 }
             }
 
-            if (reached == 0)
+            var forwarded = ForwardRemote(in spike);
+            if (reached + forwarded == 0)
             {
                 _droppedNoSubscribers++;
                 ReleasePayload(in spike);
                 return;
             }
 
-            _deliveries += reached;
+            _deliveries += reached + forwarded;
         }
         else if (_neurons.TryGetValue(spike.Target, out var neuron))
         {
             Enqueue(neuron, in spike);
             _deliveries++;
+        }
+        else if (ForwardRemote(in spike) is > 0 and var forwarded)
+        {
+            _deliveries += forwarded;
         }
         else
         {
@@ -187,6 +194,22 @@ public sealed partial class Cortex
     }
 
     internal void CountCollected(int count) => _collected += count;
+
+    /// <summary>
+    /// Hands a spike to the egress for its remote receivers. A spike that already crossed a silo is never forwarded again
+    /// (no loops between silos); an arena payload cannot cross (the egress counts it dropped with that reason).
+    /// </summary>
+    private int ForwardRemote(in Spike spike)
+    {
+        if (_egress is null || (spike.Flags & SpikeFlags.Remote) != 0)
+        {
+            return 0;
+        }
+
+        var forwarded = _egress.Forward(in spike);
+        _forwarded += forwarded;
+        return forwarded;
+    }
 
     private static NeuronCounters Add(NeuronCounters a, NeuronCounters b) => new(
         a.Fired + b.Fired,
@@ -248,6 +271,7 @@ public sealed partial class Cortex
             }
 
             _pendingRelease.Clear();
+            _egress?.EndPass();
             _clock.Advance();
             return routed;
         }

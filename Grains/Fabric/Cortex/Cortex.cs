@@ -69,6 +69,30 @@ public sealed partial class Cortex : IDisposable
     /// <summary>Cards of the agents added with <see cref="AddAgent"/>, for discovery.</summary>
     public AgentDirectory Directory { get; } = new();
 
+    /// <summary>
+    /// Where spikes for receivers outside this mesh go (the silo's cross-silo path), or null for none (they are then
+    /// dropped as having no subscribers or an unknown target). Set between passes; counted in <see cref="CortexCounters.Forwarded"/>.
+    /// </summary>
+    public ICortexEgress? Egress
+    {
+        get
+        {
+            lock (_passLock)
+            {
+                return _egress;
+            }
+        }
+
+        set
+        {
+            lock (_passLock)
+            {
+                ThrowIfCannotEdit();
+                _egress = value;
+            }
+        }
+    }
+
     /// <summary>The mesh's clock: the tick is the number of passes run.</summary>
     public ITickClock Clock => _clock;
 

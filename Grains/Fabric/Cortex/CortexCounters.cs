@@ -9,8 +9,8 @@ namespace NeuroMesh.Fabric;
 /// <param name="Ticks">Passes run so far (the current tick).</param>
 /// <param name="Fired">Spikes published by the mesh's neurons, removed ones included.</param>
 /// <param name="Injected">Spikes injected from outside with <see cref="Cortex.Inject"/>.</param>
-/// <param name="Delivered">Spikes handed on: to at least one behaviour, or (with an engine) into the network's synapses.</param>
-/// <param name="Deliveries">(spike, receiver) pairs: a broadcast to three subscribers is one spike and three deliveries.</param>
+/// <param name="Delivered">Spikes handed on: to at least one behaviour, to at least one remote receiver (through the <see cref="ICortexEgress"/>), or (with an engine) into the network's synapses.</param>
+/// <param name="Deliveries">(spike, receiver) pairs: a broadcast to three subscribers is one spike and three deliveries; remote receivers included.</param>
 /// <param name="DroppedNoSubscribers">Broadcast spikes with no route: no subscribers, or (with an engine) a source outside the network.</param>
 /// <param name="DroppedUnknownTarget">Addressed spikes whose target never existed in this mesh.</param>
 /// <param name="DroppedTargetRemoved">Addressed spikes whose target was removed.</param>
@@ -23,6 +23,7 @@ namespace NeuroMesh.Fabric;
 /// <param name="Faults">Exceptions thrown by behaviours, caught and isolated.</param>
 /// <param name="StimuliDropped">Stimuli for neurons removed before the stimulus was processed.</param>
 /// <param name="BadPayloadRefs">Arena references that could not be released (stale or forged, on injected spikes); never read.</param>
+/// <param name="Forwarded">(spike, remote receiver) pairs handed to the <see cref="ICortexEgress"/>: a part of <paramref name="Deliveries"/>.</param>
 public readonly record struct CortexCounters(
     long Ticks,
     long Fired,
@@ -40,7 +41,8 @@ public readonly record struct CortexCounters(
     long Wakes,
     long Faults,
     long StimuliDropped,
-    long BadPayloadRefs)
+    long BadPayloadRefs,
+    long Forwarded = 0)
 {
     /// <summary>All dropped spikes, whatever the reason.</summary>
     public long Dropped => DroppedNoSubscribers + DroppedUnknownTarget + DroppedTargetRemoved + DroppedSourceRemoved;
