@@ -67,12 +67,7 @@ public sealed class MeshClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _attachments.ForEach(a => a.Dispose());
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(DatabasePath) + "*"))
-        {
-            File.Delete(file);
-        }
+        await TestClusters.StopAndDeleteAsync(Cluster, Path.GetFileName(DatabasePath) + "*");
     }
 
     private sealed class Configurator : ISiloConfigurator

@@ -290,12 +290,7 @@ public abstract class CrossSiloNeuronFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-        foreach (var file in Directory.GetFiles(Path.GetTempPath(), $"neuromesh-xsilo-*-{RunId}.db*"))
-        {
-            File.Delete(file);
-        }
+        await TestClusters.StopAndDeleteAsync(Cluster, $"neuromesh-xsilo-*-{RunId}.db*");
     }
 
     /// <summary>Two region names under <paramref name="prefix"/> that rendezvous hashing places on different silos.</summary>

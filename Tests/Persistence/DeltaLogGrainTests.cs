@@ -25,12 +25,7 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(DatabasePath) + "*"))
-        {
-            File.Delete(file);
-        }
+        await TestClusters.StopAndDeleteAsync(Cluster, Path.GetFileName(DatabasePath) + "*");
     }
 
     private sealed class Configurator : ISiloConfigurator
