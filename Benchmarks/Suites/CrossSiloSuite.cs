@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using NeuroMesh.Benchmarks.Harness;
 using NeuroMesh.Benchmarks.Suites.CrossSilo;
 using NeuroMesh.Cluster;
+using NeuroMesh.Hosting;
 using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Benchmarks.Suites;
@@ -34,9 +35,10 @@ public sealed class CrossSiloSuite : IBenchmarkSuite
         var report = new BenchmarkReport(Name);
         var sustained = TimeSpan.FromSeconds(options.Quick ? 3 : 8);
         var paced = TimeSpan.FromSeconds(options.Quick ? 2 : 5);
-        var primaryPort = CrossSiloHost.FreePort();
+        var ports = LoopbackPorts.Free(2);
+        var primaryPort = ports[0];
         var clusterId = $"crosssilo-{Environment.ProcessId}";
-        using var host = CrossSiloHost.Start(primaryPort, CrossSiloHost.FreePort(), primaryPort, clusterId);
+        using var host = CrossSiloHost.Start(primaryPort, ports[1], primaryPort, clusterId);
         using var peer = StartPeer(primaryPort, clusterId, out var receiver);
         try
         {
@@ -188,7 +190,8 @@ public sealed class CrossSiloSuite : IBenchmarkSuite
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { typeof(CrossSiloSuite).Assembly.Location, CrossSiloPeer.Verb, $"{CrossSiloHost.FreePort()}", $"{CrossSiloHost.FreePort()}", $"{primaryPort}", clusterId })
+        var peerPorts = LoopbackPorts.Free(2);
+        foreach (var arg in new[] { typeof(CrossSiloSuite).Assembly.Location, CrossSiloPeer.Verb, $"{peerPorts[0]}", $"{peerPorts[1]}", $"{primaryPort}", clusterId })
         {
             start.ArgumentList.Add(arg);
         }

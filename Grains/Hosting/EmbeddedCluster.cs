@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,7 +45,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         var cluster = new EmbeddedCluster();
         try
         {
-            var ports = FreePorts(2 * silos);
+            var ports = LoopbackPorts.Free(2 * silos);
             var primary = new IPEndPoint(IPAddress.Loopback, ports[0]);
             var clusterId = $"embedded-{Environment.ProcessId}-{Guid.NewGuid():N}";
             cluster.ClusterId = clusterId;
@@ -140,19 +139,5 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
 
         _hosts.Clear();
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 }

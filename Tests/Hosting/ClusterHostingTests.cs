@@ -43,6 +43,21 @@ public sealed class ClusterHostingTests : IDisposable
     }
 
     [Fact]
+    public void Loopback_ports_are_distinct_bindable_and_a_count_below_one_is_refused()
+    {
+        var ports = LoopbackPorts.Free(6);
+        Assert.Equal(6, ports.Distinct().Count());
+        foreach (var port in ports)
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => LoopbackPorts.Free(0));
+    }
+
+    [Fact]
     public async Task A_client_wired_by_AddNeuroMeshClient_runs_a_spec_on_a_two_silo_embedded_cluster()
     {
         await using var cluster = await EmbeddedCluster.StartAsync(2, new Dictionary<string, string?> { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db") }, CancellationToken.None);

@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NeuroMesh.Benchmarks.Suites.Agents.Orleans;
+using NeuroMesh.Hosting;
 
 namespace NeuroMesh.Benchmarks.Suites.Agents;
 
@@ -23,7 +22,8 @@ internal sealed class OrleansTransport : IAgentTransport
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "agents-bench", clusterId: $"agents-bench-{Environment.ProcessId}"));
+        var ports = LoopbackPorts.Free(2);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort: ports[0], gatewayPort: ports[1], serviceId: "agents-bench", clusterId: $"agents-bench-{Environment.ProcessId}"));
         _host = builder.Build();
         _host.StartAsync().GetAwaiter().GetResult();
         _grains = _host.Services.GetRequiredService<IGrainFactory>();
@@ -85,11 +85,4 @@ internal sealed class OrleansTransport : IAgentTransport
     private static T Wait<T>(Task<T> task) => task.WaitAsync(AgentWorkload.Timeout).GetAwaiter().GetResult();
 
     private static void Wait(Task task) => task.WaitAsync(AgentWorkload.Timeout).GetAwaiter().GetResult();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

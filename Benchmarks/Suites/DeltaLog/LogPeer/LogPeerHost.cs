@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -52,8 +50,9 @@ internal sealed class LogPeerHost : IAsyncDisposable
         });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical);
         var clusterId = $"logpeer-bench-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var ports = LoopbackPorts.Free(2);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(FreePort(), FreePort(), null, clusterId, clusterId)
+            .UseLocalhostClustering(ports[0], ports[1], null, clusterId, clusterId)
             .AddNeuroMesh(builder.Configuration)
             .AddMemoryGrainStorage(GrainStorage)
             .AddLogStorageBasedLogConsistencyProvider(LogStorageProvider));
@@ -85,12 +84,5 @@ internal sealed class LogPeerHost : IAsyncDisposable
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
