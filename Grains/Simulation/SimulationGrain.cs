@@ -391,14 +391,8 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
             throw;
         }
 
-        var merged = new long[results.Sum(r => r.Spikes.Length)];
-        var at = 0;
-        foreach (var r in results)
-        {
-            r.Spikes.CopyTo(merged, at);
-            at += r.Spikes.Length;
-        }
-
+        // Each shard's keys are (tick << 32 | neuron), so one sort of their union is the (tick, neuron) order of one engine.
+        var merged = results.SelectMany(r => r.Spikes).ToArray();
         Array.Sort(merged);
         var records = new SpikeRecord[merged.Length];
         for (var i = 0; i < merged.Length; i++)
