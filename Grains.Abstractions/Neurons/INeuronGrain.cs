@@ -61,4 +61,10 @@ public interface INeuronGrain : IGrainWithIntegerKey
 
     /// <summary>Where the neuron runs and what its behaviour did: silo, activation, spikes fired and received, faults.</summary>
     Task<NeuronActivity> GetActivity();
+
+    /// <summary>
+    /// Appends the state deltas the bound behaviour recorded and that are not logged yet (the grain also does this every
+    /// 100 ms and on deactivation), and returns how many state deltas this neuron has logged in all.
+    /// </summary>
+    Task<long> FlushState();
 }

@@ -39,4 +39,10 @@ public sealed record NeuronActivity
 
     /// <summary>The hosting silo's cross-silo accounting (null where the silo has no cross-silo path).</summary>
     [Id(10)] public AgentMeshCounters? Mesh { get; init; }
+
+    /// <summary>Behaviour state deltas logged for this neuron (confirmed in its delta log).</summary>
+    [Id(11)] public long StateDeltas { get; init; }
+
+    /// <summary>Behaviour state deltas refused because too many bytes were waiting for the log.</summary>
+    [Id(12)] public long StateRefused { get; init; }
 }

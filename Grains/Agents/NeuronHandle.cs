@@ -24,6 +24,9 @@ public sealed class NeuronHandle
 {
     private readonly ITickClock _clock;
     private readonly Action? _onPublished;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(byte[] Delta, bool ReplacesEarlier)> _pendingState = new();
+    private long _pendingStateBytes;
+    private long _stateRefused;
     private int _refractoryTicks;
     private uint _sequence;
     private uint _lastFireTick;
@@ -62,6 +65,45 @@ public sealed class NeuronHandle
         RefractoryTicks = refractoryTicks;
         _clock = clock;
         _onPublished = onPublished;
+    }
+
+    /// <summary>The most bytes of recorded state a neuron may have waiting for its log (1 MiB); more is refused.</summary>
+    public const int MaxPendingStateBytes = 1 << 20;
+
+    /// <summary>
+    /// Records a delta of the behaviour's state (opaque bytes, copied) for the neuron's delta log: the neuron grain appends
+    /// the deltas it finds here shortly after (every 100 ms, on <c>FlushState</c>, and on deactivation), and restores them into
+    /// a fresh behaviour through <see cref="IStatefulBehaviour.Restore"/>. With <paramref name="replacesEarlier"/> the delta
+    /// stands for the whole state, and the earlier ones are dropped from the neuron's state once it is logged (compaction).
+    /// </summary>
+    /// <returns>False, counted in <see cref="StateRefused"/>, when the delta would take the bytes waiting past <see cref="MaxPendingStateBytes"/>.</returns>
+    public bool RecordState(ReadOnlySpan<byte> delta, bool replacesEarlier = false)
+    {
+        if (Interlocked.Add(ref _pendingStateBytes, delta.Length) > MaxPendingStateBytes)
+        {
+            Interlocked.Add(ref _pendingStateBytes, -delta.Length);
+            Interlocked.Increment(ref _stateRefused);
+            return false;
+        }
+
+        _pendingState.Enqueue((delta.ToArray(), replacesEarlier));
+        return true;
+    }
+
+    /// <summary>State deltas refused because too many bytes were waiting for the log.</summary>
+    public long StateRefused => Interlocked.Read(ref _stateRefused);
+
+    /// <summary>Takes the recorded state deltas that wait for the log, oldest first.</summary>
+    internal List<(byte[] Delta, bool ReplacesEarlier)> TakeRecordedState()
+    {
+        var taken = new List<(byte[] Delta, bool ReplacesEarlier)>();
+        while (_pendingState.TryDequeue(out var entry))
+        {
+            Interlocked.Add(ref _pendingStateBytes, -entry.Delta.Length);
+            taken.Add(entry);
+        }
+
+        return taken;
     }
 
     /// <summary>The neuron id; the Source of every spike this handle fires.</summary>

@@ -24,6 +24,8 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
 {
     private INeuronBehaviour? _behaviour;
+    private NeuronHandle? _handle;
+    private IGrainTimer? _stateFlush;
     private string? _hostError;
 
     private uint Id
@@ -58,11 +60,14 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // What the behaviour recorded up to now goes to the log before the neuron leaves (not on a crash: a lost silo
+        // loses the deltas that were never confirmed, as it loses any unconfirmed call).
         mesh.Leave(Id);
-        _behaviour = null;
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        await FlushStateAsync();
+        Unhost();
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -86,6 +91,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await ConfirmEvents();
         if (_behaviour is not null)
         {
+            await FlushStateAsync();
             HostInMesh();
         }
 
@@ -134,6 +140,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         }
 
         ThrowIfNotConfigured(id);
+        await FlushStateAsync();
         RaiseEvent(new BehaviourBound(behaviour));
         await ConfirmEvents();
         await ResolveTargetRegions();
@@ -150,10 +157,11 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             return false;
         }
 
+        mesh.Leave(id);
+        await FlushStateAsync();
         RaiseEvent(new BehaviourUnbound());
         await ConfirmEvents();
-        mesh.Leave(id);
-        _behaviour = null;
+        Unhost();
         return true;
     }
 
@@ -246,6 +254,13 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     }
 
     /// <inheritdoc />
+    public async Task<long> FlushState()
+    {
+        await FlushStateAsync();
+        return State.StateDeltas;
+    }
+
+    /// <inheritdoc />
     public Task<NeuronActivity> GetActivity()
     {
         var id = Id;
@@ -263,6 +278,8 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             Fired = counters?.Fired ?? 0,
             Received = counters?.Received ?? 0,
             Faults = counters?.Faults ?? 0,
+            StateDeltas = State.StateDeltas,
+            StateRefused = _handle?.StateRefused ?? 0,
             RecentFaults = [.. (_hostError is null ? [] : new[] { _hostError }), .. mesh.FaultsOf(id).Select(f => $"{f.Callback} at tick {f.Tick}: {f.Exception.GetType().Name}: {f.Exception.Message}")],
         });
     }
@@ -279,10 +296,25 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
                 state.Params = configured.Config.Params;
                 break;
             case BehaviourBound bound:
+                if (state.Behaviour != bound.Behaviour)
+                {
+                    state.AgentState.Clear();
+                }
+
                 state.Behaviour = bound.Behaviour;
                 break;
             case BehaviourUnbound:
                 state.Behaviour = null;
+                state.AgentState.Clear();
+                break;
+            case AgentStateRecorded recorded:
+                if (recorded.ReplacesEarlier)
+                {
+                    state.AgentState.Clear();
+                }
+
+                state.AgentState.Add(recorded.Delta);
+                state.StateDeltas++;
                 break;
             case CardAdvertised advertised:
                 state.Card = advertised.Card;
@@ -353,9 +385,41 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     private void HostInMesh()
     {
         var id = Id;
-        _behaviour = behaviours.Create(State.Behaviour!, ServiceProvider);
-        mesh.Host(id, _behaviour, State.RefractoryTicks, State.Synapses.Keys);
+        var behaviour = behaviours.Create(State.Behaviour!, ServiceProvider);
+        if (behaviour is IStatefulBehaviour stateful)
+        {
+            foreach (var delta in State.AgentState)
+            {
+                stateful.Restore(delta);
+            }
+        }
+
+        _behaviour = behaviour;
+        _handle = mesh.Host(id, behaviour, State.RefractoryTicks, State.Synapses.Keys);
+        _stateFlush ??= this.RegisterGrainTimer(FlushStateAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)));
         _hostError = null;
+    }
+
+    private void Unhost()
+    {
+        _stateFlush?.Dispose();
+        (_stateFlush, _behaviour, _handle) = (null, null, null);
+    }
+
+    /// <summary>Appends what the hosted behaviour recorded since the last flush, in order, and waits for the log to confirm it.</summary>
+    private async Task FlushStateAsync()
+    {
+        if (_handle?.TakeRecordedState() is not { Count: > 0 } recorded)
+        {
+            return;
+        }
+
+        foreach (var (delta, replaces) in recorded)
+        {
+            RaiseEvent(new AgentStateRecorded(delta, replaces));
+        }
+
+        await ConfirmEvents();
     }
 
     private NeuronInfo Info() => new()

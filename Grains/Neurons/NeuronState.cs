@@ -29,4 +29,10 @@ public sealed class NeuronState
 
     /// <summary>Outgoing synapses by target.</summary>
     [Id(6)] public SortedDictionary<uint, OutgoingSynapse> Synapses { get; set; } = [];
+
+    /// <summary>The bound behaviour's state deltas since its last whole-state delta, in order (restored into a fresh behaviour).</summary>
+    [Id(7)] public List<byte[]> AgentState { get; set; } = [];
+
+    /// <summary>State deltas logged for this neuron in all.</summary>
+    [Id(8)] public long StateDeltas { get; set; }
 }

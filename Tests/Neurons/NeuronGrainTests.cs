@@ -71,6 +71,44 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_behaviours_recorded_state_is_logged_and_restored_into_the_next_activation()
+    {
+        var region = new NeuronConfig { Region = RegionPath.Parse("state/pair") };
+        var sender = Grains.GetGrain<INeuronGrain>(1301);
+        var counter = Grains.GetGrain<INeuronGrain>(1302);
+        await sender.Configure(region);
+        await counter.Configure(region);
+        await counter.BindBehaviour(TestBehaviours.Counting);
+        await sender.BindBehaviour(RelayBehaviour.Name);
+        await sender.Connect(new OutgoingSynapse(1302, 1));
+        for (var i = 0; i < 25; i++)
+        {
+            await sender.Stimulate();
+        }
+
+        var before = await ClusterWait.Until(counter.GetActivity, a => a.Received >= 25, "25 spikes at the counter");
+        Assert.Equal(25, await counter.FlushState());
+        Assert.Equal(25, TestBehaviours.CountingBehaviour.Seen[1302]);
+
+        // A new activation: the behaviour is a fresh instance, rebuilt from the logged deltas (the whole count at 20, then
+        // five single deltas), so its next spike is its 26th.
+        await counter.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        var after = await ClusterWait.Until(counter.GetActivity, a => a.Activation != before.Activation, "a new activation of the counter");
+        Assert.Equal((25, 0), (after.StateDeltas, after.StateRefused));
+        await sender.Stimulate();
+        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike at the new activation");
+        Assert.Equal(26, TestBehaviours.CountingBehaviour.Seen[1302]);
+        Assert.Equal(26, await counter.FlushState());
+
+        // Unbinding drops the state with the behaviour: binding it again starts from zero.
+        await counter.UnbindBehaviour();
+        await counter.BindBehaviour(TestBehaviours.Counting);
+        await sender.Stimulate();
+        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike after rebinding");
+        Assert.Equal(1, TestBehaviours.CountingBehaviour.Seen[1302]);
+    }
+
+    [Fact]
     public async Task A_behaviour_that_throws_is_counted_and_reported_and_the_silo_keeps_running()
     {
         var region = new NeuronConfig { Region = RegionPath.Parse("mesh/faulty") };
