@@ -155,7 +155,17 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
 
         var t3 = Stopwatch.GetTimestamp();
         await sending;
-        _sendTicks += Stopwatch.GetTimestamp() - t3;
+        var t4 = Stopwatch.GetTimestamp();
+        _sendTicks += t4 - t3;
+
+        // Complete the last window before reporting: the peers' spikes of that window still act here (STDP on synapses from
+        // remote sources is replayed when they arrive), so only now are this shard's weights those of the checkpoint tick.
+        if (_peers.Length > 0)
+        {
+            await AwaitPeersAsync(engine);
+            _waitTicks += Stopwatch.GetTimestamp() - t4;
+        }
+
         return new ShardAdvance(_setup!.Index, _tick, [.. spikes], engine.DiffPlasticWeights());
     }
 

@@ -99,7 +99,8 @@ public sealed class PostgresClusteringTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client => client
             .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresClusteringSchema.Invariant, database))
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster)));
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster))
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = SiloCrashTests.CallTimeout));
         var host = builder.Build();
         await host.StartAsync();
         return host;

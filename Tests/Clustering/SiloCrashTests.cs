@@ -8,6 +8,7 @@ using NeuroMesh.Persistence;
 using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
 using NeuroMesh.Tests.Silo;
+using Orleans.Configuration;
 using Xunit.Abstractions;
 
 namespace NeuroMesh.Tests.Clustering;
@@ -19,6 +20,9 @@ namespace NeuroMesh.Tests.Clustering;
 public sealed class SiloCrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Neurons = 24;
+
+    /// <summary>How long a call may wait for its answer: a call cut by the kill fails after this and is retried.</summary>
+    internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
     private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-crash-").FullName;
 
     [SkippableFact]
@@ -64,7 +68,9 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IDisposable
             settings[$"NeuroMesh:Client:Gateways:{i}"] = $"127.0.0.1:{nodes[i].GatewayPort}";
         }
 
-        builder.UseOrleansClient(client => client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()));
+        builder.UseOrleansClient(client => client
+            .AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout));
         var host = builder.Build();
         await host.StartAsync();
         return host;
