@@ -42,4 +42,7 @@ public sealed record RunStatus
 
     /// <summary>The lockstep exchange window in ticks (the minimum cross-silo latency; 0 while not placed).</summary>
     [Id(12)] public int WindowTicks { get; init; }
+
+    /// <summary>The spec's time step in ms (0 before deploy); simulated time is <see cref="Tick"/> × DtMs.</summary>
+    [Id(13)] public double DtMs { get; init; }
 }

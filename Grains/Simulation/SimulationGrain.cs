@@ -24,7 +24,7 @@ namespace NeuroMesh.Simulation;
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class SimulationGrain(IClusterMembershipService membership) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed partial class SimulationGrain(IClusterMembershipService membership) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -401,6 +401,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         }
 
         hash.Append(records);
+        _recording.Append(_engineTick, ticks, merged);
         _engineTick += ticks;
     }
 
@@ -509,6 +510,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         Neurons = Math.Max(0, _neurons),
         Synapses = Placement.Sum(p => p.Synapses),
         WindowTicks = Placement.Length == 0 ? 0 : Placement[0].WindowTicks,
+        DtMs = DtMs(),
     };
 
     private async Task ReleaseShardsAsync()
