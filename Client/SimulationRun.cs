@@ -7,12 +7,14 @@ namespace NeuroMesh.Client;
 /// <summary>One simulation run (its id is the run grain's key): deploy, run, pause, step, stop, inject, read, replay.</summary>
 public sealed class SimulationRun
 {
+    private readonly IClusterClient _cluster;
     private readonly ISimulationGrain _grain;
 
-    internal SimulationRun(IGrainFactory grains, string id)
+    internal SimulationRun(IClusterClient cluster, string id)
     {
         Id = id;
-        _grain = grains.GetGrain<ISimulationGrain>(id);
+        _cluster = cluster;
+        _grain = cluster.GetGrain<ISimulationGrain>(id);
     }
 
     /// <summary>The run id.</summary>
@@ -37,8 +39,11 @@ public sealed class SimulationRun
     /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end) and returns once they are checkpointed.</summary>
     public Task<RunStatus> Step(long ticks) => _grain.Step(ticks);
 
-    /// <summary>Runs to the end in the background, a checkpoint every 1000 ticks.</summary>
-    public Task<RunStatus> Start() => _grain.Start();
+    /// <summary>
+    /// Runs to the end in the background, a checkpoint every 1000 ticks; <paramref name="pace"/> above 0 holds it to that
+    /// many simulated seconds per second (1: real time), 0 runs it as fast as it can.
+    /// </summary>
+    public Task<RunStatus> Start(double pace = 0) => _grain.Start(pace);
 
     /// <summary>Pauses a background run after its current window.</summary>
     public Task<RunStatus> Pause() => _grain.Pause();
@@ -89,5 +94,15 @@ public sealed class SimulationRun
 
             query = query with { After = page.Next };
         }
+    }
+
+    /// <summary>
+    /// Subscribes to the run's live spikes (its tap), keeping those of <paramref name="neurons"/> (all when null). The tap
+    /// carries what the run simulates from now on; for what it already simulated, read <see cref="ReadSpikes"/>.
+    /// </summary>
+    public Task<SpikeSubscription> Subscribe(Func<SpikeTapBatch, Task> onBatch, NeuronSet? neurons = null)
+    {
+        ArgumentNullException.ThrowIfNull(onBatch);
+        return SpikeSubscription.StartAsync(_cluster, Id, neurons ?? NeuronSet.All, onBatch);
     }
 }

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Hosting;
 using NeuroMesh.Hosting;
 using NeuroMesh.Silo.Commands;
+using NeuroMesh.Silo.Http;
 
 // `run SPEC.json` runs a network and prints its summary; `replay RUN-ID` rebuilds a logged run and checks it; with no verb this is a long-running silo node on the
-// embedded default (localhost clustering). Everything else is wired by AddNeuroMesh, so this file stays hosting-only.
+// embedded default (localhost clustering, NeuroMesh:Clustering) with its HTTP endpoints. Everything else is wired by AddNeuroMesh, so this file stays hosting-only.
 if (args.Length > 0 && args[0] == "run")
 {
     return await RunCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
@@ -22,9 +22,12 @@ if (args.Length > 0 && !args[0].StartsWith('-'))
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+// The node: an Orleans silo and, on the same host, its HTTP endpoints (Urls in appsettings.json, ASPNETCORE_URLS or --urls).
+var builder = WebApplication.CreateBuilder(args);
 builder.UseOrleans(silo => silo
-    .UseLocalhostClustering()
+    .UseNeuroMeshClustering(builder.Configuration)
     .AddNeuroMesh(builder.Configuration));
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapHealthEndpoints();
+await app.RunAsync();
 return 0;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Cluster;
+using NeuroMesh.Simulation;
 using Orleans.Configuration;
 
 namespace NeuroMesh.Hosting;
@@ -13,7 +14,7 @@ public static class NeuroMeshClientBuilderExtensions
     /// Points the client at the cluster's gateways from <c>NeuroMesh:Client</c> (by default the local silo node's gateway,
     /// 127.0.0.1:30000, cluster and service id <c>dev</c>), retries a connection <see cref="NeuroMeshClientOptions.ConnectAttempts"/>
     /// times, and registers the silos' <see cref="ArraySegmentOfByteCodec"/>, whose encoding a client without it could not
-    /// read. An invalid setting throws here, naming the setting.
+    /// read, and the run taps' stream provider (<see cref="SpikeTaps.ProviderName"/>). An invalid setting throws here, naming the setting.
     /// </summary>
     /// <param name="builder">The client builder.</param>
     /// <param name="configuration">Configuration holding the <c>NeuroMesh:Client</c> section.</param>
@@ -42,6 +43,7 @@ public static class NeuroMeshClientBuilderExtensions
         }
 
         ArraySegmentOfByteCodec.AddTo(builder.Services);
+        builder.AddMemoryStreams(SpikeTaps.ProviderName);
         if (clustering is null)
         {
             builder.UseStaticClustering(options.Endpoints());

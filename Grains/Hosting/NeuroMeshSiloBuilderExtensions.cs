@@ -7,6 +7,7 @@ using NeuroMesh.Fabric;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Placement;
+using NeuroMesh.Simulation;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -93,7 +94,28 @@ public static class NeuroMeshSiloBuilderExtensions
                 o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
             }));
         });
+        builder.AddMemoryStreams(SpikeTaps.ProviderName);
+        builder.AddMemoryGrainStorage("PubSubStore");
         return builder;
+    }
+
+    /// <summary>
+    /// Joins the cluster described by <c>NeuroMesh:Clustering</c> (see <see cref="NodeClusteringOptions"/>): by default a
+    /// single silo with localhost clustering on ports 11111 and 30000, cluster and service id <c>dev</c>.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Clustering</c> setting is invalid.</exception>
+    public static ISiloBuilder UseNeuroMeshClustering(this ISiloBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new NodeClusteringOptions();
+        configuration.GetSection(NodeClusteringOptions.SectionName).Bind(options);
+        if (options.Problem() is { } problem)
+        {
+            throw new OptionsValidationException(NodeClusteringOptions.SectionName, typeof(NodeClusteringOptions), [problem]);
+        }
+
+        return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId);
     }
 
     /// <summary>Registers <typeparamref name="TBehaviour"/> under <paramref name="name"/> for neuron grains to bind (built with its services).</summary>

@@ -1,5 +1,3 @@
-using NeuroMesh.Network;
-
 namespace NeuroMesh.Simulation;
 
 /// <summary>The run's recorded spikes and its checkpoints, for clients (export, raster plots).</summary>
@@ -9,7 +7,6 @@ public sealed partial class SimulationGrain
     public const int MaxRecordedSpikes = 4_000_000;
 
     private readonly SpikeRecording _recording = new(MaxRecordedSpikes);
-    private double _dt;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<CheckpointInfo>> GetCheckpoints()
@@ -55,18 +52,8 @@ public sealed partial class SimulationGrain
             Next = next,
             RecordedToTick = _recording.ToTick,
             Truncated = _recording.Capped,
-            DtMs = DtMs(),
+            DtMs = Dt(),
             RunTick = State.Tick,
         };
-    }
-
-    private double DtMs()
-    {
-        if (_dt == 0 && State.SpecJson is not null)
-        {
-            _dt = NetworkSpec.Parse(State.SpecJson).Dt;
-        }
-
-        return _dt;
     }
 }

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace NeuroMesh.Tests.Silo;
+
+/// <summary>
+/// A long-running silo node (<c>dotnet NeuroMesh.Silo.dll</c>, no verb) as a real child process on free loopback ports,
+/// configured through environment variables (<c>NeuroMesh__…</c>). <see cref="StartAsync"/> returns once the node's
+/// <c>/health/ready</c> answers 200; disposing kills the process tree. <see cref="Kill"/> is SIGKILL: no shutdown at all.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NodeProcess(Process process, int siloPort, int gatewayPort, int httpPort)
+    {
+        _process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+        HttpPort = httpPort;
+    }
+
+    /// <summary>The silo-to-silo port on 127.0.0.1.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The client gateway port on 127.0.0.1.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The HTTP port on 127.0.0.1.</summary>
+    public int HttpPort { get; }
+
+    /// <summary>The node's HTTP base address.</summary>
+    public Uri Http => new($"http://127.0.0.1:{HttpPort}/");
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the node wrote to stdout and stderr so far (for assertion messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a node (a secondary of <paramref name="primary"/>'s localhost cluster when given). <paramref name="settings"/> are configuration keys (<c>NeuroMesh:DeltaLog:Path</c>) passed as
+    /// environment variables; ports, cluster id and logging are chosen here unless given.
+    /// </summary>
+    /// <exception cref="TimeoutException">The node was not ready within <paramref name="readyWithin"/> (the message carries its output).</exception>
+    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary = null)
+    {
+        var ports = NeuroMesh.Hosting.LoopbackPorts.Free(3);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuroMesh.Silo.dll"));
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Urls"] = $"http://127.0.0.1:{ports[2]}";
+        start.Environment["NeuroMesh__Clustering__SiloPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["NeuroMesh__Clustering__GatewayPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (primary is not null)
+        {
+            start.Environment["NeuroMesh__Clustering__PrimarySiloEndpoint"] = $"127.0.0.1:{primary.SiloPort}";
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var node = new NodeProcess(Process.Start(start)!, ports[0], ports[1], ports[2]);
+        node._process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        node._process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        try
+        {
+            await node.WaitReadyAsync(readyWithin);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>GETs <paramref name="path"/> and returns the status code and body.</summary>
+    public async Task<(int Status, string Body)> GetAsync(string path)
+    {
+        using var http = new HttpClient { BaseAddress = Http, Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Kills the node with SIGKILL (the whole process tree) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WaitReadyAsync(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the node exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                if ((await GetAsync("health/ready")).Status == 200)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow to answer on a busy machine; try again.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the node was not ready within {within}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
