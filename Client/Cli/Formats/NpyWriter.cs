@@ -39,8 +39,8 @@ internal static class NpyWriter
         var total = (Preamble + dict.Length + 1 + 63) / 64 * 64;
         var text = dict.PadRight(total - Preamble - 1) + "\n";
         var bytes = new byte[total];
-        "\x93NUMPY"u8.CopyTo(bytes);
         bytes[0] = 0x93;
+        "NUMPY"u8.CopyTo(bytes.AsSpan(1));
         bytes[6] = 1;
         bytes[7] = 0;
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)text.Length);
