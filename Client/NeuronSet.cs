@@ -104,5 +104,5 @@ public sealed class NeuronSet
     }
 
     /// <inheritdoc />
-    public override string ToString() => string.Join(",", _ranges.Select(r => r.Hi - r.Lo == 1 ? $"{r.Lo}" : r.Hi == int.MaxValue ? $"{r.Lo}-" : $"{r.Lo}-{r.Hi - 1}"));
+    public override string ToString() => ReferenceEquals(this, All) ? "all" : string.Join(",", _ranges.Select(r => r.Hi - r.Lo == 1 ? $"{r.Lo}" : r.Hi == int.MaxValue ? $"{r.Lo}-" : $"{r.Lo}-{r.Hi - 1}"));
 }
