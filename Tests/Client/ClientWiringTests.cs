@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using NeuroMesh.Hosting;
+using Orleans.Configuration;
 using Orleans.Messaging;
 
 namespace NeuroMesh.Tests.Client;
@@ -22,5 +25,19 @@ public sealed class ClientWiringTests
         hooked.UseOrleansClient(client => client.AddNeuroMeshClient(configuration, clustering: _ => calls++));
         Assert.Equal(1, calls);
         Assert.DoesNotContain(hooked.Services, d => d.ServiceType == typeof(IGatewayListProvider));
+    }
+
+    [Fact]
+    public void A_default_node_runs_with_the_cluster_and_service_id_a_default_client_asks_for()
+    {
+        // Orleans' UseLocalhostClustering left "default" in place when given its own defaults ("dev"), so the node
+        // refused every client that asked for "dev" ("Unexpected cluster id").
+        var node = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        node.UseOrleans(silo => silo.UseNeuroMeshClustering(new ConfigurationBuilder().Build()));
+        using var host = node.Build();
+        var ids = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
+        var client = new NeuroMeshClientOptions();
+
+        Assert.Equal((client.ClusterId, client.ServiceId), (ids.ClusterId, ids.ServiceId));
     }
 }
