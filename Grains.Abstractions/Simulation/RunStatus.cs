@@ -49,6 +49,9 @@ public sealed record RunStatus
     /// <summary>Tap publications that failed (logged; the run itself is unaffected).</summary>
     [Id(14)] public long TapFailures { get; init; }
 
+    /// <summary>Plastic weight changes logged so far, summed over the per-checkpoint diffs (0 for a network without plasticity).</summary>
+    [Id(15)] public long WeightChanges { get; init; }
+
     /// <summary>The spec's time step in ms (0 before deploy); simulated time is <see cref="Tick"/> × DtMs.</summary>
-    [Id(15)] public double DtMs { get; init; }
+    [Id(16)] public double DtMs { get; init; }
 }
