@@ -69,4 +69,17 @@ public interface ISimulationGrain : IGrainWithStringKey
 
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
     Task<IReadOnlyList<ShardInfo>> GetShards();
+
+    /// <summary>Every checkpoint in the run's log (tick, spikes so far, spike-train hash so far), in tick order.</summary>
+    Task<IReadOnlyList<CheckpointInfo>> GetCheckpoints();
+
+    /// <summary>
+    /// A page of the run's spikes, in (tick, neuron) order. The run's silo records every spike the run fires, up to
+    /// 4,000,000 per run (<see cref="SpikePage.Truncated"/> says when it stopped); a run whose recording was lost with its
+    /// activation is replayed from its log first (every checkpoint checked), unless it is stepping or running, when the
+    /// page holds what is recorded so far.
+    /// </summary>
+    /// <exception cref="ArgumentException">The query is invalid; the message names the field.</exception>
+    /// <exception cref="InvalidOperationException">No spec is deployed (is the run id right?).</exception>
+    Task<SpikePage> GetSpikes(SpikeQuery query);
 }

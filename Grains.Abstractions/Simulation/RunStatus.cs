@@ -51,4 +51,7 @@ public sealed record RunStatus
 
     /// <summary>Plastic weight changes logged so far, summed over the per-checkpoint diffs (0 for a network without plasticity).</summary>
     [Id(15)] public long WeightChanges { get; init; }
+
+    /// <summary>The spec's time step in ms (0 before deploy); simulated time is <see cref="Tick"/> × DtMs.</summary>
+    [Id(16)] public double DtMs { get; init; }
 }

@@ -122,7 +122,11 @@ public static class NeuroMeshSiloBuilderExtensions
 
         if (!options.IsPostgres)
         {
-            return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId);
+            // Orleans' UseLocalhostClustering applies ids equal to its own defaults ("dev") only when none is set, and
+            // ClusterOptions already holds "default" then, so the node ran as "default" and refused every client that
+            // asked for "dev". Set them outright.
+            return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId)
+                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
         }
 
         var connectionString = options.ConnectionString!;

@@ -26,7 +26,7 @@ namespace NeuroMesh.Simulation;
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class SimulationGrain(IClusterMembershipService membership, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed partial class SimulationGrain(IClusterMembershipService membership, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -439,6 +439,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
         }
 
         hash.Append(records);
+        _recording.Append(_engineTick, ticks, merged);
         _engineTick += ticks;
         var ordered = results.OrderBy(r => r.Index).Select(r => r.Weights).ToArray();
         return (merged, PlasticWeightDiff.Concat(ordered, ordered.Length == 0 ? 0 : ordered[0].FixedShift));
@@ -588,6 +589,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
         TapBatches = _tapBatches,
         TapFailures = _tapFailures,
         WeightChanges = State.WeightChanges,
+        DtMs = State.SpecJson is null ? 0 : Dt(),
     };
 
     private async Task ReleaseShardsAsync()

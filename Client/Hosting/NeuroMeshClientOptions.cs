@@ -20,6 +20,12 @@ public sealed class NeuroMeshClientOptions
     /// <summary>The service id the silos run with (the embedded default's is <c>dev</c>).</summary>
     public string ServiceId { get; set; } = "dev";
 
+    /// <summary>How many times the client tries the gateways before it gives up (1 or more; the first try counts).</summary>
+    public int ConnectAttempts { get; set; } = 5;
+
+    /// <summary>Milliseconds between two connection attempts (0 to 60000).</summary>
+    public int ConnectRetryDelayMs { get; set; } = 1000;
+
     /// <summary>The first invalid setting, as a message naming it, or null.</summary>
     public string? Problem()
     {
@@ -41,8 +47,21 @@ public sealed class NeuroMeshClientOptions
             return $"{SectionName}:ClusterId must not be empty.";
         }
 
+        if (ConnectAttempts < 1)
+        {
+            return $"{SectionName}:ConnectAttempts must be 1 or more (got {ConnectAttempts}).";
+        }
+
+        if (ConnectRetryDelayMs is < 0 or > 60_000)
+        {
+            return $"{SectionName}:ConnectRetryDelayMs must be in [0, 60000] (got {ConnectRetryDelayMs}).";
+        }
+
         return string.IsNullOrWhiteSpace(ServiceId) ? $"{SectionName}:ServiceId must not be empty." : null;
     }
+
+    /// <summary>The gateway endpoints as text, for messages (<c>127.0.0.1:30000, ...</c>).</summary>
+    public string DescribeEndpoints() => string.Join(", ", Endpoints().Select(e => e.ToString()));
 
     /// <summary>The gateway endpoints.</summary>
     public IPEndPoint[] Endpoints() => Gateways.Count == 0

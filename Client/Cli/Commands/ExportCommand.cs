@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using NeuroMesh.Cli.Formats;
+
+namespace NeuroMesh.Cli.Commands;
+
+internal static class ExportCommand
+{
+    public static Command Create(NeuroMeshCli.Handler handler)
+    {
+        var run = new Argument<string>("run") { Description = "The run id." };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "The file to write (.csv or .npy).", Required = true };
+        var format = new Option<string?>("--format", "-f") { Description = "csv (tick,time_ms,neuron) or npy (an (n, 2) int64 array of tick, neuron); default: from the file's extension." };
+        format.AcceptOnlyFromAmong("csv", "npy");
+        var selection = new SpikeSelection();
+        var command = new Command("export", "Write a run's recorded spikes as CSV or as a NumPy .npy file.") { run, output, format };
+        selection.AddTo(command);
+        handler.Bind(command, async (ctx, parsed) =>
+        {
+            var file = parsed.GetValue(output)!;
+            var kind = parsed.GetValue(format) ?? file.Extension.TrimStart('.').ToLowerInvariant();
+            if (kind is not ("csv" or "npy"))
+            {
+                throw CliException.BadInput($"cannot tell the format of '{file.Name}': give --format csv or --format npy, or name the file .csv or .npy.");
+            }
+
+            await using var client = await ctx.ConnectAsync();
+            var handle = client.Run(parsed.GetValue(run)!);
+            var selected = await selection.ResolveAsync(parsed, handle);
+            var (ticks, neurons) = await selected.ReadAsync(handle, ctx.Cancellation);
+            await using (var stream = new FileStream(file.FullName, FileMode.Create, FileAccess.Write))
+            {
+                if (kind == "npy")
+                {
+                    NpyWriter.WriteSpikes(stream, ticks, neurons);
+                }
+                else
+                {
+                    WriteCsv(stream, ticks, neurons, selected.Status.DtMs);
+                }
+            }
+
+            ctx.Emit(
+                new { path = file.FullName, format = kind, spikes = ticks.Count, fromTick = selected.From, toTick = selected.To, neurons = selected.Set.ToString(), dtMs = selected.Status.DtMs },
+                o => o.WriteLine($"wrote            {file.FullName}: {CliContext.Num(ticks.Count)} spikes of run {selected.Status.RunId}, ticks [{selected.From}, {selected.To}), neurons {selected.Set} ({kind})"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteCsv(Stream stream, List<long> ticks, List<int> neurons, double dt)
+    {
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+        writer.WriteLine("tick,time_ms,neuron");
+        for (var i = 0; i < ticks.Count; i++)
+        {
+            writer.Write(ticks[i].ToString(CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(Math.Round(ticks[i] * dt, 9).ToString("R", CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.WriteLine(neurons[i].ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}

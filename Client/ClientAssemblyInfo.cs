@@ -1,1 +1,0 @@
-// The client library is filled in by the client-apps issue; it already builds against the contracts.

@@ -1,0 +1,86 @@
+using NeuroMesh.Simulation;
+using Orleans.Streams;
+
+namespace NeuroMesh.Client;
+
+/// <summary>
+/// A live subscription to a run's tap (<see cref="SpikeTaps"/>), filtered to a <see cref="NeuronSet"/>. Each batch handed
+/// on keeps its tick range, so consecutive batches still tile the run; a jump (the subscriber came late or fell behind) is
+/// counted in <see cref="MissedTicks"/>, never hidden. Dispose to unsubscribe.
+/// </summary>
+public sealed class SpikeSubscription : IAsyncDisposable
+{
+    private readonly NeuronSet _filter;
+    private readonly Func<SpikeTapBatch, Task> _onBatch;
+    private StreamSubscriptionHandle<SpikeTapBatch>? _handle;
+    private long _batches;
+    private long _spikes;
+    private long _missed;
+    private long _lastTick = -1;
+
+    private SpikeSubscription(NeuronSet filter, Func<SpikeTapBatch, Task> onBatch)
+    {
+        _filter = filter;
+        _onBatch = onBatch;
+    }
+
+    /// <summary>Batches received.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Spikes handed on (after the filter).</summary>
+    public long Spikes => Interlocked.Read(ref _spikes);
+
+    /// <summary>Ticks between batches that never arrived here (0 for a subscriber that saw the run from its first tick).</summary>
+    public long MissedTicks => Interlocked.Read(ref _missed);
+
+    /// <summary>The tick after the last batch received, or -1 before the first.</summary>
+    public long LastTick => Interlocked.Read(ref _lastTick);
+
+    internal static async Task<SpikeSubscription> StartAsync(IClusterClient cluster, string runId, NeuronSet filter, Func<SpikeTapBatch, Task> onBatch)
+    {
+        var subscription = new SpikeSubscription(filter, onBatch);
+        var stream = cluster.GetStreamProvider(SpikeTaps.ProviderName).GetStream<SpikeTapBatch>(StreamId.Create(SpikeTaps.Namespace, runId));
+        subscription._handle = await stream.SubscribeAsync((batch, _) => subscription.OnBatch(batch));
+        return subscription;
+    }
+
+    /// <summary>Unsubscribes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _handle, null) is { } handle)
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+
+    private Task OnBatch(SpikeTapBatch batch)
+    {
+        var last = Interlocked.Read(ref _lastTick);
+        if (last >= 0 && batch.FromTick > last)
+        {
+            Interlocked.Add(ref _missed, batch.FromTick - last);
+        }
+
+        Interlocked.Exchange(ref _lastTick, batch.ToTick);
+        Interlocked.Increment(ref _batches);
+        var kept = batch;
+        if (!ReferenceEquals(_filter, NeuronSet.All))
+        {
+            var ticks = new List<long>();
+            var neurons = new List<int>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (_filter.Contains(batch.Neurons[i]))
+                {
+                    ticks.Add(batch.Ticks[i]);
+                    neurons.Add(batch.Neurons[i]);
+                }
+            }
+
+            kept = batch with { Ticks = [.. ticks], Neurons = [.. neurons] };
+        }
+
+        Interlocked.Add(ref _spikes, kept.Count);
+        return _onBatch(kept);
+    }
+}
