@@ -35,8 +35,15 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
     Task<RunStatus> Step(long ticks);
 
-    /// <summary>Starts running in the background to the end of the spec's duration, with a checkpoint every window.</summary>
-    Task<RunStatus> Start();
+    /// <summary>
+    /// Starts running in the background to the end of the spec's duration, with a checkpoint every window. With a
+    /// <paramref name="pace"/> above 0 the run is held to at most that many simulated seconds per wall-clock second (1 is real
+    /// time) and advances in 20 ms slices of simulated time, so live views (the tap) see it unfold; 0 runs as fast as it can.
+    /// </summary>
+    /// <param name="pace">Simulated seconds per wall-clock second, in [0, 1000]; 0 for no limit.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pace"/> is negative, above 1000 or not a number.</exception>
+    /// <exception cref="InvalidOperationException">No spec, or the run is stopped or finished.</exception>
+    Task<RunStatus> Start(double pace = 0);
 
     /// <summary>Pauses a background run after its current window.</summary>
     Task<RunStatus> Pause();

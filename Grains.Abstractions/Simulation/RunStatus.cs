@@ -42,4 +42,10 @@ public sealed record RunStatus
 
     /// <summary>The lockstep exchange window in ticks (the minimum cross-silo latency; 0 while not placed).</summary>
     [Id(12)] public int WindowTicks { get; init; }
+
+    /// <summary>Batches this activation published on the run's tap (<see cref="SpikeTaps"/>).</summary>
+    [Id(13)] public long TapBatches { get; init; }
+
+    /// <summary>Tap publications that failed (logged; the run itself is unaffected).</summary>
+    [Id(14)] public long TapFailures { get; init; }
 }

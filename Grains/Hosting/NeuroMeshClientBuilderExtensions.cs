@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Cluster;
+using NeuroMesh.Simulation;
 using Orleans.Configuration;
 
 namespace NeuroMesh.Hosting;
@@ -26,6 +27,7 @@ public static class NeuroMeshClientBuilderExtensions
         }
 
         ArraySegmentOfByteCodec.AddTo(builder.Services);
+        builder.AddMemoryStreams(SpikeTaps.ProviderName);
         var endpoints = options.Endpoints();
         builder.UseStaticClustering(endpoints);
         builder.Configure<ClusterOptions>(o =>

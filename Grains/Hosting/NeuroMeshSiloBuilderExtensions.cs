@@ -7,6 +7,7 @@ using NeuroMesh.Fabric;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Placement;
+using NeuroMesh.Simulation;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -93,6 +94,8 @@ public static class NeuroMeshSiloBuilderExtensions
                 o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
             }));
         });
+        builder.AddMemoryStreams(SpikeTaps.ProviderName);
+        builder.AddMemoryGrainStorage("PubSubStore");
         return builder;
     }
 

@@ -10,6 +10,8 @@ using NeuroMesh.Simulation.Events;
 using Orleans.Concurrency;
 using Orleans.EventSourcing;
 using Orleans.Providers;
+using Orleans.Streams;
+using Microsoft.Extensions.Logging;
 
 namespace NeuroMesh.Simulation;
 
@@ -24,7 +26,7 @@ namespace NeuroMesh.Simulation;
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class SimulationGrain(IClusterMembershipService membership) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed class SimulationGrain(IClusterMembershipService membership, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -38,6 +40,10 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
     private bool _pauseRequested;
     private bool _busy;
     private int _neurons = -1;
+    private double? _dt;
+    private IAsyncStream<SpikeTapBatch>? _tap;
+    private long _tapBatches;
+    private long _tapFailures;
 
     /// <inheritdoc />
     public async Task<RunStatus> Deploy(string specJson, int silos = 0)
@@ -189,13 +195,18 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
     }
 
     /// <inheritdoc />
-    public Task<RunStatus> Start()
+    public Task<RunStatus> Start(double pace = 0)
     {
+        if (!(pace is >= 0 and <= 1000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(pace), pace, $"Run '{this.GetPrimaryKeyString()}': pace must be in [0, 1000] simulated seconds per second (0: as fast as possible).");
+        }
+
         EnsureRunnable("start");
         if (_background is null)
         {
             _pauseRequested = false;
-            _background = RunInBackground();
+            _background = RunInBackground(pace);
         }
 
         return Task.FromResult(Status());
@@ -330,13 +341,26 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         }
     }
 
-    private async Task RunInBackground()
+    private async Task RunInBackground(double pace)
     {
         try
         {
+            // Paced: slices of 20 ms simulated time, each released no earlier than the wall clock allows.
+            var dt = Dt();
+            var slice = pace > 0 ? Math.Max(1, (long)Math.Round(20 / dt)) : Window;
+            var clock = Stopwatch.StartNew();
+            var startTick = State.Tick;
             while (!_pauseRequested && State.Tick < State.TotalTicks)
             {
-                await AdvanceAsync(Math.Min(Window, State.TotalTicks - State.Tick));
+                await AdvanceAsync(Math.Min(slice, State.TotalTicks - State.Tick));
+                if (pace > 0)
+                {
+                    var due = TimeSpan.FromMilliseconds((State.Tick - startTick) * dt / pace);
+                    if (due > clock.Elapsed)
+                    {
+                        await Task.Delay(due - clock.Elapsed);
+                    }
+                }
             }
         }
         finally
@@ -355,9 +379,11 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
 
         var shards = await ShardsAtCheckpointAsync();
         var hash = _hash!;
-        await AdvanceShardsAsync(shards, hash, ticks);
+        var from = _engineTick;
+        var spikes = await AdvanceShardsAsync(shards, hash, ticks);
         RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current()));
         await ConfirmEvents();
+        await PublishTapAsync(from, spikes);
         if (State.Tick >= State.TotalTicks)
         {
             // Finished: nothing will run on these engines again, so free them and their silos' channels now, once the
@@ -374,8 +400,11 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         }
     }
 
-    /// <summary>Runs the shards in lockstep and appends their merged spikes, in (tick, neuron) order, to <paramref name="hash"/>.</summary>
-    private async Task AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
+    /// <summary>
+    /// Runs the shards in lockstep, appends their merged spikes, in (tick, neuron) order, to <paramref name="hash"/>, and
+    /// returns them as (tick &lt;&lt; 32 | neuron) keys.
+    /// </summary>
+    private async Task<long[]> AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
     {
         ShardAdvance[] results;
         try
@@ -402,7 +431,36 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
 
         hash.Append(records);
         _engineTick += ticks;
+        return merged;
     }
+
+    /// <summary>
+    /// Publishes a confirmed advance's spikes on the run's tap. The tap is a live view: a failure to publish is logged and
+    /// counted in <see cref="RunStatus.TapFailures"/>, never a failure of the run, whose record is its log.
+    /// </summary>
+    private async Task PublishTapAsync(long from, long[] keys)
+    {
+        var ticks = new long[keys.Length];
+        var neurons = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            (ticks[i], neurons[i]) = (keys[i] >> 32, (int)(keys[i] & 0xFFFFFFFF));
+        }
+
+        try
+        {
+            _tap ??= this.GetStreamProvider(SpikeTaps.ProviderName).GetStream<SpikeTapBatch>(Orleans.Runtime.StreamId.Create(SpikeTaps.Namespace, this.GetPrimaryKeyString()));
+            await _tap.OnNextAsync(new SpikeTapBatch(this.GetPrimaryKeyString(), from, _engineTick, Dt(), ticks, neurons));
+            _tapBatches++;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _tapFailures++;
+            logger.LogWarning(e, "Run {Run}: publishing ticks [{From}, {To}) on its tap failed", this.GetPrimaryKeyString(), from, _engineTick);
+        }
+    }
+
+    private double Dt() => _dt ??= NetworkSpec.Parse(State.SpecJson!).Dt;
 
     /// <summary>The shards at the last checkpoint: kept from earlier calls, or placed afresh and rebuilt by replay with every checkpoint verified.</summary>
     private async Task<IRegionShardGrain[]> ShardsAtCheckpointAsync()
@@ -509,6 +567,8 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         Neurons = Math.Max(0, _neurons),
         Synapses = Placement.Sum(p => p.Synapses),
         WindowTicks = Placement.Length == 0 ? 0 : Placement[0].WindowTicks,
+        TapBatches = _tapBatches,
+        TapFailures = _tapFailures,
     };
 
     private async Task ReleaseShardsAsync()
