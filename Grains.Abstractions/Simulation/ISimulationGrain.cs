@@ -69,4 +69,7 @@ public interface ISimulationGrain : IGrainWithStringKey
 
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
     Task<IReadOnlyList<ShardInfo>> GetShards();
+
+    /// <summary>The deployed spec's canonical JSON, or null before deploy (for views that name populations, such as the gateway's taps).</summary>
+    Task<string?> GetSpec();
 }

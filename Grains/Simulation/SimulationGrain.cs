@@ -242,6 +242,9 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
     public Task<RunStatus> GetStatus() => Task.FromResult(Status());
 
     /// <inheritdoc />
+    public Task<string?> GetSpec() => Task.FromResult(State.SpecJson);
+
+    /// <inheritdoc />
     public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0)
     {
         var run = this.GetPrimaryKeyString();

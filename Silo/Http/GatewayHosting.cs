@@ -12,8 +12,8 @@ namespace NeuroMesh.Silo.Http;
 /// </summary>
 public static class GatewayHosting
 {
-    private const string ReadPolicy = "gateway-reads";
-    private const string WritePolicy = "gateway-writes";
+    internal const string ReadPolicy = "gateway-reads";
+    internal const string WritePolicy = "gateway-writes";
 
     /// <summary>Registers the gateway's services: options (<c>NeuroMesh:Gateway</c>), rate limiting, OpenAPI and JSON settings.</summary>
     public static IServiceCollection AddNeuroMeshGateway(this IServiceCollection services, IConfiguration configuration)
@@ -60,6 +60,7 @@ public static class GatewayHosting
         AgentEndpoints.Map(reads, writes);
         ClusterEndpoints.Map(reads);
         ExampleEndpoints.Map(reads);
+        SpikeEndpoints.Map(app, check);
         return app;
     }
 

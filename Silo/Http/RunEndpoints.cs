@@ -18,6 +18,10 @@ internal static class RunEndpoints
             return status is null ? Missing(id) : Results.Ok(status);
         })).WithSummary("A run's status: phase, tick, spikes, spike-train hash, placement.");
 
+        reads.MapGet("/runs/{id}/populations", (string id, IGrainFactory grains) => GatewayProblems.Call(async () =>
+            CheckId(id) ?? (await SpikeTapSession.PopulationsAsync(grains, id) is { } populations ? Results.Ok(populations) : Missing(id))))
+            .WithSummary("The run's populations and their neuron ranges (for filters and colours).");
+
         reads.MapGet("/runs/{id}/shards", (string id, IGrainFactory grains) => GatewayProblems.Call(async () =>
             await Known(grains, id) is null ? Missing(id) : Results.Ok(await grains.GetGrain<ISimulationGrain>(id).GetShards())))
             .WithSummary("The run's region shards: silo, neuron range, synapses, window and cross-silo spike accounting.");
@@ -57,8 +61,10 @@ internal static class RunEndpoints
             });
         }).WithSummary("Deploys a NetworkSpec (the request body) as run {id}, on ?silos=N silos (0: every active silo).");
 
-        writes.MapPost("/runs/{id}/start", (string id, IGrainFactory grains) => Control(grains, id, run => run.Start()))
-            .WithSummary("Runs in the background to the end of the spec's duration.");
+        writes.MapPost("/runs/{id}/start", (string id, double? pace, IGrainFactory grains) => pace is { } p && !(p is >= 0 and <= 1000)
+                ? Task.FromResult(GatewayProblems.Invalid("pace", $"must be between 0 (as fast as it can) and 1000 simulated seconds per second (got {p})"))
+                : Control(grains, id, run => run.Start(pace ?? 0)))
+            .WithSummary("Runs in the background to the end of the spec's duration; ?pace=1 holds it to real time (0: as fast as it can).");
         writes.MapPost("/runs/{id}/pause", (string id, IGrainFactory grains) => Control(grains, id, run => run.Pause()))
             .WithSummary("Pauses a background run after its current window.");
         writes.MapPost("/runs/{id}/stop", (string id, IGrainFactory grains) => Control(grains, id, run => run.Stop()))
@@ -109,7 +115,8 @@ internal static class RunEndpoints
 
     private static IResult Missing(string id) => CheckId(id) ?? GatewayProblems.NotFound($"no run '{id}' has been deployed");
 
-    private static IResult? CheckId(string id)
+    /// <summary>A 400 when <paramref name="id"/> is not a valid run id, else null.</summary>
+    public static IResult? CheckId(string id)
         => id.Length is 0 or > 128 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             ? GatewayProblems.Invalid("id", "a run id is 1 to 128 characters of letters, digits, '-', '_' and '.'")
             : null;
