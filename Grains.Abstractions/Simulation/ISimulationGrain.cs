@@ -72,4 +72,11 @@ public interface ISimulationGrain : IGrainWithStringKey
 
     /// <summary>The deployed spec's canonical JSON, or null before deploy (for views that name populations, such as the gateway's taps).</summary>
     Task<string?> GetSpec();
+
+    /// <summary>
+    /// Up to <paramref name="max"/> synaptic weights over the run's shards, each shard contributing in proportion to its
+    /// synapses; empty while the run is not placed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="max"/> is not in [1, 1000000].</exception>
+    Task<WeightSample> SampleWeights(int max = 10_000);
 }

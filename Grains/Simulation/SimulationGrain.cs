@@ -245,6 +245,26 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
     public Task<string?> GetSpec() => Task.FromResult(State.SpecJson);
 
     /// <inheritdoc />
+    public async Task<WeightSample> SampleWeights(int max = 10_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, 1_000_000);
+        if (_shards is null)
+        {
+            return new WeightSample();
+        }
+
+        var shards = await Task.WhenAll(_shards.Select(s => s.SampleWeights(max)));
+        var total = shards.Sum(s => s.Synapses);
+        return new WeightSample
+        {
+            Synapses = total,
+            Plastic = shards.Any(s => s.Plastic),
+            Weights = [.. shards.SelectMany(s => s.Weights.Take(total == 0 ? 0 : (int)Math.Ceiling((double)max * s.Synapses / total)))],
+        };
+    }
+
+    /// <inheritdoc />
     public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0)
     {
         var run = this.GetPrimaryKeyString();

@@ -22,6 +22,13 @@ internal static class RunEndpoints
             CheckId(id) ?? (await SpikeTapSession.PopulationsAsync(grains, id) is { } populations ? Results.Ok(populations) : Missing(id))))
             .WithSummary("The run's populations and their neuron ranges (for filters and colours).");
 
+        reads.MapGet("/runs/{id}/weights", (string id, int? bins, IGrainFactory grains) => bins is < 1 or > 1000
+            ? Task.FromResult(GatewayProblems.Invalid("bins", $"must be between 1 and 1000 (got {bins})"))
+            : GatewayProblems.Call(async () => await Known(grains, id) is null
+                ? Missing(id)
+                : Results.Ok(WeightHistogram.Of(await grains.GetGrain<ISimulationGrain>(id).SampleWeights(), bins ?? 40))))
+            .WithSummary("A histogram of the run's synaptic weights (the plastic ones when it has any), from an even sample of them.");
+
         reads.MapGet("/runs/{id}/shards", (string id, IGrainFactory grains) => GatewayProblems.Call(async () =>
             await Known(grains, id) is null ? Missing(id) : Results.Ok(await grains.GetGrain<ISimulationGrain>(id).GetShards())))
             .WithSummary("The run's region shards: silo, neuron range, synapses, window and cross-silo spike accounting.");
