@@ -145,8 +145,8 @@ async function drawWeights() {
 
 async function refreshCluster() {
   let cluster;
-  try { cluster = await api('GET', '/api/cluster' + (state.run ? `?run=${encodeURIComponent(state.run)}` : '')); } catch { return; }
-  $('silos').querySelector('tbody').innerHTML = cluster.silos.map(s => `<tr class="silo" data-address="${s.address}">
+  try { cluster = await api('GET', '/api/cluster' + (state.run ? `?run=${encodeURIComponent(state.run)}` : '')); } catch (e) { say(e.message); return; }
+  $('cluster').querySelector('tbody').innerHTML = cluster.silos.map(s => `<tr class="silo" data-address="${s.address}">
     <td>${s.endpoint}${s.local ? ' (this node)' : ''}</td><td>${s.status}</td>
     <td>${s.ringCount == null ? '-' : `${s.leasedRings}/${s.ringCount} leased`}</td>
     <td>${s.ingressDelivered == null ? '-' : `${s.ingressDelivered} delivered, ${s.ingressDroppedNoSink} no sink`}</td>
@@ -208,4 +208,6 @@ async function init() {
   refreshCluster();
 }
 
+window.addEventListener('error', e => say(`script error: ${e.message}`));
+window.addEventListener('unhandledrejection', e => say(`script error: ${e.reason}`));
 init();

@@ -128,13 +128,13 @@ public sealed class GatewayRestTests(GatewayNode fixture)
         using var http = fixture.Client();
         var spec = JsonNodeOf(GatewayNode.SmallSpec());
         spec["dt"] = -1;
-        spec["projections"]![0]!["rule"]!["p"] = 1.5;
+        spec["populations"]![1]!["size"] = -5;
         using var response = await GatewayNode.PostJson(http, "api/runs/bad-spec/deploy", spec.ToJsonString());
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         var fields = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToArray();
         Assert.Contains("$.dt", fields);
-        Assert.Contains("$.projections[0].rule.p", fields);
+        Assert.Contains("$.populations[1].size", fields);
         Assert.Null(await GatewayNode.Status(http, "bad-spec"));
     }
 
