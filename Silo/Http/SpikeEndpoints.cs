@@ -17,16 +17,9 @@ internal static class SpikeEndpoints
     {
         app.MapGet("/spikes/stream", async (HttpContext context, string? run, string? population, string? from, string? to, string? maxRate, IClusterClient client) =>
         {
-            if (!check.MayRead(context))
+            var session = await Open(context, check, client, run, population, from, to, maxRate);
+            if (session is null)
             {
-                await check.Unauthorized(mutation: false).ExecuteAsync(context);
-                return;
-            }
-
-            var (session, error) = await Open(client, run, population, from, to, maxRate, check.Options.MaxSpikesPerSecond);
-            if (error is not null)
-            {
-                await error.ExecuteAsync(context);
                 return;
             }
 
@@ -36,7 +29,7 @@ internal static class SpikeEndpoints
                 context.Response.Headers.CacheControl = "no-cache";
                 context.Response.Headers["X-Accel-Buffering"] = "no";
                 var cancel = context.RequestAborted;
-                await context.Response.WriteAsync($"event: open\ndata: {JsonSerializer.Serialize(new { run, maxRate = session!.Filter.MaxPerSecond }, Json)}\n\n", cancel);
+                await context.Response.WriteAsync($"event: open\ndata: {JsonSerializer.Serialize(new { run, maxRate = session.Filter.MaxPerSecond }, Json)}\n\n", cancel);
                 await context.Response.Body.FlushAsync(cancel);
                 try
                 {
@@ -62,16 +55,9 @@ internal static class SpikeEndpoints
                 return;
             }
 
-            if (!check.MayRead(context))
+            var session = await Open(context, check, client, run, population, from, to, maxRate);
+            if (session is null)
             {
-                await check.Unauthorized(mutation: false).ExecuteAsync(context);
-                return;
-            }
-
-            var (session, error) = await Open(client, run, population, from, to, maxRate, check.Options.MaxSpikesPerSecond);
-            if (error is not null)
-            {
-                await error.ExecuteAsync(context);
                 return;
             }
 
@@ -79,9 +65,24 @@ internal static class SpikeEndpoints
             await using (session)
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                await new SpikeSocket(socket, session!, client, run!, mayMutate, check.Options).RunAsync(context.RequestAborted);
+                await new SpikeSocket(socket, session, client, run!, mayMutate, check.Options).RunAsync(context.RequestAborted);
             }
         }).RequireRateLimiting(GatewayHosting.ReadPolicy).WithSummary("A WebSocket tap of a run's spikes that also takes {type: inject | filter} commands.");
+    }
+
+    // The tap for the request, or null once the 401/400/404 answer is written.
+    private static async Task<SpikeTapSession?> Open(
+        HttpContext context, ApiKeyCheck check, IClusterClient client, string? run, string? population, string? from, string? to, string? maxRate)
+    {
+        var (session, error) = check.MayRead(context)
+            ? await Open(client, run, population, from, to, maxRate, check.Options.MaxSpikesPerSecond)
+            : (null, check.Unauthorized(mutation: false));
+        if (error is not null)
+        {
+            await error.ExecuteAsync(context);
+        }
+
+        return session;
     }
 
     private static async Task<(SpikeTapSession? Session, IResult? Error)> Open(
