@@ -260,7 +260,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
         {
             Synapses = total,
             Plastic = shards.Any(s => s.Plastic),
-            Weights = [.. shards.SelectMany(s => s.Weights.Take(total == 0 ? 0 : (int)Math.Ceiling((double)max * s.Synapses / total)))],
+            Weights = [.. shards.SelectMany(s => Strided(s.Weights, total == 0 ? 0 : (int)Math.Ceiling((double)max * s.Synapses / total)))],
         };
     }
 
@@ -331,6 +331,10 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
     /// <inheritdoc />
     public async Task<IReadOnlyList<ShardInfo>> GetShards()
         => _shards is null ? _finalPlacement : await Task.WhenAll(_shards.Select(s => s.GetInfo()));
+
+    // n of the shard's sample, evenly over it (the sample is in synapse order, so its head is the low source rows only).
+    private static IEnumerable<double> Strided(double[] weights, int n)
+        => Enumerable.Range(0, Math.Min(n, weights.Length)).Select(k => weights[(long)k * weights.Length / Math.Min(n, weights.Length)]);
 
     /// <summary>Spikes sent by some shard that its peers have not received yet (still on the streams).</summary>
     private static long InFlight(ShardInfo[] infos) => infos.Sum(i => i.SpikesSent) - infos.Sum(i => i.SpikesReceived + i.SpikesPending);

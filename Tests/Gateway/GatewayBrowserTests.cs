@@ -67,6 +67,9 @@ public sealed class GatewayBrowserTests : IAsyncLifetime
         await page.WaitForFunctionAsync($"() => Number(document.getElementById('raster').dataset.points) > {first}", null, new() { Timeout = 60_000 });
         Assert.True(await page.EvaluateAsync<int>(LitPixels) > 0, "the raster canvas has no lit pixels");
 
+        // The weight histogram covers both shards' synapses: CUBA's excitatory 1.62 and inhibitory -9.
+        await page.WaitForFunctionAsync("() => document.getElementById('weights-note').textContent.includes('-9.000 to 1.620')", null, new() { Timeout = 30_000 });
+
         // Both silos hold a shard of the run.
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#cluster tr.silo')].every(r => r.textContent.includes('neurons'))", null, new() { Timeout = 30_000 });
         Directory.CreateDirectory(Path.Combine(Engine.ExamplesDirectory.Root(), "TestResults"));
