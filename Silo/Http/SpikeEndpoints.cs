@@ -110,6 +110,6 @@ internal static class SpikeEndpoints
             return (null, GatewayProblems.Invalid(p.Field, p.Message));
         }
 
-        return (await SpikeTapSession.OpenAsync(client, run, filter!), null);
+        return (await SpikeTapSession.OpenAsync(client, run, filter!, populations), null);
     }
 }

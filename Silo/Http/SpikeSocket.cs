@@ -39,7 +39,7 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
             {
                 if (await session.NextAsync(TimeSpan.FromSeconds(10), cancel) is { } next)
                 {
-                    await SendAsync(new { type = "spikes", next.Run, next.FromTick, next.ToTick, next.Dt, next.Ticks, next.Neurons, next.Fired, next.Filtered, next.SampledAway, next.MissedTicks, next.DroppedSpikes }, cancel);
+                    await SendAsync(new { type = "spikes", next.Run, next.FromTick, next.ToTick, next.Dt, next.Ticks, next.Neurons, next.Fired, next.Filtered, next.SampledAway, next.MissedTicks, next.DroppedSpikes, next.PopulationFired }, cancel);
                 }
             }
         }

@@ -21,10 +21,13 @@ internal sealed class SpikeTapSession : IAsyncDisposable
     private double _tokens;
     private long _lastRefill = Environment.TickCount64;
 
-    private SpikeTapSession(Channel<SpikeTapBatch> queue, StreamSubscriptionHandle<SpikeTapBatch> handle, SpikeFilter filter)
+    private readonly IReadOnlyList<PopulationRange> _populations;
+
+    private SpikeTapSession(Channel<SpikeTapBatch> queue, StreamSubscriptionHandle<SpikeTapBatch> handle, SpikeFilter filter, IReadOnlyList<PopulationRange> populations)
     {
         _queue = queue;
         _handle = handle;
+        _populations = populations;
         Filter = filter;
         _tokens = filter.MaxPerSecond;
     }
@@ -32,8 +35,8 @@ internal sealed class SpikeTapSession : IAsyncDisposable
     /// <summary>The current filter (a WebSocket client may change it).</summary>
     public SpikeFilter Filter { get; set; }
 
-    /// <summary>Subscribes to <paramref name="runId"/>'s tap.</summary>
-    public static async Task<SpikeTapSession> OpenAsync(IClusterClient client, string runId, SpikeFilter filter)
+    /// <summary>Subscribes to <paramref name="runId"/>'s tap; <paramref name="populations"/> are the run's, for the per-population counts.</summary>
+    public static async Task<SpikeTapSession> OpenAsync(IClusterClient client, string runId, SpikeFilter filter, IReadOnlyList<PopulationRange> populations)
     {
         SpikeTapSession? session = null;
         var queue = Channel.CreateBounded<SpikeTapBatch>(
@@ -45,7 +48,7 @@ internal sealed class SpikeTapSession : IAsyncDisposable
             queue.Writer.TryWrite(batch);
             return Task.CompletedTask;
         });
-        session = new SpikeTapSession(queue, handle, filter);
+        session = new SpikeTapSession(queue, handle, filter, populations);
         return session;
     }
 
@@ -97,8 +100,15 @@ internal sealed class SpikeTapSession : IAsyncDisposable
         _lastRefill = now;
 
         var matched = new List<int>();
+        var perPopulation = new long[_populations.Count];
         for (var i = 0; i < batch.Count; i++)
         {
+            var population = Population(batch.Neurons[i]);
+            if (population >= 0)
+            {
+                perPopulation[population]++;
+            }
+
             if (filter.Passes(batch.Neurons[i]))
             {
                 matched.Add(i);
@@ -130,7 +140,33 @@ internal sealed class SpikeTapSession : IAsyncDisposable
             Filtered: batch.Count - matched.Count,
             SampledAway: matched.Count - send,
             MissedTicks: missedTicks,
-            DroppedSpikes: Interlocked.Exchange(ref _droppedSpikes, 0));
+            DroppedSpikes: Interlocked.Exchange(ref _droppedSpikes, 0),
+            PopulationFired: perPopulation);
+    }
+
+    // Populations are contiguous and in id order, so a binary search over their first ids finds a neuron's.
+    private int Population(int neuron)
+    {
+        var (lo, hi) = (0, _populations.Count - 1);
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var p = _populations[mid];
+            if (neuron < p.First)
+            {
+                hi = mid - 1;
+            }
+            else if (neuron >= p.First + p.Size)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return mid;
+            }
+        }
+
+        return -1;
     }
 }
 
@@ -138,7 +174,9 @@ internal sealed class SpikeTapSession : IAsyncDisposable
 /// What a tap sends for one batch of the run: the spikes it passes (<see cref="Ticks"/>, <see cref="Neurons"/>) and the
 /// accounting of the rest: <see cref="Fired"/> = sent + <see cref="Filtered"/> + <see cref="SampledAway"/>;
 /// <see cref="MissedTicks"/> is a jump since the previous batch and <see cref="DroppedSpikes"/> the spikes of batches this
-/// consumer was too slow to take (both 0 for a consumer that keeps up).
+/// consumer was too slow to take (both 0 for a consumer that keeps up). <see cref="PopulationFired"/> counts every spike of
+/// the batch by population (in the order of <c>/api/runs/{id}/populations</c>), before filtering and sampling, so firing
+/// rates are exact whatever the budget.
 /// </summary>
 internal sealed record TapEvent(
     string Run,
@@ -151,4 +189,5 @@ internal sealed record TapEvent(
     long Filtered,
     long SampledAway,
     long MissedTicks,
-    long DroppedSpikes);
+    long DroppedSpikes,
+    long[] PopulationFired);

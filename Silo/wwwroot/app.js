@@ -76,14 +76,14 @@ function tap(run) {
 
 function take(batch) {
   const sent = batch.neurons.length;
-  const scale = sent > 0 ? (sent + batch.sampledAway) / sent : 1;
-  for (let i = 0; i < sent; i++) {
-    const ms = batch.ticks[i] * batch.dt;
-    state.points.push([ms, batch.neurons[i]]);
-    const bin = Math.floor(ms / RATE_BIN_MS);
+  for (let i = 0; i < sent; i++) state.points.push([batch.ticks[i] * batch.dt, batch.neurons[i]]);
+  // Rates come from populationFired (every spike of the batch, before sampling), spread over the rate bins the batch covers.
+  const from = batch.fromTick * batch.dt, to = batch.toTick * batch.dt;
+  for (let bin = Math.floor(from / RATE_BIN_MS); bin * RATE_BIN_MS < to; bin++) {
+    const share = (Math.min(to, (bin + 1) * RATE_BIN_MS) - Math.max(from, bin * RATE_BIN_MS)) / (to - from);
     let counts = state.rateBins.get(bin);
-    if (!counts) { counts = new Array(state.populations.length || 1).fill(0); state.rateBins.set(bin, counts); }
-    counts[populationOf(batch.neurons[i])] += scale;
+    if (!counts) { counts = new Array(state.populations.length).fill(0); state.rateBins.set(bin, counts); }
+    batch.populationFired.forEach((n, i) => { counts[i] += n * share; });
   }
   state.total += sent;
   state.sampledAway += batch.sampledAway + batch.droppedSpikes;

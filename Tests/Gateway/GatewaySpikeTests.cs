@@ -42,6 +42,7 @@ public sealed class GatewaySpikeTests(GatewayNode fixture)
 
             Assert.All(events, e => Assert.Equal(0, e.GetProperty("missedTicks").GetInt64() + e.GetProperty("droppedSpikes").GetInt64()));
             Assert.Equal(spikes, events.Sum(e => e.GetProperty("fired").GetInt64()));
+            Assert.All(events, e => Assert.Equal(e.GetProperty("fired").GetInt64(), e.GetProperty("populationFired").EnumerateArray().Sum(n => n.GetInt64())));
             Assert.All(events, e => Assert.Equal(
                 e.GetProperty("fired").GetInt64(),
                 e.GetProperty("neurons").GetArrayLength() + e.GetProperty("sampledAway").GetInt64() + e.GetProperty("filtered").GetInt64()));

@@ -81,7 +81,7 @@ def main():
     populations = gateway.request("GET", f"/api/runs/{run}/populations")
     print(f"deployed {args.example} as {run}: {status['neurons']} neurons, {status['totalTicks']} ticks")
 
-    counts = {p["name"]: 0.0 for p in populations}
+    counts = {p["name"]: 0 for p in populations}
     sent = sampled_away = filtered = fired = missed = 0
     events = gateway.spikes(run, args.max_rate)
     kind, opened = next(events)  # the 'open' event: the tap is subscribed, so starting now loses nothing
@@ -91,12 +91,10 @@ def main():
     for kind, batch in events:
         if kind != "spikes":
             continue
+        # populationFired counts every spike of the batch by population, before filtering and sampling.
+        for p, fired_here in zip(populations, batch["populationFired"]):
+            counts[p["name"]] += fired_here
         n = len(batch["neurons"])
-        scale = (n + batch["sampledAway"]) / n if n else 0.0
-        for neuron in batch["neurons"]:
-            for p in populations:
-                if p["first"] <= neuron < p["first"] + p["size"]:
-                    counts[p["name"]] += scale
         sent += n
         sampled_away += batch["sampledAway"]
         filtered += batch["filtered"]
