@@ -40,6 +40,13 @@ public sealed class GatewayRestTests(GatewayNode fixture)
         Assert.True(silo.GetProperty("ringCount").GetInt32() > 0);
         Assert.Single(silo.GetProperty("shards").EnumerateArray());
 
+        using var replayed = await GatewayNode.PostJson(http, "api/runs/rest-flow/replay", "{}");
+        var replay = await replayed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal(400, replay.GetProperty("tick").GetInt64());
+        Assert.Equal(status.GetProperty("spikeTrainHash").GetString(), replay.GetProperty("spikeTrainHash").GetString());
+        Assert.NotEmpty(replay.GetProperty("verified").EnumerateArray());
+
         using var injected = await GatewayNode.PostJson(http, "api/runs/rest-flow/inject", """{"inputs":[{"tick":410,"neuron":3,"weight":50}]}""");
         Assert.Equal(HttpStatusCode.OK, injected.StatusCode);
 
