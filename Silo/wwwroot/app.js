@@ -113,7 +113,11 @@ function drawRates() {
   const c = $('rates'), g = c.getContext('2d');
   g.fillStyle = '#0b0f14'; g.fillRect(0, 0, c.width, c.height);
   const last = Math.floor(state.lastMs / RATE_BIN_MS) - 1;   // the newest bin may still be filling
-  if (last < 0 || !state.populations.length) return;
+  if (last < 0 || !state.populations.length) {
+    g.fillStyle = '#8b949e'; g.font = '11px monospace';
+    g.fillText(state.run ? `collecting the first ${2 * RATE_BIN_MS} ms of simulated time…` : 'deploy and run a network', 6, 14);
+    return;
+  }
   const first = Math.max(0, last - RATE_BINS + 1);
   const rates = state.populations.map((p, i) => {
     const series = [];
