@@ -1,50 +1,61 @@
+using NeuroMesh.Simulation;
+
 namespace NeuroMesh.Engine.Cpu;
 
-/// <summary>A view of the engine's synaptic weights, for weight-distribution plots (the gateway's STDP histogram).</summary>
+/// <summary>Plastic weights as sparse diffs: what STDP changed since the last call, for the run's log.</summary>
 public sealed partial class CpuEngine
 {
-    /// <summary>
-    /// Up to <paramref name="max"/> weights (in the spec's units), evenly strided over the sparse synapses: the plastic ones
-    /// when the network has any, otherwise all of them. Dense projection blocks are not included.
-    /// </summary>
-    /// <returns>How many synapses were eligible, whether they are the plastic ones, and the sample.</returns>
-    public (long Eligible, bool Plastic, double[] Weights) SampleWeights(int max)
+    private int[][]? _weightBaseline;
+    private SparsePartition[]? _baselineParts;
+
+    /// <summary>Takes the weights as built as the baseline of the first diff (called once the partitions exist).</summary>
+    private void CaptureWeightBaseline()
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        var plastic = _parts.Any(p => p.Segs.Any(s => s.Plastic >= 0 && s.End > s.Start));
-        long eligible = 0;
-        foreach (var part in _parts)
+        _weightBaseline = [.. _parts.Select(p => p.In is null ? [] : p.In.Select(e => p.Weights[e.Syn]).ToArray())];
+        _baselineParts = _parts;
+    }
+
+    /// <summary>
+    /// Returns the plastic synapses (of the neurons this engine owns) whose weight changed since the previous call, and
+    /// makes the current weights the baseline of the next. The first call compares with the weights the engine was built
+    /// with; after synapse edits rebuilt the partitions, every plastic synapse is reported once.
+    /// </summary>
+    public PlasticWeightDiff DiffPlasticWeights()
+    {
+        if (!ReferenceEquals(_baselineParts, _parts))
         {
-            foreach (var seg in part.Segs)
-            {
-                eligible += !plastic || seg.Plastic >= 0 ? seg.End - seg.Start : 0;
-            }
+            // Edits rebuilt the partitions: the old baseline no longer lines up, so report every plastic synapse once.
+            _weightBaseline = [.. _parts.Select(p => p.In is null ? [] : Enumerable.Repeat(int.MinValue, p.In.Length).ToArray())];
+            _baselineParts = _parts;
         }
 
-        var take = (int)Math.Min(max, eligible);
-        var weights = new double[take];
-        long index = 0;
-        var filled = 0;
-        foreach (var part in _parts)
+        List<int> targets = [], slots = [], sources = [], weights = [];
+        for (var w = 0; w < _parts.Length; w++)
         {
-            foreach (var seg in part.Segs)
+            var part = _parts[w];
+            if (part.In is null || part.InStart is null)
             {
-                if (plastic && seg.Plastic < 0)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                for (var k = seg.Start; k < seg.End && filled < take; k++, index++)
+            var baseline = _weightBaseline![w];
+            for (var i = part.Lo; i < part.Hi; i++)
+            {
+                for (int k = part.InStart[i - part.Lo], end = part.InStart[i - part.Lo + 1]; k < end; k++)
                 {
-                    // The filled-th sample is the synapse at floor(filled * eligible / take).
-                    if (index == filled * eligible / take)
+                    var weight = part.Weights[part.In[k].Syn];
+                    if (weight != baseline[k])
                     {
-                        weights[filled++] = part.Weights[k] * (double)_state.Scale;
+                        baseline[k] = weight;
+                        targets.Add(i);
+                        slots.Add(k - part.InStart[i - part.Lo]);
+                        sources.Add(part.In[k].Source);
+                        weights.Add(weight);
                     }
                 }
             }
         }
 
-        return (eligible, plastic, weights);
+        return new PlasticWeightDiff([.. targets], [.. slots], [.. sources], [.. weights], _state.FixedShift);
     }
 }

@@ -70,6 +70,7 @@ public sealed partial class CpuEngine : IPropagationEngine
         }
 
         _parts = PartitionBuilder.Build(plan.Edges, plan.Edges.Length, _bounds, NeuronCount, [.. _rules.Select(r => r.Reward)]);
+        CaptureWeightBaseline();
         _dense = [.. plan.DenseEdges.Select(d => BuildDense(spec, d.Spec, d.Edges))];
         _stimuli = new StimulusPlan(spec, _seed, Threads, _state);
         SpikeMonitors.InitialPotentials(spec, _seed, _state.V, _lo, _hi);

@@ -48,4 +48,7 @@ public sealed record RunStatus
 
     /// <summary>Tap publications that failed (logged; the run itself is unaffected).</summary>
     [Id(14)] public long TapFailures { get; init; }
+
+    /// <summary>Plastic weight changes logged so far, summed over the per-checkpoint diffs (0 for a network without plasticity).</summary>
+    [Id(15)] public long WeightChanges { get; init; }
 }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Agents;
+using System.Net;
 using NeuroMesh.Cluster;
+using NeuroMesh.Clustering;
+using Orleans.Configuration;
 using NeuroMesh.Fabric;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
@@ -101,7 +104,9 @@ public static class NeuroMeshSiloBuilderExtensions
 
     /// <summary>
     /// Joins the cluster described by <c>NeuroMesh:Clustering</c> (see <see cref="NodeClusteringOptions"/>): by default a
-    /// single silo with localhost clustering on ports 11111 and 30000, cluster and service id <c>dev</c>.
+    /// single silo with localhost clustering on ports 11111 and 30000, cluster and service id <c>dev</c>; with
+    /// <c>Provider=Postgres</c>, Orleans' ADO.NET clustering on PostgreSQL, over the schema NeuroMesh migrates first
+    /// (<see cref="PostgresClusteringSchema"/>).
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Clustering</c> setting is invalid.</exception>
     public static ISiloBuilder UseNeuroMeshClustering(this ISiloBuilder builder, IConfiguration configuration)
@@ -115,7 +120,24 @@ public static class NeuroMeshSiloBuilderExtensions
             throw new OptionsValidationException(NodeClusteringOptions.SectionName, typeof(NodeClusteringOptions), [problem]);
         }
 
-        return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId);
+        if (!options.IsPostgres)
+        {
+            return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId);
+        }
+
+        var connectionString = options.ConnectionString!;
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<PostgresClusteringMigration>(sp, connectionString));
+        builder.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        builder.ConfigureEndpoints(
+            string.IsNullOrEmpty(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp),
+            options.SiloPort,
+            options.GatewayPort,
+            listenOnAnyHostAddress: !string.IsNullOrEmpty(options.AdvertisedIp));
+        return builder.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresClusteringSchema.Invariant;
+            o.ConnectionString = connectionString;
+        });
     }
 
     /// <summary>Registers <typeparamref name="TBehaviour"/> under <paramref name="name"/> for neuron grains to bind (built with its services).</summary>

@@ -13,9 +13,22 @@ public sealed class NodeClusteringOptions
 
     /// <summary>
     /// <c>Localhost</c> (development clustering: one silo, or several on one machine where every secondary names the
-    /// primary in <see cref="PrimarySiloEndpoint"/>).
+    /// primary in <see cref="PrimarySiloEndpoint"/>) or <c>Postgres</c> (Orleans' ADO.NET clustering on the PostgreSQL
+    /// database of <see cref="ConnectionString"/>, whose schema NeuroMesh creates and migrates).
     /// </summary>
     public string Provider { get; set; } = "Localhost";
+
+    /// <summary>For <c>Postgres</c> clustering: the Npgsql connection string.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The address this silo advertises to the others (Postgres clustering; default: loopback when every port is local,
+    /// as in tests and <c>deploy/local-cluster.sh</c>). In containers, the pod or container IP.
+    /// </summary>
+    public string? AdvertisedIp { get; set; }
+
+    /// <summary>Whether the provider is <c>Postgres</c>.</summary>
+    public bool IsPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The silo-to-silo port.</summary>
     public int SiloPort { get; set; } = 11111;
@@ -35,9 +48,24 @@ public sealed class NodeClusteringOptions
     /// <summary>The first invalid setting, as a message naming it, or null.</summary>
     public string? Problem()
     {
-        if (!Provider.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
+        if (!IsPostgres && !Provider.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return $"{SectionName}:Provider must be Localhost (got '{Provider}').";
+            return $"{SectionName}:Provider must be Localhost or Postgres (got '{Provider}').";
+        }
+
+        if (IsPostgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            return $"{SectionName}:ConnectionString is required when {SectionName}:Provider is Postgres.";
+        }
+
+        if (IsPostgres && !string.IsNullOrEmpty(PrimarySiloEndpoint))
+        {
+            return $"{SectionName}:PrimarySiloEndpoint applies to Localhost clustering only; Postgres clustering finds the silos in the database.";
+        }
+
+        if (!string.IsNullOrEmpty(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
+        {
+            return $"{SectionName}:AdvertisedIp must be an IP address (got '{AdvertisedIp}').";
         }
 
         if (SiloPort is < 1 or > 65535)

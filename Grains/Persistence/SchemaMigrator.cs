@@ -11,8 +11,13 @@ internal sealed class SchemaMigrator
     private readonly string _backend;
     private readonly IReadOnlyList<SchemaMigration> _migrations;
     private readonly string _versionTable;
+    private readonly string _subject;
 
-    public SchemaMigrator(string backend, IReadOnlyList<SchemaMigration> migrations, string versionTable)
+    /// <param name="backend">The database, for messages (PostgreSQL, SQLite).</param>
+    /// <param name="migrations">The steps, numbered 1, 2, 3, ...</param>
+    /// <param name="versionTable">The table that records applied steps.</param>
+    /// <param name="subject">What the schema holds, for messages.</param>
+    public SchemaMigrator(string backend, IReadOnlyList<SchemaMigration> migrations, string versionTable, string subject = "delta-log")
     {
         for (var i = 0; i < migrations.Count; i++)
         {
@@ -25,6 +30,7 @@ internal sealed class SchemaMigrator
         _backend = backend;
         _migrations = migrations;
         _versionTable = versionTable;
+        _subject = subject;
     }
 
     /// <summary>The newest schema version this build knows.</summary>
@@ -42,7 +48,7 @@ internal sealed class SchemaMigrator
         var current = Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         if (current > LatestVersion)
         {
-            throw new DeltaLogSchemaException($"the {_backend} delta-log schema is at version {current}, newer than this build knows (version {LatestVersion}); upgrade NeuroMesh or point it at another database");
+            throw new DeltaLogSchemaException($"the {_backend} {_subject} schema is at version {current}, newer than this build knows (version {LatestVersion}); upgrade NeuroMesh or point it at another database");
         }
 
         var applied = new List<int>();
@@ -54,7 +60,7 @@ internal sealed class SchemaMigrator
             }
             catch (DbException e)
             {
-                throw new DeltaLogSchemaException($"the {_backend} delta-log migration {migration.Version} ({migration.Description}) failed: {e.Message}", e);
+                throw new DeltaLogSchemaException($"the {_backend} {_subject} migration {migration.Version} ({migration.Description}) failed: {e.Message}", e);
             }
 
             await using var record = connection.CreateCommand();

@@ -156,7 +156,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var t3 = Stopwatch.GetTimestamp();
         await sending;
         _sendTicks += Stopwatch.GetTimestamp() - t3;
-        return new ShardAdvance(_setup!.Index, _tick, [.. spikes]);
+        return new ShardAdvance(_setup!.Index, _tick, [.. spikes], engine.DiffPlasticWeights());
     }
 
     /// <inheritdoc />

@@ -357,6 +357,9 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
             case RunCheckpointed checkpoint:
                 state.Checkpoints.Add(checkpoint);
                 break;
+            case WeightsChanged changed:
+                state.WeightChanges += changed.Diff.Count;
+                break;
             case InputsScheduled scheduled:
                 state.Inputs.AddRange(scheduled.Inputs);
                 break;
@@ -407,8 +410,13 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
         var shards = await ShardsAtCheckpointAsync();
         var hash = _hash!;
         var from = _engineTick;
-        var spikes = await AdvanceShardsAsync(shards, hash, ticks);
-        RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current()));
+        var (spikes, weights) = await AdvanceShardsAsync(shards, hash, ticks);
+        if (weights.Count > 0)
+        {
+            RaiseEvent(new WeightsChanged(_engineTick, weights));
+        }
+
+        RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current(), weights.Digest()));
         await ConfirmEvents();
         await PublishTapAsync(from, spikes);
         if (State.Tick >= State.TotalTicks)
@@ -429,9 +437,10 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
 
     /// <summary>
     /// Runs the shards in lockstep, appends their merged spikes, in (tick, neuron) order, to <paramref name="hash"/>, and
-    /// returns them as (tick &lt;&lt; 32 | neuron) keys.
+    /// returns them as (tick &lt;&lt; 32 | neuron) keys with the plastic weights that changed (the shards' diffs joined in
+    /// shard order, which is neuron order).
     /// </summary>
-    private async Task<long[]> AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
+    private async Task<(long[] Spikes, PlasticWeightDiff Weights)> AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
     {
         ShardAdvance[] results;
         try
@@ -458,7 +467,8 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
 
         hash.Append(records);
         _engineTick += ticks;
-        return merged;
+        var ordered = results.OrderBy(r => r.Index).Select(r => r.Weights).ToArray();
+        return (merged, PlasticWeightDiff.Concat(ordered, ordered.Length == 0 ? 0 : ordered[0].FixedShift));
     }
 
     /// <summary>
@@ -529,11 +539,17 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
         var verified = new List<CheckpointInfo>();
         foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick <= toTick).ToArray())
         {
-            await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - _engineTick);
+            var (_, weights) = await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - _engineTick);
             var replayed = _hash!.Current();
-            if (replayed != checkpoint.SpikeTrainHash || _hash.Count != checkpoint.Spikes)
+            var replayedWeights = weights.Digest();
+            string? divergence = replayed != checkpoint.SpikeTrainHash || _hash.Count != checkpoint.Spikes
+                ? $"the log records {checkpoint.Spikes} spikes with hash {checkpoint.SpikeTrainHash}, the replay produced {_hash.Count} spikes with hash {replayed}"
+                : replayedWeights != checkpoint.WeightDiffDigest
+                    ? $"the spikes agree, but the plastic weights changed since the previous checkpoint differ: the log records {Describe(checkpoint.WeightDiffDigest)}, the replay produced {weights.Count} changes with digest {Describe(replayedWeights)}"
+                    : null;
+            if (divergence is not null)
             {
-                var message = $"Replay of run '{this.GetPrimaryKeyString()}' diverged at the checkpoint of tick {checkpoint.Tick}: the log records {checkpoint.Spikes} spikes with hash {checkpoint.SpikeTrainHash}, the replay produced {_hash.Count} spikes with hash {replayed}.";
+                var message = $"Replay of run '{this.GetPrimaryKeyString()}' diverged at the checkpoint of tick {checkpoint.Tick}: {divergence}.";
                 await ReleaseShardsAsync();
                 throw new InvalidOperationException(message);
             }
@@ -543,6 +559,8 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
 
         return verified;
     }
+
+    private static string Describe(string digest) => digest.Length == 0 ? "no weight change" : $"weight-diff digest {digest}";
 
     /// <summary>The active silos, in a fixed order (shard k goes to the k-th).</summary>
     private SiloAddress[] ActiveSilos() => [.. membership.CurrentSnapshot.Members.Values
@@ -596,6 +614,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership, ILogge
         WindowTicks = Placement.Length == 0 ? 0 : Placement[0].WindowTicks,
         TapBatches = _tapBatches,
         TapFailures = _tapFailures,
+        WeightChanges = State.WeightChanges,
     };
 
     private async Task ReleaseShardsAsync()

@@ -28,6 +28,9 @@ public sealed class SimulationState
     /// <summary>Every external input scheduled, in the order they were accepted.</summary>
     [Id(7)] public List<ExternalInput> Inputs { get; set; } = [];
 
+    /// <summary>Plastic weight changes logged so far (summed over the <see cref="Events.WeightsChanged"/> diffs).</summary>
+    [Id(8)] public long WeightChanges { get; set; }
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

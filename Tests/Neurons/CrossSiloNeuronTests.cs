@@ -155,6 +155,8 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
         await noisy.Connect(new OutgoingSynapse(N(304), 0.5));
         var silos = new[] { sensor, useful, noisy, actuator }.Select(n => n.GetActivity()).ToArray();
         var where = (await Task.WhenAll(silos)).Select(a => a.Silo).ToArray();
+        var homes = new[] { sensors, classifiers, classifiers, actuators }.Select(fixture.HomeOf).ToArray();
+        Assert.True(homes.SequenceEqual(where), $"neurons on {string.Join(", ", where)}; their regions' homes are {string.Join(", ", homes)}");
         Assert.Equal(3, where.Distinct().Count());
         Assert.Equal(where[1], where[2]);
 
@@ -285,6 +287,15 @@ public abstract class CrossSiloNeuronFixture : IAsyncLifetime
         AddConfigurator(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+
+        // Every silo must count all three active before a test places neurons: a view that still lacks a joining silo
+        // hashes regions over fewer silos than the tests (which hash over Cluster.Silos) expect.
+        var views = Cluster.Silos.Cast<InProcessSiloHandle>().Select(h => h.ServiceProvider.GetRequiredService<IClusterMembershipService>()).ToArray();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); views.Any(v => v.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) < 3); await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the three silos did not all see each other active within 60 s");
+        }
+
         await WarmUp();
     }
 
@@ -310,6 +321,9 @@ public abstract class CrossSiloNeuronFixture : IAsyncLifetime
 
         throw new InvalidOperationException("no region name hashed to another silo");
     }
+
+    /// <summary>The silo rendezvous hashing places <paramref name="region"/> on, as a neuron reports its silo.</summary>
+    public string HomeOf(RegionPath region) => RendezvousHash.Pick(region, [.. Cluster.Silos.Select(s => s.SiloAddress)]).ToParsableString();
 
     /// <summary>A region named <paramref name="prefix"/>, or <paramref name="prefix"/>-n, that rendezvous hashing places on none of <paramref name="avoid"/>.</summary>
     public RegionPath RegionAvoiding(string prefix, params RegionPath[] avoid)

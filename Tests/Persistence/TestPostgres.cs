@@ -25,6 +25,21 @@ internal static class TestPostgres
         return string.Empty;
     }
 
+    /// <summary>Creates a fresh database on the test server and returns its connection string (for schemas with fixed names).</summary>
+    public static async Task<string> NewDatabaseAsync()
+    {
+        var server = ConnectionString();
+        var name = $"t_{Guid.NewGuid():N}";
+        await using (var connection = new Npgsql.NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
     /// <summary>A fresh schema name, so that every test has its own tables.</summary>
     public static string NewSchema() => $"t_{Guid.NewGuid():N}";
 }

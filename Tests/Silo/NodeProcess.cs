@@ -54,8 +54,17 @@ public sealed class NodeProcess : IAsyncDisposable
     /// </summary>
     /// <exception cref="TimeoutException">The node was not ready within <paramref name="readyWithin"/> (the message carries its output).</exception>
     public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary = null)
+        => await StartAsync(settings, readyWithin, primary, NeuroMesh.Hosting.LoopbackPorts.Free(3));
+
+    /// <summary>Starts a node again on the ports of <paramref name="previous"/> (a restart after <see cref="Kill"/>: a new generation of the same silo).</summary>
+    public static Task<NodeProcess> RestartAsync(NodeProcess previous, IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary = null)
     {
-        var ports = NeuroMesh.Hosting.LoopbackPorts.Free(3);
+        ArgumentNullException.ThrowIfNull(previous);
+        return StartAsync(settings, readyWithin, primary, [previous.SiloPort, previous.GatewayPort, previous.HttpPort]);
+    }
+
+    private static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary, int[] ports)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -151,7 +151,8 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
                 deltas.Add(new NeuroMesh.Persistence.Delta(record.Type, record.Payload));
             }
 
-            Assert.Equal(3, deltas.Count); // deployed, two checkpoints
+            // Deployed, then per checkpoint the weights STDP changed and the checkpoint that carries their digest.
+            Assert.Equal(["SpecDeployed", "WeightsChanged", "RunCheckpointed", "WeightsChanged", "RunCheckpointed"], deltas.Select(d => d.Type));
             await store.AppendAsync(replayed.GetGrainId().ToString(), 0, NeuroMesh.Persistence.DeltaBatch.Create([.. deltas]));
         }
 
@@ -160,6 +161,8 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
         Assert.Equal(2, continued.Silos);
         Assert.Equal((spikes, hash), (continued.Spikes, continued.SpikeTrainHash));
         Assert.Equal((spikes, hash), (uninterrupted.Spikes, uninterrupted.SpikeTrainHash));
+        Assert.Equal(uninterrupted.WeightChanges, continued.WeightChanges);
+        Assert.True(continued.WeightChanges > 0);
     }
 
     [Fact]

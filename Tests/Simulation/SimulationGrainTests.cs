@@ -85,6 +85,48 @@ public sealed class SimulationGrainTests(DeltaLogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Plastic_weight_changes_are_logged_as_exact_per_checkpoint_diffs_and_a_tampered_diff_fails_replay_there()
+    {
+        var plastic = Spec with
+        {
+            Projections = [.. Spec.Projections.Select(p => p.Name != "E_all_E" ? p : p with
+            {
+                Plasticity = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.02, AMinus = 0.024, TauPlus = 15, TauMinus = 20, WMin = 0, WMax = 0.4 },
+            })],
+        };
+        using var engine = new CpuEngine(plastic, new EngineOptions { Threads = 1 });
+        var expected = new List<PlasticWeightDiff>();
+        for (var i = 0; i < 2; i++)
+        {
+            engine.Run(500);
+            expected.Add(engine.DiffPlasticWeights());
+        }
+
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("plastic-log");
+        await run.Deploy(plastic.ToJson());
+        await run.Step(500);
+        var status = await run.Step(500);
+        Assert.Equal(expected.Sum(d => (long)d.Count), status.WeightChanges);
+        Assert.True(status.WeightChanges > 100, $"STDP should move weights ({status.WeightChanges})");
+
+        // The log holds each epoch's diff, exactly, followed by its checkpoint carrying the diff's digest.
+        var logged = await ReadLog(run);
+        var diffs = logged.OfType<WeightsChanged>().ToArray();
+        var checkpoints = logged.OfType<RunCheckpointed>().ToArray();
+        Assert.Equal([500L, 1000L], diffs.Select(d => d.Tick));
+        Assert.Equal(expected.Select(d => d.Digest()), diffs.Select(d => d.Diff.Digest()));
+        Assert.Equal(expected[1].Weights, diffs[1].Diff.Weights);
+        Assert.Equal(expected.Select(d => d.Digest()), checkpoints.Select(c => c.WeightDiffDigest));
+
+        // The same spikes with a different weight history: replay names the checkpoint and the weights.
+        var tampered = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("plastic-tampered");
+        await WriteLog(tampered, new SpecDeployed(plastic.ToJson(), "spec", plastic.Seed, plastic.TotalTicks), checkpoints[0], checkpoints[1] with { WeightDiffDigest = new string('0', 64) });
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => tampered.Step(100));
+        Assert.Contains("diverged at the checkpoint of tick 1000", e.Message);
+        Assert.Contains("plastic weights", e.Message);
+    }
+
+    [Fact]
     public async Task Bad_requests_get_clear_errors()
     {
         var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("bad");
@@ -104,6 +146,19 @@ public sealed class SimulationGrainTests(DeltaLogClusterFixture fixture)
         var serializer = fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
         var deltas = events.Select(e => new Delta(e.GetType().Name, serializer.SerializeToArray(e))).ToArray();
         await store.AppendAsync(run.GetGrainId().ToString(), 0, DeltaBatch.Create(deltas));
+    }
+
+    private async Task<List<SimulationEvent>> ReadLog(ISimulationGrain run)
+    {
+        await using var store = new SqliteDeltaLogStore(new SqliteDeltaLogOptions { Path = DeltaLogClusterFixture.DatabasePath });
+        var serializer = fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
+        var events = new List<SimulationEvent>();
+        await foreach (var record in store.ReadAsync(run.GetGrainId().ToString()))
+        {
+            events.Add(serializer.Deserialize<SimulationEvent>(record.Payload)!);
+        }
+
+        return events;
     }
 
     private static (long Spikes, string Hash) Reference(long ticks)
