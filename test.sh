@@ -19,7 +19,7 @@ rm -rf "$results"
 mkdir -p "$results"
 
 # Services the tests need are started here, on loopback, and stopped on exit (later issues add
-# Chromium and Prometheus).
+# Prometheus).
 pg_dir=""
 pg_bin=""
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -76,6 +76,35 @@ start_postgres() {
   echo "test.sh: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway, $pg_dir)"
 }
 start_postgres
+
+# Chromium for the web UI's browser tests (Playwright drives it headless through an explicit executable path; nothing
+# is downloaded): the Debian package when missing; its path goes to the tests in NEUROMESH_TEST_CHROMIUM. Under CI a
+# missing browser fails those tests; elsewhere they are skipped with the reason.
+ensure_chromium() {
+  if [ -n "${NEUROMESH_TEST_CHROMIUM:-}" ]; then
+    echo "test.sh: using the Chromium in NEUROMESH_TEST_CHROMIUM"
+    return
+  fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "test.sh: Chromium is missing; install it (sudo apt-get install -y chromium) or set NEUROMESH_TEST_CHROMIUM; the browser tests will not run" >&2
+      return
+    fi
+    echo "test.sh: installing Chromium (Debian package chromium)"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; } >> "$results/apt.log" 2>&1; then
+      tail -20 "$results/apt.log" >&2
+      echo "test.sh: installing chromium failed; full log in $results/apt.log" >&2
+      exit 1
+    fi
+  fi
+  # Debian's /usr/bin/chromium is a wrapper script; the browser itself is what Playwright launches.
+  local path=/usr/lib/chromium/chromium
+  [ -x "$path" ] || path=$(command -v chromium)
+  export NEUROMESH_TEST_CHROMIUM="$path"
+  echo "test.sh: Chromium $("$path" --version 2>/dev/null | awk '{print $2}') at $path"
+}
+ensure_chromium
 
 echo "test.sh: building (Release, warnings as errors)"
 if ! dotnet build NeuroMesh.slnx -c Release -warnaserror > "$results/build.log" 2>&1; then

@@ -27,7 +27,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseOrleans(silo => silo
     .UseNeuroMeshClustering(builder.Configuration)
     .AddNeuroMesh(builder.Configuration));
+builder.Services.AddNeuroMeshGateway(builder.Configuration);
 var app = builder.Build();
 app.MapHealthEndpoints();
+app.MapNeuroMeshGateway();
 await app.RunAsync();
 return 0;

@@ -15,4 +15,10 @@ public sealed record class IngressCounters
 
     /// <summary>Batches whose sink threw while taking them (counted, never rethrown into the stream).</summary>
     [Id(3)] public long SinkFaults { get; init; }
+
+    /// <summary>Rings of the silo's spike fabric leased now (its occupancy, with <see cref="RingCount"/>).</summary>
+    [Id(4)] public int LeasedRings { get; init; }
+
+    /// <summary>Rings the silo's spike fabric has.</summary>
+    [Id(5)] public int RingCount { get; init; }
 }

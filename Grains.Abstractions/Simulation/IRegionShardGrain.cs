@@ -22,6 +22,10 @@ public interface IRegionShardGrain : IGrainWithStringKey
     /// <exception cref="TimeoutException">A peer's end of window did not arrive in time; the run cannot continue on this placement.</exception>
     Task<ShardAdvance> Advance(long fromTick, long ticks, IReadOnlyList<ExternalInput> inputs);
 
+    /// <summary>Up to <paramref name="max"/> of the shard's synaptic weights (see <see cref="WeightSample"/>).</summary>
+    /// <exception cref="InvalidOperationException">The shard is not prepared.</exception>
+    Task<WeightSample> SampleWeights(int max);
+
     /// <summary>The shard's counters.</summary>
     Task<ShardInfo> GetInfo();
 

@@ -82,4 +82,13 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">The query is invalid; the message names the field.</exception>
     /// <exception cref="InvalidOperationException">No spec is deployed (is the run id right?).</exception>
     Task<SpikePage> GetSpikes(SpikeQuery query);
+    /// <summary>The deployed spec's canonical JSON, or null before deploy (for views that name populations, such as the gateway's taps).</summary>
+    Task<string?> GetSpec();
+
+    /// <summary>
+    /// Up to <paramref name="max"/> synaptic weights over the run's shards, each shard contributing in proportion to its
+    /// synapses; empty while the run is not placed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="max"/> is not in [1, 1000000].</exception>
+    Task<WeightSample> SampleWeights(int max = 10_000);
 }

@@ -12,7 +12,7 @@ namespace NeuroMesh.Cluster;
 [ImplicitStreamSubscription(SpikeStreams.Namespace)]
 [SiloPinnedPlacement]
 [Immovable]
-public sealed class FabricIngressGrain(FabricIngressRouter router, ILocalSiloDetails silo) : Grain, IFabricIngressGrain, IStreamSubscriptionObserver, IAsyncObserver<SpikeBatch>
+public sealed class FabricIngressGrain(FabricIngressRouter router, ILocalSiloDetails silo, NeuroMesh.Fabric.SpikeFabric fabric) : Grain, IFabricIngressGrain, IStreamSubscriptionObserver, IAsyncObserver<SpikeBatch>
 {
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -65,5 +65,7 @@ public sealed class FabricIngressGrain(FabricIngressRouter router, ILocalSiloDet
         Delivered = router.Delivered,
         DroppedNoSink = router.DroppedNoSink,
         SinkFaults = router.SinkFaults,
+        LeasedRings = fabric.LeasedRings,
+        RingCount = fabric.Layout.RingCount,
     });
 }

@@ -173,6 +173,14 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     public Task<ShardInfo> GetInfo() => Task.FromResult(Info());
 
     /// <inheritdoc />
+    public Task<WeightSample> SampleWeights(int max)
+    {
+        var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared");
+        var (eligible, plastic, weights) = engine.SampleWeights(max);
+        return Task.FromResult(new WeightSample { Synapses = eligible, Plastic = plastic, Weights = weights });
+    }
+
+    /// <inheritdoc />
     public Task Release()
     {
         Free();

@@ -242,6 +242,29 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     public Task<RunStatus> GetStatus() => Task.FromResult(Status());
 
     /// <inheritdoc />
+    public Task<string?> GetSpec() => Task.FromResult(State.SpecJson);
+
+    /// <inheritdoc />
+    public async Task<WeightSample> SampleWeights(int max = 10_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, 1_000_000);
+        if (_shards is null)
+        {
+            return new WeightSample();
+        }
+
+        var shards = await Task.WhenAll(_shards.Select(s => s.SampleWeights(max)));
+        var total = shards.Sum(s => s.Synapses);
+        return new WeightSample
+        {
+            Synapses = total,
+            Plastic = shards.Any(s => s.Plastic),
+            Weights = [.. shards.SelectMany(s => Strided(s.Weights, total == 0 ? 0 : (int)Math.Ceiling((double)max * s.Synapses / total)))],
+        };
+    }
+
+    /// <inheritdoc />
     public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0)
     {
         var run = this.GetPrimaryKeyString();
@@ -308,6 +331,10 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     /// <inheritdoc />
     public async Task<IReadOnlyList<ShardInfo>> GetShards()
         => _shards is null ? _finalPlacement : await Task.WhenAll(_shards.Select(s => s.GetInfo()));
+
+    // n of the shard's sample, evenly over it (the sample is in synapse order, so its head is the low source rows only).
+    private static IEnumerable<double> Strided(double[] weights, int n)
+        => Enumerable.Range(0, Math.Min(n, weights.Length)).Select(k => weights[(long)k * weights.Length / Math.Min(n, weights.Length)]);
 
     /// <summary>Spikes sent by some shard that its peers have not received yet (still on the streams).</summary>
     private static long InFlight(ShardInfo[] infos) => infos.Sum(i => i.SpikesSent) - infos.Sum(i => i.SpikesReceived + i.SpikesPending);

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace NeuroMesh.Silo.Http;
+
+/// <summary>
+/// Who a request comes from, as far as the gateway cares: the configured API key it presents (<c>X-Api-Key</c> or
+/// <c>Authorization: Bearer</c>), compared in constant time, or no key at all.
+/// </summary>
+internal sealed class ApiKeyCheck
+{
+    private readonly byte[][] _keyHashes;
+
+    public ApiKeyCheck(IOptions<GatewayOptions> options)
+    {
+        Options = options.Value;
+        _keyHashes = [.. Options.ApiKeys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
+    }
+
+    public GatewayOptions Options { get; }
+
+    /// <summary>The index of the configured key the request presents, or -1 when it presents none that matches.</summary>
+    public int KeyIndex(HttpContext context)
+    {
+        var presented = Presented(context.Request);
+        if (presented is null || _keyHashes.Length == 0)
+        {
+            return -1;
+        }
+
+        // Hashing first makes every comparison the same length; every configured key is compared, so the time does not
+        // tell which one (if any) matched.
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var found = -1;
+        for (var i = 0; i < _keyHashes.Length; i++)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, _keyHashes[i]))
+            {
+                found = i;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether the request may change the cluster.</summary>
+    public bool MayMutate(HttpContext context)
+        => _keyHashes.Length == 0 ? IsLoopback(context) : KeyIndex(context) >= 0;
+
+    /// <summary>Whether the request may read.</summary>
+    public bool MayRead(HttpContext context) => Options.OpenReads || MayMutate(context);
+
+    /// <summary>The rate-limiting partition: the key's index when it presents a valid key, otherwise its address.</summary>
+    public string Partition(HttpContext context)
+    {
+        var key = KeyIndex(context);
+        return key >= 0 ? $"key:{key}" : $"ip:{context.Connection.RemoteIpAddress}";
+    }
+
+    /// <summary>The 401 answer, saying what is missing.</summary>
+    public IResult Unauthorized(bool mutation) => Results.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "Unauthorized",
+        detail: _keyHashes.Length == 0
+            ? "This gateway has no API keys configured, so only loopback clients may " + (mutation ? "change the cluster" : "read") + "; configure NeuroMesh:Gateway:ApiKeys to allow others."
+            : (mutation ? "Changing the cluster" : "Reading") + " needs a configured API key in the X-Api-Key header or as an Authorization: Bearer token.");
+
+    private static bool IsLoopback(HttpContext context)
+        => context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+
+    private static string? Presented(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("X-Api-Key", out var key) && key.Count == 1 && !string.IsNullOrEmpty(key[0]))
+        {
+            return key[0];
+        }
+
+        var authorization = request.Headers.Authorization;
+        if (authorization.Count == 1 && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return value["Bearer ".Length..].Trim();
+        }
+
+        // Browsers cannot set headers on EventSource or WebSocket requests; a key in the query string is accepted there.
+        return request.Query.TryGetValue("apiKey", out var query) && query.Count == 1 ? query[0] : null;
+    }
+}
