@@ -7,6 +7,7 @@ using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Network;
 using NeuroMesh.Persistence;
 using NeuroMesh.Simulation.Events;
+using NeuroMesh.Telemetry;
 using Orleans.Concurrency;
 using Orleans.EventSourcing;
 using Orleans.Providers;
@@ -24,7 +25,7 @@ namespace NeuroMesh.Simulation;
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class SimulationGrain(IClusterMembershipService membership) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed class SimulationGrain(IClusterMembershipService membership, SiloMetrics metrics) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -44,6 +45,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
     {
         ArgumentNullException.ThrowIfNull(specJson);
         ArgumentOutOfRangeException.ThrowIfNegative(silos);
+        using var activity = NeuroMeshTelemetry.Start("deploy", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.silos", silos));
         if (State.SpecJson is not null)
         {
             throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' already has a spec (hash {State.SpecHash[..12]}…); deploy to a new run id.");
@@ -176,6 +178,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         }
 
         _busy = true;
+        using var activity = NeuroMeshTelemetry.Start("run", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.ticks", ticks));
         try
         {
             await AdvanceAsync(Math.Min(ticks, State.TotalTicks - State.Tick));
@@ -252,6 +255,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         }
 
         _busy = true;
+        using var activity = NeuroMeshTelemetry.Start("replay", ("neuromesh.run", run), ("neuromesh.to_tick", target));
         try
         {
             var clock = Stopwatch.StartNew();
@@ -332,6 +336,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
 
     private async Task RunInBackground()
     {
+        using var activity = NeuroMeshTelemetry.Start("run", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.background", true));
         try
         {
             while (!_pauseRequested && State.Tick < State.TotalTicks)
@@ -356,8 +361,12 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         var shards = await ShardsAtCheckpointAsync();
         var hash = _hash!;
         await AdvanceShardsAsync(shards, hash, ticks);
-        RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current()));
-        await ConfirmEvents();
+        using (NeuroMeshTelemetry.Start("checkpoint", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.tick", _engineTick), ("neuromesh.spikes", hash.Count)))
+        {
+            RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current()));
+            await ConfirmEvents();
+        }
+
         if (State.Tick >= State.TotalTicks)
         {
             // Finished: nothing will run on these engines again, so free them and their silos' channels now, once the
@@ -422,6 +431,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
     {
         await ReleaseShardsAsync();
         var silos = ActiveSilos();
+        using var activity = NeuroMeshTelemetry.Start("place", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.active_silos", silos.Length));
         // A run asks for a number of silos, but its spikes do not depend on it: on a smaller cluster (a lost silo, or a
         // replay on one machine) it is placed on the silos there are.
         var asked = silosOverride > 0 ? silosOverride : State.Silos;
@@ -444,7 +454,8 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
         var verified = new List<CheckpointInfo>();
         foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick <= toTick).ToArray())
         {
-            await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - _engineTick);
+            var from = _engineTick;
+            await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - from);
             var replayed = _hash!.Current();
             if (replayed != checkpoint.SpikeTrainHash || _hash.Count != checkpoint.Spikes)
             {
@@ -454,6 +465,7 @@ public sealed class SimulationGrain(IClusterMembershipService membership) : Delt
             }
 
             verified.Add(new CheckpointInfo(checkpoint.Tick, checkpoint.Spikes, checkpoint.SpikeTrainHash));
+            metrics.AddReplayCheckpoint(checkpoint.Tick - from);
         }
 
         return verified;
