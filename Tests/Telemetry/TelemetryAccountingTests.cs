@@ -148,6 +148,7 @@ public sealed class TelemetryAccountingTests : IAsyncLifetime
     [Fact]
     public void Every_instrument_is_dot_named_in_the_NeuroMesh_meter_with_a_unit_and_a_description()
     {
+        GC.KeepAlive(NeuroMeshTelemetry.Meter); // runs the static constructor that creates the instruments
         var seen = new List<System.Diagnostics.Metrics.Instrument>();
         using var listener = new System.Diagnostics.Metrics.MeterListener
         {
