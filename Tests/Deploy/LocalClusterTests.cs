@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NeuroMesh.Hosting;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
 using NeuroMesh.Tests.Engine;
@@ -38,16 +36,7 @@ public sealed class LocalClusterTests : IDisposable
         var gateways = env["GATEWAYS"].Split(',');
         Assert.Equal(3, gateways.Length);
 
-        var settings = new Dictionary<string, string?> { ["NeuroMesh:Client:ClusterId"] = env["CLUSTER_ID"], ["NeuroMesh:Client:ServiceId"] = env["CLUSTER_ID"] };
-        for (var i = 0; i < gateways.Length; i++)
-        {
-            settings[$"NeuroMesh:Client:Gateways:{i}"] = gateways[i];
-        }
-
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await NeuroMesh.Tests.Silo.TestClients.StartAsync(env["CLUSTER_ID"], gateways);
         var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 50 };
         using var engine = new NeuroMesh.Engine.Cpu.CpuEngine(spec, new NeuroMesh.Engine.EngineOptions { Threads = 1 });
         var expected = engine.Run(spec.TotalTicks);

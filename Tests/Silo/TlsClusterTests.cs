@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NeuroMesh.Hosting;
@@ -115,26 +114,15 @@ public sealed class TlsClusterTests : IDisposable
 
     private static async Task<IHost> StartClientAsync(string cluster, NodeProcess gateway, Dictionary<string, string> tls, TimeSpan? within = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["NeuroMesh:Client:Gateways:0"] = $"127.0.0.1:{gateway.GatewayPort}",
-            ["NeuroMesh:Client:ClusterId"] = cluster,
-            ["NeuroMesh:Client:ServiceId"] = cluster,
-        };
-        foreach (var (key, value) in tls)
-        {
-            settings[$"{TlsSettings.ClientSectionName}:{key}"] = value;
-        }
-
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client
-            .AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15)));
-        var host = builder.Build();
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(60));
+        var host = await TestClients.StartAsync(
+            cluster,
+            [$"127.0.0.1:{gateway.GatewayPort}"],
+            tls.ToDictionary(t => $"{TlsSettings.ClientSectionName}:{t.Key}", t => (string?)t.Value),
+            client => client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15)),
+            timeout.Token);
         try
         {
-            using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(60));
-            await host.StartAsync(timeout.Token);
             // The first call proves the connection (a refused handshake fails here at the latest).
             await host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("probe").GetStatus();
             return host;

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NeuroMesh.Hosting;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
 using NeuroMesh.Tests.Engine;
@@ -34,15 +32,7 @@ public sealed class LiveNodeFixture : IAsyncLifetime
                 ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
             },
             TimeSpan.FromSeconds(90));
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["NeuroMesh:Client:Gateways:0"] = $"127.0.0.1:{Node.GatewayPort}",
-            ["NeuroMesh:Client:ClusterId"] = cluster,
-            ["NeuroMesh:Client:ServiceId"] = cluster,
-        }).Build()));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await TestClients.StartAsync(cluster, [$"127.0.0.1:{Node.GatewayPort}"]);
         var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 100 };
         var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("live");
         await run.Deploy(spec.ToJson(), 1);
