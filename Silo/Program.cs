@@ -1,5 +1,6 @@
 using NeuroMesh.Hosting;
 using NeuroMesh.Silo.Commands;
+using NeuroMesh.Silo.Hosting;
 using NeuroMesh.Silo.Http;
 
 // `run SPEC.json` runs a network and prints its summary; `replay RUN-ID` rebuilds a logged run and checks it; with no verb this is a long-running silo node on the
@@ -28,8 +29,10 @@ builder.UseOrleans(silo => silo
     .UseNeuroMeshClustering(builder.Configuration)
     .AddNeuroMesh(builder.Configuration));
 builder.Services.AddNeuroMeshGateway(builder.Configuration);
+builder.AddNeuroMeshTelemetry();
 var app = builder.Build();
 app.MapHealthEndpoints();
 app.MapNeuroMeshGateway();
+app.MapPrometheusScrapingEndpoint();
 await app.RunAsync();
 return 0;

@@ -14,7 +14,9 @@ public static class NeuroMeshClientBuilderExtensions
     /// Points the client at the cluster's gateways from <c>NeuroMesh:Client</c> (by default the local silo node's gateway,
     /// 127.0.0.1:30000, cluster and service id <c>dev</c>), retries a connection <see cref="NeuroMeshClientOptions.ConnectAttempts"/>
     /// times, and registers the silos' <see cref="ArraySegmentOfByteCodec"/>, whose encoding a client without it could not
-    /// read, and the run taps' stream provider (<see cref="SpikeTaps.ProviderName"/>). An invalid setting throws here, naming the setting.
+    /// read, the run taps' stream provider (<see cref="SpikeTaps.ProviderName"/>), Orleans' activity propagation (a call made
+    /// inside a traced activity carries its trace to the silos), and TLS to the gateways when <c>NeuroMesh:Client:Tls:Enabled</c>
+    /// (see <see cref="TlsSettings"/>). An invalid setting throws here, naming the setting.
     /// </summary>
     /// <param name="builder">The client builder.</param>
     /// <param name="configuration">Configuration holding the <c>NeuroMesh:Client</c> section.</param>
@@ -28,6 +30,17 @@ public static class NeuroMeshClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new NeuroMeshClientOptions();
         configuration.GetSection(NeuroMeshClientOptions.SectionName).Bind(options);
+        var tls = TlsSettings.From(configuration, TlsSettings.ClientSectionName);
+        if (tls.Problem(TlsSettings.ClientSectionName) is { } tlsProblem)
+        {
+            throw new OptionsValidationException(TlsSettings.ClientSectionName, typeof(TlsSettings), [tlsProblem]);
+        }
+
+        if (tls.Enabled)
+        {
+            builder.UseTls(o => tls.Apply(o, TlsSettings.ClientSectionName));
+        }
+
         return builder.AddNeuroMeshClient(options, clustering);
     }
 
@@ -43,6 +56,7 @@ public static class NeuroMeshClientBuilderExtensions
         }
 
         ArraySegmentOfByteCodec.AddTo(builder.Services);
+        builder.AddActivityPropagation();
         builder.AddMemoryStreams(SpikeTaps.ProviderName);
         if (clustering is null)
         {

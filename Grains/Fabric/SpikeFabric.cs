@@ -11,6 +11,7 @@ public sealed unsafe class SpikeFabric : IDisposable
     private readonly NativeBlock _memory;
     private readonly Lock _ringsLock = new();
     private readonly Axon?[] _rings;
+    private long _retiredHighWaterHits;
 
     /// <summary>Allocates the arena and lays it out.</summary>
     public SpikeFabric(FabricLayout layout)
@@ -39,6 +40,18 @@ public sealed unsafe class SpikeFabric : IDisposable
             lock (_ringsLock)
             {
                 return _rings.Count(r => r is not null);
+            }
+        }
+    }
+
+    /// <summary>Times any ring's producer reached the high-water mark, over the fabric's life (rings returned since included). Takes the rings lock: for telemetry, not the fast path.</summary>
+    public long HighWaterHits
+    {
+        get
+        {
+            lock (_ringsLock)
+            {
+                return _retiredHighWaterHits + _rings.Sum(r => r?.Counters.HighWaterHits ?? 0);
             }
         }
     }
@@ -88,6 +101,7 @@ public sealed unsafe class SpikeFabric : IDisposable
             var index = Array.IndexOf(_rings, axon);
             if (index >= 0)
             {
+                _retiredHighWaterHits += axon.Counters.HighWaterHits;
                 _rings[index] = null;
             }
         }

@@ -11,6 +11,7 @@ using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Placement;
 using NeuroMesh.Simulation;
+using NeuroMesh.Telemetry;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -30,7 +31,9 @@ public static class NeuroMeshSiloBuilderExtensions
     /// (<see cref="SiloAgentMesh"/>, where neuron grains with a behaviour run), the <see cref="BehaviourRegistry"/> built from
     /// every <see cref="AddNeuronBehaviour{TBehaviour}"/> (plus the built-in <see cref="RelayBehaviour"/>), and
     /// <see cref="RegionAffinityPlacement"/>, and the <see cref="ArraySegmentOfByteCodec"/> that lets memory streams carry each batch's
-    /// payload as one block instead of byte by byte.
+    /// payload as one block instead of byte by byte. Telemetry: the silo's <see cref="SiloMetrics"/> (read by
+    /// <see cref="NeuroMeshTelemetry"/>'s observable instruments while the silo is active) and Orleans' activity propagation,
+    /// so a traced client call stays one trace across silos.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
@@ -65,6 +68,9 @@ public static class NeuroMeshSiloBuilderExtensions
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
         builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
+        builder.Services.AddSingleton<SiloMetrics>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloMetrics>());
+        builder.AddActivityPropagation();
         builder.Services.AddSingleton(sp => new SiloAgentMesh(
             sp.GetRequiredService<SpikeFabric>(),
             sp.GetRequiredService<SiloOutbox>(),
@@ -106,7 +112,8 @@ public static class NeuroMeshSiloBuilderExtensions
     /// Joins the cluster described by <c>NeuroMesh:Clustering</c> (see <see cref="NodeClusteringOptions"/>): by default a
     /// single silo with localhost clustering on ports 11111 and 30000, cluster and service id <c>dev</c>; with
     /// <c>Provider=Postgres</c>, Orleans' ADO.NET clustering on PostgreSQL, over the schema NeuroMesh migrates first
-    /// (<see cref="PostgresClusteringSchema"/>).
+    /// (<see cref="PostgresClusteringSchema"/>). With <c>NeuroMesh:Tls:Enabled</c> (see <see cref="TlsSettings"/>) every
+    /// silo-to-silo and gateway connection is TLS with certificates from configuration.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Clustering</c> setting is invalid.</exception>
     public static ISiloBuilder UseNeuroMeshClustering(this ISiloBuilder builder, IConfiguration configuration)
@@ -118,6 +125,17 @@ public static class NeuroMeshSiloBuilderExtensions
         if (options.Problem() is { } problem)
         {
             throw new OptionsValidationException(NodeClusteringOptions.SectionName, typeof(NodeClusteringOptions), [problem]);
+        }
+
+        var tls = TlsSettings.From(configuration, TlsSettings.SiloSectionName);
+        if (tls.Problem(TlsSettings.SiloSectionName) is { } tlsProblem)
+        {
+            throw new OptionsValidationException(TlsSettings.SiloSectionName, typeof(TlsSettings), [tlsProblem]);
+        }
+
+        if (tls.Enabled)
+        {
+            builder.UseTls(o => tls.Apply(o, TlsSettings.SiloSectionName));
         }
 
         if (!options.IsPostgres)

@@ -30,11 +30,14 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
     private IDeltaLogStore? _store;
     private Serializer? _serializer;
     private DeltaLogGrainOptions? _options;
+    private NeuroMesh.Telemetry.SiloMetrics? _metrics;
 
     /// <summary>The grain's stream in the delta log (its grain id).</summary>
     protected string StreamId => this.GetGrainId().ToString();
 
     private IDeltaLogStore Store => _store ??= ServiceProvider.GetRequiredService<IDeltaLogStore>();
+
+    private NeuroMesh.Telemetry.SiloMetrics? Metrics => _metrics ??= ServiceProvider.GetService<NeuroMesh.Telemetry.SiloMetrics>();
 
     private Serializer Serializer => _serializer ??= ServiceProvider.GetRequiredService<Serializer>();
 
@@ -52,11 +55,15 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
             version = snapshot.Version;
         }
 
+        long replayed = 0;
         await foreach (var record in Store.ReadAsync(StreamId, version + 1))
         {
             TransitionState(state, Serializer.Deserialize<TEvent>(record.Payload) ?? throw Undecodable($"delta '{record.Type}'", record.Version));
             version = record.Version;
+            replayed++;
         }
+
+        Metrics?.AddReplayed(replayed);
 
         return new KeyValuePair<int, TState>(checked((int)version), state);
     }
@@ -73,8 +80,10 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
         var batch = new DeltaBatch(BatchId(expectedVersion, deltas), deltas);
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await Store.AppendAsync(StreamId, expectedVersion, batch);
             await MaybeSnapshot(expectedVersion, result.LastVersion, updates);
+            Metrics?.AddAppend(deltas.Length, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             return true;
         }
         catch (DeltaLogVersionConflictException)

@@ -9,6 +9,7 @@ using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Fabric.Wire;
 using NeuroMesh.Hosting;
 using NeuroMesh.Network;
+using NeuroMesh.Telemetry;
 using Orleans.Placement;
 using Orleans.Streams;
 
@@ -29,7 +30,7 @@ namespace NeuroMesh.Simulation;
 /// </remarks>
 [SiloPinnedPlacement]
 [Immovable]
-public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options) : Grain, IRegionShardGrain, ISpikeBatchSink
+public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options, SiloMetrics metrics) : Grain, IRegionShardGrain, ISpikeBatchSink
 {
     private readonly ConcurrentQueue<byte[]> _inbox = new();
     private readonly SemaphoreSlim _arrived = new(0);
@@ -47,6 +48,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private long _computeTicks;
     private long _sendTicks;
     private long _spikesSent;
+    private (long FramesSent, long SpikesSent, long FramesReceived, long SpikesReceived, long FramesRejected) _reported;
 
     /// <summary>The channel on which shard <paramref name="index"/> of a run's epoch receives its peers' frames.</summary>
     public static string Channel(string runId, string epoch, int index) => $"run/{runId}/{epoch}/{index}";
@@ -86,6 +88,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         _registration = router.Register(Channel(setup.RunId, setup.Epoch, setup.Index), this);
         (_setup, _engine, _ingress, _encoder, _tick) = (setup, engine, new ShardFrameIngress(engine), new ShardFrameEncoder(setup.Index), 0);
         this.DelayDeactivation(TimeSpan.FromDays(1));
+        metrics.AddShards(1);
         return Task.FromResult(Info());
     }
 
@@ -145,25 +148,28 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
                 sending = SendAsync(result);
             }
 
+            var t3 = Stopwatch.GetTimestamp();
             _waitTicks += t1 - t0;
             _computeTicks += t2 - t1;
-            _sendTicks += Stopwatch.GetTimestamp() - t2;
+            _sendTicks += t3 - t2;
+            ReportWindow(n, result.Spikes.Length);
+            NeuroMeshTelemetry.RecordWindow(metrics.Tags, Seconds(t1 - t0), Seconds(t2 - t1), Seconds(t3 - t0), n);
 
             done += n;
             _tick += n;
         }
 
-        var t3 = Stopwatch.GetTimestamp();
-        await sending;
         var t4 = Stopwatch.GetTimestamp();
-        _sendTicks += t4 - t3;
+        await sending;
+        _sendTicks += Stopwatch.GetTimestamp() - t4;
 
         // Complete the last window before reporting: the peers' spikes of that window still act here (STDP on synapses from
         // remote sources is replayed when they arrive), so only now are this shard's weights those of the checkpoint tick.
         if (_peers.Length > 0)
         {
+            var t5 = Stopwatch.GetTimestamp();
             await AwaitPeersAsync(engine);
-            _waitTicks += Stopwatch.GetTimestamp() - t4;
+            _waitTicks += Stopwatch.GetTimestamp() - t5;
         }
 
         return new ShardAdvance(_setup!.Index, _tick, [.. spikes], engine.DiffPlasticWeights());
@@ -313,12 +319,39 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         };
     }
 
+    private static double Seconds(long stopwatchTicks) => (double)stopwatchTicks / Stopwatch.Frequency;
+
+    /// <summary>Adds one window and this shard's traffic since the last report to the silo's metrics (once per window, never per spike).</summary>
+    private void ReportWindow(int ticks, long spikes)
+    {
+        var delta = TrafficSinceReport();
+        metrics.AddWindow(ticks, spikes, delta.FramesSent, delta.SpikesSent, delta.FramesReceived, delta.SpikesReceived, delta.FramesRejected);
+    }
+
+    private (long FramesSent, long SpikesSent, long FramesReceived, long SpikesReceived, long FramesRejected) TrafficSinceReport()
+    {
+        var now = (_framesSent, _spikesSent, _ingress?.Decoder.Accepted ?? 0, _ingress?.Decoder.SpikesAccepted ?? 0, _ingress?.Decoder.RejectedTotal ?? 0);
+        var delta = (now.Item1 - _reported.FramesSent, now.Item2 - _reported.SpikesSent, now.Item3 - _reported.FramesReceived, now.Item4 - _reported.SpikesReceived, now.Item5 - _reported.FramesRejected);
+        _reported = now;
+        return delta;
+    }
+
     private static long SpikesIn(byte[] frame) => Math.Max(0, (frame.Length - SpikeFrameHeader.Size) / Spikes.Spike.Size);
 
     private void Free()
     {
         _registration?.Dispose();
         _registration = null;
+        if (_engine is not null)
+        {
+            // What landed after the last window (the peers' last frames, decoded or still queued: no window follows to
+            // apply them) is counted as received now, so the silo's totals close: frames and spikes sent = received.
+            var rest = TrafficSinceReport();
+            var queued = _deferred.Concat(_inbox).ToArray();
+            metrics.AddTraffic(rest.FramesSent, rest.SpikesSent, rest.FramesReceived + queued.Length, rest.SpikesReceived + queued.Sum(SpikesIn), rest.FramesRejected);
+            metrics.AddShards(-1);
+        }
+
         _engine?.Dispose();
         _engine = null;
     }

@@ -7,6 +7,7 @@ using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Network;
 using NeuroMesh.Persistence;
 using NeuroMesh.Simulation.Events;
+using NeuroMesh.Telemetry;
 using Orleans.Concurrency;
 using Orleans.EventSourcing;
 using Orleans.Providers;
@@ -26,7 +27,7 @@ namespace NeuroMesh.Simulation;
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed partial class SimulationGrain(IClusterMembershipService membership, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed partial class SimulationGrain(IClusterMembershipService membership, SiloMetrics metrics, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -50,6 +51,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     {
         ArgumentNullException.ThrowIfNull(specJson);
         ArgumentOutOfRangeException.ThrowIfNegative(silos);
+        using var activity = NeuroMeshTelemetry.Start("deploy", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.silos", silos));
         if (State.SpecJson is not null)
         {
             throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' already has a spec (hash {State.SpecHash[..12]}…); deploy to a new run id.");
@@ -182,6 +184,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         }
 
         _busy = true;
+        using var activity = NeuroMeshTelemetry.Start("run", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.ticks", ticks));
         try
         {
             await AdvanceAsync(Math.Min(ticks, State.TotalTicks - State.Tick));
@@ -286,6 +289,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         }
 
         _busy = true;
+        using var activity = NeuroMeshTelemetry.Start("replay", ("neuromesh.run", run), ("neuromesh.to_tick", target));
         try
         {
             var clock = Stopwatch.StartNew();
@@ -373,6 +377,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
 
     private async Task RunInBackground(double pace)
     {
+        using var activity = NeuroMeshTelemetry.Start("run", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.background", true));
         try
         {
             // Paced: slices of 20 ms simulated time, each released no earlier than the wall clock allows.
@@ -411,13 +416,17 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         var hash = _hash!;
         var from = _engineTick;
         var (spikes, weights) = await AdvanceShardsAsync(shards, hash, ticks);
-        if (weights.Count > 0)
+        using (NeuroMeshTelemetry.Start("checkpoint", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.tick", _engineTick), ("neuromesh.spikes", hash.Count)))
         {
-            RaiseEvent(new WeightsChanged(_engineTick, weights));
+            if (weights.Count > 0)
+            {
+                RaiseEvent(new WeightsChanged(_engineTick, weights));
+            }
+
+            RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current(), weights.Digest()));
+            await ConfirmEvents();
         }
 
-        RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current(), weights.Digest()));
-        await ConfirmEvents();
         await PublishTapAsync(from, spikes);
         if (State.Tick >= State.TotalTicks)
         {
@@ -518,6 +527,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     {
         await ReleaseShardsAsync();
         var silos = ActiveSilos();
+        using var activity = NeuroMeshTelemetry.Start("place", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.active_silos", silos.Length));
         // A run asks for a number of silos, but its spikes do not depend on it: on a smaller cluster (a lost silo, or a
         // replay on one machine) it is placed on the silos there are.
         var asked = silosOverride > 0 ? silosOverride : State.Silos;
@@ -540,7 +550,8 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         var verified = new List<CheckpointInfo>();
         foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick <= toTick).ToArray())
         {
-            var (_, weights) = await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - _engineTick);
+            var from = _engineTick;
+            var (_, weights) = await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - from);
             var replayed = _hash!.Current();
             var replayedWeights = weights.Digest();
             string? divergence = replayed != checkpoint.SpikeTrainHash || _hash.Count != checkpoint.Spikes
@@ -556,6 +567,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             }
 
             verified.Add(new CheckpointInfo(checkpoint.Tick, checkpoint.Spikes, checkpoint.SpikeTrainHash));
+            metrics.AddReplayCheckpoint(checkpoint.Tick - from);
         }
 
         return verified;

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using NeuroMesh.Tests.Engine;
+
+namespace NeuroMesh.Tests.Deploy;
+
+/// <summary>
+/// The helm/ chart through the real helm v4 binary: <c>helm lint</c> passes, and <c>helm template</c> with default and
+/// non-default values renders the objects an operator relies on (replicas, probes, environment, ports, the Secret, the PDB,
+/// anti-affinity, the optional ServiceMonitor). The rendered YAML is read as JSON through python3's yaml module (which
+/// yamllint brings).
+/// </summary>
+public sealed class HelmChartTests
+{
+    private static string Chart => Path.Combine(ExamplesDirectory.Root(), "helm");
+
+    [SkippableFact]
+    public void Helm_lint_passes_with_default_and_non_default_values()
+    {
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        foreach (var values in new[] { Array.Empty<string>(), NonDefault })
+        {
+            var (code, output) = TestTools.Run(helm, ["lint", Chart, "--strict", .. values]);
+            Assert.True(code == 0, $"helm lint {string.Join(' ', values)}:\n{output}");
+            Assert.Contains("0 chart(s) failed", output, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public void Default_values_render_three_silos_with_probes_ports_the_postgres_secret_and_a_pdb()
+    {
+        var objects = Render([]);
+        Assert.Equal(["ConfigMap", "PodDisruptionBudget", "Service", "Service", "StatefulSet"], objects.Select(o => o.GetProperty("kind").GetString()).Order());
+        var set = Single(objects, "StatefulSet");
+        Assert.Equal(3, set.GetProperty("spec").GetProperty("replicas").GetInt32());
+        Assert.Equal("r-neuromesh-headless", set.GetProperty("spec").GetProperty("serviceName").GetString());
+        var pod = set.GetProperty("spec").GetProperty("template").GetProperty("spec");
+        var silo = pod.GetProperty("containers")[0];
+        Assert.Equal("neuromesh-silo:0.1.0", silo.GetProperty("image").GetString());
+        Assert.Equal(new[] { ("http", 8080), ("silo", 11111), ("gateway", 30000) }, silo.GetProperty("ports").EnumerateArray().Select(p => (p.GetProperty("name").GetString()!, p.GetProperty("containerPort").GetInt32())));
+        Assert.Equal("/health/live", silo.GetProperty("livenessProbe").GetProperty("httpGet").GetProperty("path").GetString());
+        Assert.Equal("http", silo.GetProperty("livenessProbe").GetProperty("httpGet").GetProperty("port").GetString());
+        Assert.Equal("/health/ready", silo.GetProperty("readinessProbe").GetProperty("httpGet").GetProperty("path").GetString());
+        Assert.Equal("1Gi", silo.GetProperty("resources").GetProperty("requests").GetProperty("memory").GetString());
+        Assert.True(pod.GetProperty("securityContext").GetProperty("runAsNonRoot").GetBoolean());
+        Assert.True(pod.GetProperty("affinity").GetProperty("podAntiAffinity").TryGetProperty("preferredDuringSchedulingIgnoredDuringExecution", out _));
+
+        // Both connection strings come from the existing Secret; the rest of the settings from the ConfigMap.
+        var env = silo.GetProperty("env").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
+        foreach (var key in new[] { "NeuroMesh__Clustering__ConnectionString", "NeuroMesh__DeltaLog__ConnectionString" })
+        {
+            var secret = env[key].GetProperty("valueFrom").GetProperty("secretKeyRef");
+            Assert.Equal(("neuromesh-postgres", "connectionString"), (secret.GetProperty("name").GetString(), secret.GetProperty("key").GetString()));
+        }
+
+        Assert.Equal("r-neuromesh", silo.GetProperty("envFrom")[0].GetProperty("configMapRef").GetProperty("name").GetString());
+        var config = Single(objects, "ConfigMap").GetProperty("data");
+        Assert.Equal("Postgres", config.GetProperty("NeuroMesh__Clustering__Provider").GetString());
+        Assert.Equal("postgres", config.GetProperty("NeuroMesh__DeltaLog__Backend").GetString());
+        Assert.Equal("http://+:8080", config.GetProperty("Urls").GetString());
+        Assert.Equal("30000", config.GetProperty("NeuroMesh__Clustering__GatewayPort").GetString());
+        Assert.False(config.TryGetProperty("OTEL_EXPORTER_OTLP_ENDPOINT", out _));
+
+        var services = objects.Where(o => o.GetProperty("kind").GetString() == "Service").ToDictionary(o => o.GetProperty("metadata").GetProperty("name").GetString()!);
+        Assert.Equal("None", services["r-neuromesh-headless"].GetProperty("spec").GetProperty("clusterIP").GetString());
+        Assert.Contains(services["r-neuromesh-gateway"].GetProperty("spec").GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 30000 && p.GetProperty("targetPort").GetString() == "gateway");
+        Assert.Equal(1, Single(objects, "PodDisruptionBudget").GetProperty("spec").GetProperty("maxUnavailable").GetInt32());
+    }
+
+    [SkippableFact]
+    public void Non_default_values_render_five_silos_a_created_secret_otlp_hard_anti_affinity_tls_and_a_service_monitor()
+    {
+        var objects = Render(NonDefault);
+        var set = Single(objects, "StatefulSet");
+        Assert.Equal(5, set.GetProperty("spec").GetProperty("replicas").GetInt32());
+        var pod = set.GetProperty("spec").GetProperty("template").GetProperty("spec");
+        Assert.True(pod.GetProperty("affinity").GetProperty("podAntiAffinity").TryGetProperty("requiredDuringSchedulingIgnoredDuringExecution", out _));
+        var silo = pod.GetProperty("containers")[0];
+        Assert.Equal("registry.example/neuromesh:1.2.3", silo.GetProperty("image").GetString());
+        Assert.Equal(12000, silo.GetProperty("ports")[2].GetProperty("containerPort").GetInt32());
+        Assert.Equal("/etc/neuromesh/tls", silo.GetProperty("volumeMounts")[0].GetProperty("mountPath").GetString());
+        Assert.Equal("silo-tls", pod.GetProperty("volumes")[0].GetProperty("secret").GetProperty("secretName").GetString());
+
+        var secret = Single(objects, "Secret");
+        Assert.Equal("r-neuromesh-postgres", secret.GetProperty("metadata").GetProperty("name").GetString());
+        Assert.Equal("Host=pg;Database=neuromesh", secret.GetProperty("stringData").GetProperty("connectionString").GetString());
+        var env = silo.GetProperty("env").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
+        Assert.Equal("r-neuromesh-postgres", env["NeuroMesh__Clustering__ConnectionString"].GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("name").GetString());
+
+        var config = Single(objects, "ConfigMap").GetProperty("data");
+        Assert.Equal("http://collector.observability:4317", config.GetProperty("OTEL_EXPORTER_OTLP_ENDPOINT").GetString());
+        Assert.Equal("true", config.GetProperty("NeuroMesh__Tls__Enabled").GetString());
+        Assert.Equal("12000", config.GetProperty("NeuroMesh__Clustering__GatewayPort").GetString());
+        Assert.Equal("Calls", config.GetProperty("NeuroMesh__Cluster__MeshTransport").GetString());
+
+        var monitor = Single(objects, "ServiceMonitor");
+        var endpoint = monitor.GetProperty("spec").GetProperty("endpoints")[0];
+        Assert.Equal(("http", "/metrics", "30s"), (endpoint.GetProperty("port").GetString(), endpoint.GetProperty("path").GetString(), endpoint.GetProperty("interval").GetString()));
+        Assert.DoesNotContain(objects, o => o.GetProperty("kind").GetString() == "PodDisruptionBudget");
+    }
+
+    [SkippableFact]
+    public void Without_a_secret_or_a_connection_string_the_chart_refuses_naming_the_value()
+    {
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        var (code, output) = TestTools.Run(helm, ["template", "r", Chart, "--set", "postgres.existingSecret="]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("postgres.connectionString is required", output, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] NonDefault =
+    [
+        "--set", "replicaCount=5", "--set", "image.repository=registry.example/neuromesh", "--set", "image.tag=1.2.3",
+        "--set", "postgres.existingSecret=", "--set", "postgres.connectionString=Host=pg;Database=neuromesh",
+        "--set", "otlp.endpoint=http://collector.observability:4317", "--set", "antiAffinity=hard",
+        "--set", "tls.enabled=true", "--set", "tls.secretName=silo-tls", "--set", "ports.gateway=12000",
+        "--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.interval=30s", "--set", "podDisruptionBudget.enabled=false",
+        "--set", "extraConfig.NeuroMesh__Cluster__MeshTransport=Calls",
+    ];
+
+    private static JsonElement Single(IReadOnlyList<JsonElement> objects, string kind) => Assert.Single(objects, o => o.GetProperty("kind").GetString() == kind);
+
+    private static List<JsonElement> Render(string[] values)
+    {
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        var (code, yaml) = TestTools.Run(helm, ["template", "r", Chart, .. values]);
+        Assert.True(code == 0, $"helm template:\n{yaml}");
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, yaml);
+            var (pyCode, json) = TestTools.Run("python3", ["-c", "import json,sys,yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))", file]);
+            Assert.True(pyCode == 0, $"python3 yaml:\n{json}");
+            using var document = JsonDocument.Parse(json);
+            return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace NeuroMesh.Tests.Deploy;
+
+/// <summary>
+/// External programs the deployment tests run (prometheus, docker-compose, yamllint, helm): test.sh installs them when
+/// missing and exports their paths. A tool named in its variable or found on PATH is used; under CI a missing tool is a
+/// failure, elsewhere the test is skipped with the reason.
+/// </summary>
+internal static class TestTools
+{
+    public static string Find(string variable, string program)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrWhiteSpace(value) && File.Exists(value))
+        {
+            return value;
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail($"{program} is missing under CI=true ({variable} is not set and it is not on PATH); ./test.sh installs it.");
+        }
+
+        Skip.If(true, $"{program} is missing: run ./test.sh (it installs it and sets {variable})");
+        return string.Empty;
+    }
+
+    /// <summary>Runs <paramref name="program"/> to completion and returns its exit code and its stdout and stderr together.</summary>
+    public static (int Code, string Output) Run(string program, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? within = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(within ?? TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish:\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+}

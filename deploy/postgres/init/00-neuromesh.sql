@@ -1,0 +1,15 @@
+-- Runs once when the compose PostgreSQL starts on an empty volume (docker-entrypoint-initdb.d), as the superuser, in the
+-- POSTGRES_DB database (neuromesh). The delta-log tables are created and migrated by the silos themselves
+-- (schema "neuromesh", PostgresDeltaLogStore's migrations); Orleans' ADO.NET clustering tables are created by the
+-- Postgres clustering provider's schema scripts, which go in this folder as 10-orleans-*.sql.
+CREATE SCHEMA IF NOT EXISTS neuromesh;
+-- A role for read-only inspection and for backups (pg_dump needs SELECT on the delta-log tables).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neuromesh_reader') THEN
+    CREATE ROLE neuromesh_reader NOLOGIN;
+  END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA neuromesh TO neuromesh_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA neuromesh GRANT SELECT ON TABLES TO neuromesh_reader;
