@@ -8,7 +8,7 @@
 # `up` prints the gateways, HTTP endpoints and Prometheus URL and writes them to DIR/cluster.env (sourceable):
 #   CLUSTER_ID, GATEWAYS (comma-separated ip:port), HTTP (comma-separated base URLs), PROMETHEUS_URL, POSTGRES.
 # Clustering: `localhost` (default) makes silo 1 the primary and silos 2 and 3 its secondaries; `postgres` uses Orleans
-# ADO.NET clustering on the same PostgreSQL (NeuroMesh__Clustering__Provider=Postgres), for builds that have that provider.
+# ADO.NET clustering on the same PostgreSQL (NeuroMesh__Clustering__Provider=Postgres).
 # Environment:
 #   NEUROMESH_SILO_DLL        the node to run (default: Silo/bin/Release/net10.0/NeuroMesh.Silo.dll, built if missing)
 #   NEUROMESH_LOCAL_POSTGRES  an Npgsql connection string to use instead of starting a throwaway PostgreSQL

@@ -151,7 +151,7 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<PostgresClusteringMigration>(sp, connectionString));
         builder.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
         builder.ConfigureEndpoints(
-            string.IsNullOrEmpty(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp),
+            options.Advertised(),
             options.SiloPort,
             options.GatewayPort,
             listenOnAnyHostAddress: !string.IsNullOrEmpty(options.AdvertisedIp));

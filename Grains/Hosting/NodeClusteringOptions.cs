@@ -22,10 +22,33 @@ public sealed class NodeClusteringOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
-    /// The address this silo advertises to the others (Postgres clustering; default: loopback when every port is local,
-    /// as in tests and <c>deploy/local-cluster.sh</c>). In containers, the pod or container IP.
+    /// The address this silo advertises to the others (Postgres clustering; default: loopback, as in tests and
+    /// <c>deploy/local-cluster.sh</c>). In containers, the pod or container IP, or <c>auto</c>: the host's first
+    /// non-loopback IPv4 address (for docker-compose, where the container IP is not known in advance).
     /// </summary>
     public string? AdvertisedIp { get; set; }
+
+    /// <summary>The address to advertise, resolving <c>auto</c>.</summary>
+    /// <exception cref="InvalidOperationException"><c>auto</c> and the host has no non-loopback IPv4 address.</exception>
+    public IPAddress Advertised()
+    {
+        if (string.IsNullOrEmpty(AdvertisedIp))
+        {
+            return IPAddress.Loopback;
+        }
+
+        if (!AdvertisedIp.Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Parse(AdvertisedIp);
+        }
+
+        return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? throw new InvalidOperationException($"{SectionName}:AdvertisedIp is 'auto' but this host has no non-loopback IPv4 address; set the address.");
+    }
 
     /// <summary>Whether the provider is <c>Postgres</c>.</summary>
     public bool IsPostgres => Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
@@ -63,9 +86,9 @@ public sealed class NodeClusteringOptions
             return $"{SectionName}:PrimarySiloEndpoint applies to Localhost clustering only; Postgres clustering finds the silos in the database.";
         }
 
-        if (!string.IsNullOrEmpty(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
+        if (!string.IsNullOrEmpty(AdvertisedIp) && !AdvertisedIp.Equals("auto", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(AdvertisedIp, out _))
         {
-            return $"{SectionName}:AdvertisedIp must be an IP address (got '{AdvertisedIp}').";
+            return $"{SectionName}:AdvertisedIp must be an IP address or auto (got '{AdvertisedIp}').";
         }
 
         if (SiloPort is < 1 or > 65535)

@@ -1,7 +1,7 @@
 -- Runs once when the compose PostgreSQL starts on an empty volume (docker-entrypoint-initdb.d), as the superuser, in the
 -- POSTGRES_DB database (neuromesh). The delta-log tables are created and migrated by the silos themselves
--- (schema "neuromesh", PostgresDeltaLogStore's migrations); Orleans' ADO.NET clustering tables are created by the
--- Postgres clustering provider's schema scripts, which go in this folder as 10-orleans-*.sql.
+-- (schema "neuromesh", PostgresDeltaLogStore's migrations), and so are the membership tables of Orleans' ADO.NET
+-- clustering (schema "neuromesh_cluster" and the OrleansQuery statements, PostgresClusteringSchema): no Orleans scripts.
 CREATE SCHEMA IF NOT EXISTS neuromesh;
 -- A role for read-only inspection and for backups (pg_dump needs SELECT on the delta-log tables).
 DO $$
