@@ -42,4 +42,7 @@ public sealed record RunStatus
 
     /// <summary>The lockstep exchange window in ticks (the minimum cross-silo latency; 0 while not placed).</summary>
     [Id(12)] public int WindowTicks { get; init; }
+
+    /// <summary>How often the run lost a silo of its placement and recovered by itself (rolled back to its last checkpoint and placed again on the silos left).</summary>
+    [Id(13)] public int Recoveries { get; init; }
 }

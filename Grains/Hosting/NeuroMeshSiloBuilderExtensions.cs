@@ -7,6 +7,7 @@ using NeuroMesh.Fabric;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Placement;
+using NeuroMesh.Supervision;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -25,7 +26,7 @@ public static class NeuroMeshSiloBuilderExtensions
     /// Invalid settings stop the silo at start with a message that names the setting. It also adds the silo's agent mesh
     /// (<see cref="SiloAgentMesh"/>, where neuron grains with a behaviour run), the <see cref="BehaviourRegistry"/> built from
     /// every <see cref="AddNeuronBehaviour{TBehaviour}"/> (plus the built-in <see cref="RelayBehaviour"/>), and
-    /// <see cref="RegionAffinityPlacement"/>, and the <see cref="ArraySegmentOfByteCodec"/> that lets memory streams carry each batch's
+    /// <see cref="RegionAffinityPlacement"/>, the <see cref="SupervisionWatchdog"/> that counts spikes lost with a dead silo and wakes the supervisors, and the <see cref="ArraySegmentOfByteCodec"/> that lets memory streams carry each batch's
     /// payload as one block instead of byte by byte.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
@@ -60,6 +61,7 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(sp => new SiloOutbox(
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SupervisionWatchdog>();
         builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
         builder.Services.AddSingleton(sp => new SiloAgentMesh(
             sp.GetRequiredService<SpikeFabric>(),

@@ -28,6 +28,9 @@ public sealed class SimulationState
     /// <summary>Every external input scheduled, in the order they were accepted.</summary>
     [Id(7)] public List<ExternalInput> Inputs { get; set; } = [];
 
+    /// <summary>Every recovery from a lost silo, oldest first.</summary>
+    [Id(8)] public List<Events.RunRecovered> Recoveries { get; set; } = [];
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }
