@@ -37,6 +37,26 @@ public sealed class HealthCheckTests(SupervisionFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_restarted_neuron_takes_a_new_fabric_slot_and_its_synapses_carry_spikes_again()
+    {
+        var (supervisor, neurons) = await fixture.Tree("hc-rebind", 1120, 2, SupervisionFixture.Quiet(SupervisionStrategy.OneForOne), NeuroMesh.Agents.RelayBehaviour.Name);
+        var (source, target) = (fixture.Grains.GetGrain<INeuronGrain>(neurons[0]), fixture.Grains.GetGrain<INeuronGrain>(neurons[1]));
+        await source.Connect(new OutgoingSynapse(neurons[1], 1));
+        await source.Stimulate();
+        await ClusterWait.Until(target.GetActivity, a => a.Received == 1, "the first spike");
+
+        await supervisor.ReportFailure(ChildRef.Neuron(neurons[1]), FailureKind.Reported, "restart the target");
+        await supervisor.ReportFailure(ChildRef.Neuron(neurons[0]), FailureKind.Reported, "restart the source");
+        for (var i = 0; i < 3; i++)
+        {
+            await source.Stimulate();
+        }
+
+        var after = await ClusterWait.Until(target.GetActivity, a => a.Received >= 3, "three spikes through the restarted pair");
+        Assert.Equal((3, true), (after.Received, after.Hosted));
+    }
+
+    [Fact]
     public async Task A_child_that_cannot_be_rebuilt_misses_its_health_checks_and_the_decider_stops_it()
     {
         var decider = SupervisorConfig.DefaultDecider.SetItem(FailureKind.MissedHealthCheck, SupervisorDirective.Stop);
