@@ -33,6 +33,9 @@ public sealed record class NetworkSpec
     /// <summary>What to record.</summary>
     public List<MonitorSpec> Monitors { get; init; } = [];
 
+    /// <summary>An optional supervision tree over the network's neurons, populations and regions (absent: none).</summary>
+    public SupervisionSpec? Supervision { get; init; }
+
     /// <summary>The number of ticks in <see cref="Duration"/>.</summary>
     public long TotalTicks => (long)Math.Round(Duration / Dt);
 

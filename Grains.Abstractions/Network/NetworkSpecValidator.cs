@@ -78,6 +78,11 @@ public static class NetworkSpecValidator
             }
         }
 
+        if (spec.Supervision is not null)
+        {
+            SupervisionChecks.Check(c, spec.Supervision, sizes, spec.Populations.Where(p => p is not null).Sum(p => Math.Max(0, p.Size)));
+        }
+
         return c.Errors;
     }
 

@@ -54,4 +54,7 @@ public sealed record RunStatus
 
     /// <summary>The spec's time step in ms (0 before deploy); simulated time is <see cref="Tick"/> × DtMs.</summary>
     [Id(16)] public double DtMs { get; init; }
+
+    /// <summary>How often the run lost a silo of its placement and recovered by itself (rolled back to its last checkpoint and placed again on the silos left).</summary>
+    [Id(17)] public int Recoveries { get; init; }
 }

@@ -12,6 +12,7 @@ using NeuroMesh.Persistence;
 using NeuroMesh.Placement;
 using NeuroMesh.Simulation;
 using NeuroMesh.Telemetry;
+using NeuroMesh.Supervision;
 using Orleans.Hosting;
 using Orleans.Streams;
 
@@ -33,7 +34,8 @@ public static class NeuroMeshSiloBuilderExtensions
     /// <see cref="RegionAffinityPlacement"/>, and the <see cref="ArraySegmentOfByteCodec"/> that lets memory streams carry each batch's
     /// payload as one block instead of byte by byte. Telemetry: the silo's <see cref="SiloMetrics"/> (read by
     /// <see cref="NeuroMeshTelemetry"/>'s observable instruments while the silo is active) and Orleans' activity propagation,
-    /// so a traced client call stays one trace across silos.
+    /// so a traced client call stays one trace across silos; and the <see cref="SupervisionWatchdog"/> that counts spikes lost
+    /// with a dead silo and wakes the supervisors.
     /// </summary>
     /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
@@ -67,6 +69,7 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(sp => new SiloOutbox(
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SupervisionWatchdog>();
         builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
         builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloMetrics>());

@@ -179,7 +179,7 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
     /// <summary>A snapshot of the silo's cross-silo accounting.</summary>
     public AgentMeshCounters Snapshot()
     {
-        long accepted = 0, inFlight = 0, full = 0, enqueue = 0, closed = 0, lost = 0;
+        long accepted = 0, inFlight = 0, full = 0, enqueue = 0, closed = 0, lost = 0, siloLost = 0;
         foreach (var lane in _outbox.AllCounters())
         {
             var before = _baseline.GetValueOrDefault(lane.Destination) ?? new MeshLaneCounters { Destination = lane.Destination };
@@ -189,6 +189,7 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
             enqueue += lane.DroppedEnqueueFailed - before.DroppedEnqueueFailed;
             closed += lane.DroppedClosed - before.DroppedClosed;
             lost += lane.DroppedLost - before.DroppedLost;
+            siloLost += lane.DroppedSiloLost - before.DroppedSiloLost;
         }
 
         return new AgentMeshCounters
@@ -203,7 +204,8 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
                 ("OutboxFull", full),
                 ("OutboxClosed", closed + Interlocked.Read(ref _droppedClosed)),
                 ("EnqueueFailed", enqueue),
-                ("Lost", lost)),
+                ("Lost", lost),
+                ("SiloLost", siloLost)),
             Received = Interlocked.Read(ref _received),
             Injected = Interlocked.Read(ref _injected),
             InboundDropped = Reasons(

@@ -81,7 +81,10 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await Store.AppendAsync(StreamId, expectedVersion, batch);
+            // Transient failures are retried here, with the same batch at the same expected version, so a write whose
+            // acknowledgement was lost is recognised by the store. Handing one to Orleans would not be safe: it re-reads the
+            // log (which then holds the batch) and writes the same events again at the next version, a duplicate.
+            var result = await Store.AppendWithRetryAsync(StreamId, expectedVersion, batch, maxAttempts: 12, firstDelay: TimeSpan.FromMilliseconds(5));
             await MaybeSnapshot(expectedVersion, result.LastVersion, updates);
             Metrics?.AddAppend(deltas.Length, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             return true;

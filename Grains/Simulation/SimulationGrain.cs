@@ -32,9 +32,13 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
 
+    /// <summary>Recoveries in a row for one advance (each on a smaller cluster) before the failure is handed to the caller.</summary>
+    private const int MaxRecoveries = 3;
+
     private IRegionShardGrain[]? _shards;
     private ShardInfo[] _placement = [];
     private ShardInfo[] _finalPlacement = [];
+    private SiloAddress[] _placedSilos = [];
     private SpikeTrainHash? _hash;
     private long _engineTick;
     private Task? _background;
@@ -370,6 +374,9 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             case RunStopped:
                 state.Stopped = true;
                 break;
+            case RunRecovered recovered:
+                state.Recoveries.Add(recovered);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown simulation event {@event.GetType().Name}.");
         }
@@ -404,8 +411,37 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         }
     }
 
-    /// <summary>Advances every shard by <paramref name="ticks"/> and records a checkpoint of the merged spike train.</summary>
+    /// <summary>
+    /// Advances every shard by <paramref name="ticks"/> and records a checkpoint of the merged spike train. When a silo of
+    /// the placement leaves the cluster, the run recovers by itself (in Start mode as in Step): the window in progress is
+    /// dropped (pause), the run is placed again on the silos left and rebuilt to its last checkpoint, every checkpoint hash
+    /// checked on the way (roll back and re-place), the recovery is logged, and the same ticks are run again (resume).
+    /// </summary>
     private async Task AdvanceAsync(long ticks)
+    {
+        for (var recoveries = 0; ; recoveries++)
+        {
+            try
+            {
+                await AdvanceOnceAsync(ticks);
+                return;
+            }
+            catch (Exception e) when (recoveries < MaxRecoveries && LostSilos() is { Length: > 0 } lost)
+            {
+                RaiseEvent(new RunRecovered(State.Tick, lost, $"{e.GetType().Name}: {e.Message}"));
+                await ConfirmEvents();
+            }
+        }
+    }
+
+    /// <summary>The silos of the latest placement that are no longer active members.</summary>
+    private string[] LostSilos()
+    {
+        var active = ActiveSilos();
+        return [.. _placedSilos.Where(s => !active.Contains(s)).Select(s => s.ToParsableString())];
+    }
+
+    private async Task AdvanceOnceAsync(long ticks)
     {
         if (ticks <= 0)
         {
@@ -456,12 +492,19 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         {
             var from = _engineTick;
             var inputs = State.Inputs.Where(i => i.Tick >= from && i.Tick < from + ticks).ToArray();
-            results = await Task.WhenAll(shards.Select(s => s.Advance(from, ticks, inputs)));
+            results = await WatchPlacementAsync(Task.WhenAll(shards.Select(s => s.Advance(from, ticks, inputs))), from);
         }
         catch
         {
-            // A shard that failed or timed out leaves the placement unusable; the next call rebuilds it by replay.
-            await ReleaseShardsAsync();
+            // A shard that failed or timed out leaves the placement unusable; the next call rebuilds it by replay. After a
+            // silo loss the survivors are still waiting for the lost peer (until their window timeout), so their release
+            // is not awaited: the new placement uses a new epoch and never meets them.
+            var release = ReleaseShardsAsync();
+            if (LostSilos().Length == 0)
+            {
+                await release;
+            }
+
             throw;
         }
 
@@ -509,6 +552,21 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
 
     private double Dt() => _dt ??= NetworkSpec.Parse(State.SpecJson!).Dt;
 
+    /// <summary>Awaits the shards' window, failing at once when a silo of the placement leaves the cluster (instead of after the survivors' window timeout).</summary>
+    private async Task<ShardAdvance[]> WatchPlacementAsync(Task<ShardAdvance[]> advancing, long from)
+    {
+        while (await Task.WhenAny(advancing, Task.Delay(100)) != advancing)
+        {
+            if (LostSilos() is { Length: > 0 } lost)
+            {
+                _ = advancing.ContinueWith(t => t.Exception, TaskScheduler.Default); // the survivors fail later; observed here
+                throw new SiloUnavailableException($"silo(s) {string.Join(", ", lost)} of run '{this.GetPrimaryKeyString()}' left the cluster during the window from tick {from}");
+            }
+        }
+
+        return await advancing;
+    }
+
     /// <summary>The shards at the last checkpoint: kept from earlier calls, or placed afresh and rebuilt by replay with every checkpoint verified.</summary>
     private async Task<IRegionShardGrain[]> ShardsAtCheckpointAsync()
     {
@@ -539,6 +597,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         var run = this.GetPrimaryKeyString();
         var epoch = Guid.NewGuid().ToString("N")[..12];
         var shards = keys.Select((k, i) => GrainFactory.GetGrain<IRegionShardGrain>(RegionShardGrain.Key(k, run, epoch, i))).ToArray();
+        _placedSilos = [.. silos.Take(count)];
         _placement = await Task.WhenAll(shards.Select((s, i) => s.Prepare(new ShardSetup { RunId = run, Epoch = epoch, SpecJson = State.SpecJson!, Index = i, SiloKeys = keys })));
         (_shards, _hash, _engineTick) = (shards, new SpikeTrainHash(), 0);
         return shards;
@@ -629,6 +688,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         TapFailures = _tapFailures,
         WeightChanges = State.WeightChanges,
         DtMs = State.SpecJson is null ? 0 : Dt(),
+        Recoveries = State.Recoveries.Count,
     };
 
     private async Task ReleaseShardsAsync()

@@ -31,6 +31,9 @@ public sealed class SimulationState
     /// <summary>Plastic weight changes logged so far (summed over the <see cref="Events.WeightsChanged"/> diffs).</summary>
     [Id(8)] public long WeightChanges { get; set; }
 
+    /// <summary>Every recovery from a lost silo, oldest first.</summary>
+    [Id(9)] public List<Events.RunRecovered> Recoveries { get; set; } = [];
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

@@ -76,6 +76,24 @@ public sealed class SiloOutboxTests
     }
 
     [Fact]
+    public async Task A_destination_silo_that_leaves_counts_every_unacknowledged_spike_as_lost_once_and_takes_no_more()
+    {
+        var transport = new LoopbackTransport { ReceiptsHeld = true };
+        await using var outbox = new SiloOutbox(transport, Options(maxBatch: 10, flushMicros: 0, window: 4, outbox: 50), sender: 5);
+        await outbox.SendAsync(Destination, MeshSpikes.Make(6, 0, 90));
+        await Eventually.True(() => outbox.Counters(Destination) is { Batches: 4, Pending: 50 }, "the window and the outbox are full");
+
+        Assert.Equal(90, outbox.DestinationLost(Destination));
+        transport.ReceiptsHeld = false; // a late receipt for the dead silo's spikes changes nothing: they were counted
+        await Task.Delay(50);
+
+        var counters = outbox.Counters(Destination);
+        Assert.Equal((90L, 0L, 90L, 0L), (counters.Sent, counters.Delivered, counters.DroppedSiloLost, counters.InFlight));
+        Assert.Equal(0, outbox.DestinationLost(Destination));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.SendAsync(Destination, MeshSpikes.Make(6, 90, 1)));
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_with_the_setting_named()
     {
         var problem = Assert.Throws<ArgumentException>(() => new SiloOutbox(new LoopbackTransport(), Options(maxBatch: 100, flushMicros: 0, outbox: 50), 1));

@@ -56,6 +56,8 @@ internal sealed class MeshLane : IAsyncDisposable
     private long _droppedEnqueue;
     private long _droppedClosed;
     private long _droppedLost;
+    private long _droppedSiloLost;
+    private bool _destinationLost;
     private long _enqueued;
     private long _batches;
     private long _maxInFlight;
@@ -126,6 +128,7 @@ internal sealed class MeshLane : IAsyncDisposable
                 DroppedEnqueueFailed = _droppedEnqueue,
                 DroppedClosed = _droppedClosed,
                 DroppedLost = _droppedLost,
+                DroppedSiloLost = _droppedSiloLost,
                 Pending = _count,
                 MaxPending = _maxPending,
                 Batches = _batches,
@@ -134,6 +137,42 @@ internal sealed class MeshLane : IAsyncDisposable
                 ThrottledSends = _throttled,
             };
         }
+    }
+
+    /// <summary>
+    /// The destination silo left the cluster: every spike not yet acknowledged (pending here or on the wire to it) is
+    /// counted as lost with it, the lane takes no more spikes, and late outcomes for those spikes are ignored, so each is
+    /// counted once. Returns how many spikes were lost.
+    /// </summary>
+    public long DestinationLost()
+    {
+        long lost;
+        lock (_gate)
+        {
+            if (_destinationLost)
+            {
+                return 0;
+            }
+
+            _destinationLost = true;
+            lost = _sent - _delivered - (_droppedFull + _droppedEnqueue + _droppedClosed + _droppedLost);
+            _droppedSiloLost += lost;
+            _count = 0;
+            _closing = true;
+            Signal(ref _data);
+            Signal(ref _full);
+            Signal(ref _space);
+        }
+
+        // Outside the gate: cancelling runs the loops' continuations.
+        _stop.Cancel();
+        lock (_gate)
+        {
+            Signal(ref _credit);
+            Signal(ref _outstanding);
+        }
+
+        return lost;
     }
 
     /// <summary>Stops taking spikes, flushes what is pending (within the window) and stops; what cannot be sent in time is counted as closed.</summary>
@@ -303,7 +342,7 @@ internal sealed class MeshLane : IAsyncDisposable
             // The receiver sees the skipped sequence as a gap; the spikes are counted here, never retried out of order.
             lock (_gate)
             {
-                _droppedEnqueue += spikes;
+                _droppedEnqueue += _destinationLost ? 0 : spikes;
             }
         }
 
@@ -447,6 +486,11 @@ internal sealed class MeshLane : IAsyncDisposable
     /// <summary>Applies what the destination has accepted; returns the frames still in flight. Under <c>_gate</c>.</summary>
     private ulong ApplyReceipt(MeshReceipt receipt)
     {
+        if (_destinationLost)
+        {
+            return 0; // everything unacknowledged was counted as lost with the silo
+        }
+
         // A receipt can only move forward. Once it covers sequence S, every spike enqueued up to S that the receiver did
         // not accept was lost on the way (a memory-stream queue that moved between silos loses its cache).
         _lastAcked = Math.Min(Math.Max(_lastAcked, receipt.LastSequence), _lastSent);

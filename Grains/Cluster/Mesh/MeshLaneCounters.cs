@@ -30,8 +30,11 @@ public sealed record class MeshLaneCounters
     /// </summary>
     public long DroppedLost { get; init; }
 
+    /// <summary>Spikes not yet acknowledged when the destination silo left the cluster (pending or on the wire to it).</summary>
+    public long DroppedSiloLost { get; init; }
+
     /// <summary>Spikes dropped, every reason.</summary>
-    public long Dropped => DroppedOutboxFull + DroppedEnqueueFailed + DroppedClosed + DroppedLost;
+    public long Dropped => DroppedOutboxFull + DroppedEnqueueFailed + DroppedClosed + DroppedLost + DroppedSiloLost;
 
     /// <summary>Spikes neither delivered nor dropped: waiting in the outbox, in a queue, or not yet acknowledged.</summary>
     public long InFlight => Sent - Delivered - Dropped;

@@ -67,6 +67,16 @@ public sealed class SiloOutbox : IAsyncDisposable
         return _lanes.TryGetValue(destination, out var lane) ? lane.Value.Counters() : new MeshLaneCounters { Destination = destination };
     }
 
+    /// <summary>
+    /// <paramref name="destination"/> left the cluster: the spikes not yet acknowledged by it are counted as
+    /// <see cref="MeshLaneCounters.DroppedSiloLost"/> and its lane takes no more. Returns how many were lost.
+    /// </summary>
+    public long DestinationLost(SiloAddress destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return _lanes.TryGetValue(destination, out var lane) ? lane.Value.DestinationLost() : 0;
+    }
+
     /// <summary>The counters of every destination this silo has sent to.</summary>
     public IReadOnlyList<MeshLaneCounters> AllCounters() => [.. _lanes.Values.Select(l => l.Value.Counters())];
 

@@ -1,0 +1,94 @@
+using System.Globalization;
+using NeuroMesh.Neurons;
+using NeuroMesh.Regions;
+using Orleans.Core.Internal;
+
+namespace NeuroMesh.Supervision;
+
+/// <summary>How a supervisor checks, restarts and stops each kind of child.</summary>
+/// <remarks>
+/// A restart deactivates the child's activation and calls it again: the new activation rebuilds its state from its delta
+/// log (latest snapshot plus the deltas after it) and a neuron with a behaviour takes a fresh slot in its silo's agent
+/// mesh. The call that follows returns from the new activation, which the restart waits for.
+/// </remarks>
+internal sealed class ChildOperations(IGrainFactory grains)
+{
+    private const int RestartAttempts = 50;
+
+    /// <summary>Checks that <paramref name="child"/> answers (activating it where it is not active), within <paramref name="timeout"/>.</summary>
+    /// <exception cref="TimeoutException">It did not answer in time.</exception>
+    public async Task<ChildProbe> ProbeAsync(ChildRef child, TimeSpan timeout)
+    {
+        switch (child.Kind)
+        {
+            case ChildKind.Neuron:
+                var activity = await Neuron(child).GetActivity().WaitAsync(timeout);
+                return new ChildProbe(activity.Silo, activity.Activation, activity.Faults, activity.RecentFaults.IsDefaultOrEmpty ? null : activity.RecentFaults[^1]);
+            case ChildKind.Region:
+                await grains.GetGrain<IRegionGrain>(child.Key).Inspect().WaitAsync(timeout);
+                return new ChildProbe(string.Empty, string.Empty, 0, null);
+            default:
+                var status = await grains.GetGrain<ISupervisorGrain>(child.Key).GetStatus().WaitAsync(timeout);
+                return new ChildProbe(status.Silo, string.Empty, 0, null);
+        }
+    }
+
+    /// <summary>Deactivates a neuron or region child (a supervisor child is restarted as a subtree instead).</summary>
+    public async Task DeactivateAsync(ChildRef child, TimeSpan timeout)
+    {
+        IAddressable grain = child.Kind switch
+        {
+            ChildKind.Neuron => Neuron(child),
+            ChildKind.Region => grains.GetGrain<IRegionGrain>(child.Key),
+            _ => grains.GetGrain<ISupervisorGrain>(child.Key),
+        };
+        await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle().AsTask().WaitAsync(timeout);
+    }
+
+    /// <summary>
+    /// Restarts <paramref name="child"/>: a neuron or region is deactivated and called until a new activation answers
+    /// (rebuilt from its log); a supervisor restarts its subtree. Returns the probe of the restarted child.
+    /// </summary>
+    public async Task<ChildProbe> RestartAsync(ChildRef child, string reason, TimeSpan timeout)
+    {
+        if (child.Kind == ChildKind.Supervisor)
+        {
+            var status = await grains.GetGrain<ISupervisorGrain>(child.Key).RestartSubtree(reason);
+            return new ChildProbe(status.Silo, string.Empty, 0, null);
+        }
+
+        string? before = null;
+        try
+        {
+            before = (await ProbeAsync(child, timeout)).Activation;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An activation that cannot answer (its silo is gone, or it hangs) is replaced all the same.
+        }
+
+        await DeactivateAsync(child, timeout);
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = await ProbeAsync(child, timeout);
+            if (child.Kind == ChildKind.Region || probe.Activation != before || attempt >= RestartAttempts)
+            {
+                return probe;
+            }
+
+            // The old activation is still finishing its turn; the deactivation lands when it is idle.
+            await Task.Delay(10);
+            if (attempt % 10 == 9)
+            {
+                await DeactivateAsync(child, timeout);
+            }
+        }
+    }
+
+    /// <summary>Stops a child: a neuron or region is deactivated, a supervisor stops its own children.</summary>
+    public Task StopAsync(ChildRef child, string reason, TimeSpan timeout) => child.Kind == ChildKind.Supervisor
+        ? grains.GetGrain<ISupervisorGrain>(child.Key).StopChildren(reason).WaitAsync(timeout)
+        : DeactivateAsync(child, timeout);
+
+    private INeuronGrain Neuron(ChildRef child) => grains.GetGrain<INeuronGrain>(long.Parse(child.Key, CultureInfo.InvariantCulture));
+}

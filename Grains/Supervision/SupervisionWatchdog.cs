@@ -1,0 +1,99 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NeuroMesh.Cluster;
+using NeuroMesh.Persistence;
+
+namespace NeuroMesh.Supervision;
+
+/// <summary>
+/// Watches cluster membership on every silo. When a silo is declared dead: this silo's outbox counts the spikes still
+/// unacknowledged by it as lost (<see cref="MeshLaneCounters.DroppedSiloLost"/>), and the oldest surviving silo calls
+/// every supervisor in the delta log to run a health-check pass at once, which activates any supervisor that lived on
+/// the dead silo (rebuilt from its log) and restores its children on the survivors.
+/// </summary>
+internal sealed class SupervisionWatchdog(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>The prefix of supervisor grains' streams in the delta log (their grain ids).</summary>
+    public const string StreamPrefix = "supervisor/";
+
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _watching;
+
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(SupervisionWatchdog), ServiceLifecycleStage.Active, Start, Stop);
+
+    private Task Start(CancellationToken cancellationToken)
+    {
+        _watching = Task.Run(WatchAsync);
+        return Task.CompletedTask;
+    }
+
+    private async Task Stop(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        if (_watching is not null)
+        {
+            await _watching.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task WatchAsync()
+    {
+        var membership = services.GetRequiredService<IClusterMembershipService>();
+        var local = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var outbox = services.GetRequiredService<SiloOutbox>();
+        var logger = services.GetRequiredService<ILogger<SupervisionWatchdog>>();
+        var dead = new HashSet<SiloAddress>();
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(_stop.Token))
+            {
+                var lost = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && dead.Add(m.SiloAddress)).Select(m => m.SiloAddress).ToArray();
+                if (lost.Length == 0)
+                {
+                    continue;
+                }
+
+                foreach (var silo in lost)
+                {
+                    var spikes = outbox.DestinationLost(silo);
+                    logger.LogWarning("Silo {Silo} left the cluster; {Spikes} spike(s) unacknowledged by it were counted as lost", silo, spikes);
+                }
+
+                var oldest = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).FirstOrDefault();
+                if (local.Equals(oldest))
+                {
+                    await WakeSupervisorsAsync(logger);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WakeSupervisorsAsync(ILogger logger)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var ids = new List<string>();
+        await foreach (var stream in services.GetRequiredService<IDeltaLogStore>().ListStreamsAsync(_stop.Token))
+        {
+            if (stream.StreamId.StartsWith(StreamPrefix, StringComparison.Ordinal))
+            {
+                ids.Add(stream.StreamId[StreamPrefix.Length..]);
+            }
+        }
+
+        await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                await grains.GetGrain<ISupervisorGrain>(id).CheckNow();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Supervisor {Supervisor} failed its check after a silo loss; its own timer retries", id);
+            }
+        }));
+    }
+}
