@@ -74,12 +74,19 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton<SiloMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloMetrics>());
         builder.AddActivityPropagation();
-        builder.Services.AddSingleton(sp => new SiloAgentMesh(
-            sp.GetRequiredService<SpikeFabric>(),
-            sp.GetRequiredService<SiloOutbox>(),
-            sp.GetRequiredService<MeshIngress>(),
-            sp.GetRequiredService<ILocalSiloDetails>(),
-            sp.GetRequiredService<IClusterMembershipService>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            // Created when first needed (it takes the mesh ingress), and then handed to the silo's metrics, which must not
+            // create it themselves.
+            var mesh = new SiloAgentMesh(
+                sp.GetRequiredService<SpikeFabric>(),
+                sp.GetRequiredService<SiloOutbox>(),
+                sp.GetRequiredService<MeshIngress>(),
+                sp.GetRequiredService<ILocalSiloDetails>(),
+                sp.GetRequiredService<IClusterMembershipService>());
+            sp.GetRequiredService<SiloMetrics>().Agents = mesh;
+            return mesh;
+        });
         builder.Services.AddSingleton(new BehaviourBinding(RelayBehaviour.Name, _ => new RelayBehaviour()));
         builder.Services.AddSingleton(sp =>
         {

@@ -1,3 +1,4 @@
+using NeuroMesh.Telemetry;
 using NeuroMesh.Supervision.Events;
 
 namespace NeuroMesh.Supervision;
@@ -135,6 +136,7 @@ public sealed partial class SupervisorGrain
     /// <summary>Restarts one child and records it (after the restart: a restart that failed is not claimed).</summary>
     private async Task RestartOne(ChildRef child, ChildRef failed, FailureKind kind, string reason, double delayMs, int attempt)
     {
+        using var span = NeuroMeshTelemetry.StartRestart(this.GetPrimaryKeyString(), child.ToString());
         var probe = await Children.RestartAsync(child, reason, CheckTimeout);
         RaiseEvent(new ChildActedOn(new RestartRecord
         {
@@ -149,6 +151,7 @@ public sealed partial class SupervisorGrain
             Silo = probe.Silo,
         }));
         await ConfirmEvents();
+        NeuroMeshTelemetry.RecordRestart(this.GetPrimaryKeyString(), kind.ToString());
         _faultsSeen[child] = probe.Faults;
         _missed[child] = 0;
     }

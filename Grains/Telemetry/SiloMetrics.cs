@@ -27,7 +27,7 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
     private readonly KeyValuePair<string, object?>[][] _outboxDropTags;
     private readonly KeyValuePair<string, object?>[] _lockstep;
     private readonly KeyValuePair<string, object?>[] _mesh;
-    private SiloAgentMesh? _agents;
+    private volatile SiloAgentMesh? _agents;
     private SiloOutbox? _outbox;
     private MeshIngress? _ingress;
     private PaddedLong _simulationTicks;
@@ -147,6 +147,13 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
 
     internal IEnumerable<Measurement<long>> One(long value) => [new(value, _silo)];
 
+    /// <summary>The silo's agent mesh, once something created it (resolving it here would take the mesh ingress).</summary>
+    internal SiloAgentMesh? Agents
+    {
+        get => _agents;
+        set => _agents = value;
+    }
+
     internal long Cortex(Func<CortexCounters, long> read) => _agents is { } agents ? read(agents.Cortex.Counters) : 0;
 
     internal long Lanes(Func<MeshLaneCounters, long> read) => _outbox is { } outbox ? outbox.AllCounters().Sum(read) : 0;
@@ -179,7 +186,6 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
     private Task Start(CancellationToken cancellationToken)
     {
         // Resolved now: by the time a collector reads them the silo's services are built, and after Stop nothing is read.
-        _agents = _services.GetService<SiloAgentMesh>();
         _outbox = _services.GetService<SiloOutbox>();
         _ingress = _services.GetService<MeshIngress>();
         NeuroMeshTelemetry.Register(this);

@@ -10,8 +10,9 @@ using NeuroMesh.Tests.Persistence;
 namespace NeuroMesh.Tests.Deploy;
 
 /// <summary>
-/// deploy/local-cluster.sh brings up the compose topology as processes (3 silos, PostgreSQL delta logs, Prometheus); a
-/// client deploys CUBA on all three silos and gets the single-engine spike train, and Prometheus sees three silos tick.
+/// deploy/local-cluster.sh brings up the compose topology as processes (3 silos clustered through PostgreSQL, PostgreSQL
+/// delta logs, Prometheus); the neuromesh CLI deploys and runs CUBA on all three silos, which give the single-engine spike
+/// train, and Prometheus sees three silos tick.
 /// </summary>
 public sealed class LocalClusterTests : IDisposable
 {
@@ -20,11 +21,11 @@ public sealed class LocalClusterTests : IDisposable
     private static string Script => Path.Combine(ExamplesDirectory.Root(), "deploy", "local-cluster.sh");
 
     [SkippableFact]
-    public async Task The_local_cluster_runs_CUBA_on_all_three_silos_with_postgres_delta_logs_and_prometheus_sees_them()
+    public async Task The_local_cluster_clustered_on_postgres_runs_CUBA_deployed_by_the_CLI_on_all_three_silos_and_prometheus_sees_them()
     {
         var postgres = TestPostgres.ConnectionString();
         var prometheus = TestTools.Find("NEUROMESH_TEST_PROMETHEUS", "prometheus");
-        var (code, output) = TestTools.Run("bash", [Script, "up", "--dir", _dir], ExamplesDirectory.Root(), TimeSpan.FromMinutes(6), new Dictionary<string, string>
+        var (code, output) = TestTools.Run("bash", [Script, "up", "--dir", _dir, "--clustering", "postgres"], ExamplesDirectory.Root(), TimeSpan.FromMinutes(6), new Dictionary<string, string>
         {
             ["NEUROMESH_SILO_DLL"] = Path.Combine(AppContext.BaseDirectory, "NeuroMesh.Silo.dll"),
             ["NEUROMESH_LOCAL_POSTGRES"] = postgres,
@@ -40,9 +41,22 @@ public sealed class LocalClusterTests : IDisposable
         var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 50 };
         using var engine = new NeuroMesh.Engine.Cpu.CpuEngine(spec, new NeuroMesh.Engine.EngineOptions { Threads = 1 });
         var expected = engine.Run(spec.TotalTicks);
-        var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>($"cuba-local-{Guid.NewGuid():N}");
-        await run.Deploy(spec.ToJson(), 3);
-        var status = await run.Step(spec.TotalTicks);
+        // Deployed and run through the neuromesh CLI, as an operator would.
+        var runId = $"cuba-local-{Guid.NewGuid():N}";
+        var specFile = Path.Combine(_dir, "cuba-50ms.json");
+        File.WriteAllText(specFile, spec.ToJson());
+        string[] target = [.. gateways.SelectMany(g => new[] { "--gateway", g }), "--cluster-id", env["CLUSTER_ID"], "--service-id", env["CLUSTER_ID"]];
+        foreach (var command in new[] { new[] { "deploy", specFile, "--run", runId, "--silos", "3" }, new[] { "run", runId } })
+        {
+            using var cliOut = new StringWriter();
+            using var cliErr = new StringWriter();
+            var exit = await NeuroMesh.Cli.NeuroMeshCli.RunAsync([.. command, .. target], cliOut, cliErr);
+            Assert.True(exit == 0, $"neuromesh {command[0]} exited {exit}: {cliErr}\n{cliOut}");
+        }
+
+        var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>(runId);
+        var status = await run.GetStatus();
+        Assert.Equal(RunPhase.Finished, status.Phase);
         var shards = await run.GetShards();
         Assert.Equal(3, status.Silos);
         Assert.Equal(3, shards.Select(s => s.Silo).Distinct().Count());
