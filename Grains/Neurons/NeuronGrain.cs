@@ -20,7 +20,7 @@ namespace NeuroMesh.Neurons;
 [Immovable]
 [RegionAffinityPlacement]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo, IClusterMembershipService membership)
+public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo)
     : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
 {
     private INeuronBehaviour? _behaviour;
@@ -85,6 +85,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             throw new ArgumentException($"Neuron {id} is in region '{State.Region}'; it cannot move to '{config.Region}'.", nameof(config));
         }
 
+        var firstConfiguration = !State.Configured;
         await GrainFactory.GetGrain<IRegionAssignmentsGrain>(0).Assign(id, config.Region.ToString());
         await GrainFactory.GetGrain<IRegionGrain>(config.Region.ToString()).AddMember(id);
         RaiseEvent(new NeuronConfigured(config));
@@ -95,10 +96,10 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             HostInMesh();
         }
 
-        // The first call placed this activation before the neuron had a region; let it go if its region lives elsewhere,
-        // so that the next call activates it on the region's silo.
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
-        if (active.Length > 0 && !RendezvousHash.Pick(config.Region, active).Equals(silo.SiloAddress))
+        // The first configuration: this activation was placed before the neuron had a region. Let it go, so that the next
+        // call is placed by RegionAffinityPlacement like every other neuron of the region; deciding here from this silo's
+        // membership view could disagree with the placement's view of the silos and split a region.
+        if (firstConfiguration)
         {
             this.DeactivateOnIdle();
         }
