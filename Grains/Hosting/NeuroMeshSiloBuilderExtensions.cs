@@ -148,18 +148,17 @@ public static class NeuroMeshSiloBuilderExtensions
             builder.UseTls(o => tls.Apply(o, TlsSettings.SiloSectionName));
         }
 
+        // Set outright for either provider: Orleans' UseLocalhostClustering applies ids equal to its own defaults ("dev")
+        // only when none is set, and ClusterOptions already holds "default" then, so the node ran as "default" and refused
+        // every client that asked for "dev".
+        builder.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
         if (!options.IsPostgres)
         {
-            // Orleans' UseLocalhostClustering applies ids equal to its own defaults ("dev") only when none is set, and
-            // ClusterOptions already holds "default" then, so the node ran as "default" and refused every client that
-            // asked for "dev". Set them outright.
-            return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId)
-                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            return builder.UseLocalhostClustering(options.SiloPort, options.GatewayPort, options.Primary(), options.ServiceId, options.ClusterId);
         }
 
         var connectionString = options.ConnectionString!;
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<PostgresClusteringMigration>(sp, connectionString));
-        builder.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
         builder.ConfigureEndpoints(
             options.Advertised(),
             options.SiloPort,

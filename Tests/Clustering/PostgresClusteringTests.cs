@@ -94,15 +94,9 @@ public sealed class PostgresClusteringTests
     };
 
     /// <summary>A client that finds the gateways in the membership table.</summary>
-    internal static async Task<IHost> ConnectAsync(string database, string cluster)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client
-            .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresClusteringSchema.Invariant, database))
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster))
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = SiloCrashTests.CallTimeout));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    internal static Task<IHost> ConnectAsync(string database, string cluster) => TestClients.StartAsync(
+        cluster,
+        [],
+        configure: client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = SiloCrashTests.CallTimeout),
+        clustering: client => client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresClusteringSchema.Invariant, database)));
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using NeuroMesh.Hosting;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Regions;
@@ -59,22 +57,10 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<IHost> ClientOf(string cluster, params NodeProcess[] nodes)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var settings = new Dictionary<string, string?> { ["NeuroMesh:Client:ClusterId"] = cluster, ["NeuroMesh:Client:ServiceId"] = cluster };
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            settings[$"NeuroMesh:Client:Gateways:{i}"] = $"127.0.0.1:{nodes[i].GatewayPort}";
-        }
-
-        builder.UseOrleansClient(client => client
-            .AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> ClientOf(string cluster, params NodeProcess[] nodes) => TestClients.StartAsync(
+        cluster,
+        nodes.Select(n => $"127.0.0.1:{n.GatewayPort}"),
+        configure: client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout));
 
     /// <summary>
     /// Runs one appender per neuron (each connects synapses to targets 1, 2, 3, … and counts a target as confirmed when the

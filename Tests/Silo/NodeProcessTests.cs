@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using NeuroMesh.Hosting;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
 using NeuroMesh.Tests.Engine;
@@ -25,16 +22,7 @@ public sealed class NodeProcessTests : IDisposable
         Assert.Equal(200, ready.Status);
         Assert.StartsWith($"ready S127.0.0.1:{secondary.SiloPort}:", ready.Body, StringComparison.Ordinal);
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["NeuroMesh:Client:Gateways:0"] = $"127.0.0.1:{primary.GatewayPort}",
-            ["NeuroMesh:Client:Gateways:1"] = $"127.0.0.1:{secondary.GatewayPort}",
-            ["NeuroMesh:Client:ClusterId"] = cluster,
-            ["NeuroMesh:Client:ServiceId"] = cluster,
-        }).Build()));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await TestClients.StartAsync(cluster, [$"127.0.0.1:{primary.GatewayPort}", $"127.0.0.1:{secondary.GatewayPort}"]);
         var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 100 };
         using var engine = new NeuroMesh.Engine.Cpu.CpuEngine(spec, new NeuroMesh.Engine.EngineOptions { Threads = 1 });
         var expected = engine.Run(spec.TotalTicks);

@@ -9,9 +9,16 @@ internal static class TestClients
 {
     /// <summary>
     /// Builds and starts a client of <paramref name="cluster"/> (cluster and service id) through <paramref name="gateways"/>
-    /// (<c>ip:port</c>), with <paramref name="extra"/> configuration (for example <c>NeuroMesh:Client:Tls:*</c>).
+    /// (<c>ip:port</c>), with <paramref name="extra"/> configuration (for example <c>NeuroMesh:Client:Tls:*</c>); with
+    /// <paramref name="clustering"/> the client finds the gateways through it (AddNeuroMeshClient's clustering hook) instead.
     /// </summary>
-    public static async Task<IHost> StartAsync(string cluster, IEnumerable<string> gateways, IReadOnlyDictionary<string, string?>? extra = null, Action<IClientBuilder>? configure = null, CancellationToken cancellationToken = default)
+    public static async Task<IHost> StartAsync(
+        string cluster,
+        IEnumerable<string> gateways,
+        IReadOnlyDictionary<string, string?>? extra = null,
+        Action<IClientBuilder>? configure = null,
+        CancellationToken cancellationToken = default,
+        Action<IClientBuilder>? clustering = null)
     {
         var settings = new Dictionary<string, string?> { ["NeuroMesh:Client:ClusterId"] = cluster, ["NeuroMesh:Client:ServiceId"] = cluster };
         foreach (var (gateway, i) in gateways.Select((g, i) => (g, i)))
@@ -27,7 +34,7 @@ internal static class TestClients
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
-            client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), clustering);
             configure?.Invoke(client);
         });
         var host = builder.Build();

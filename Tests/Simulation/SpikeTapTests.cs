@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NeuroMesh.Engine;
@@ -25,15 +24,7 @@ public sealed class SpikeTapTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await EmbeddedCluster.StartAsync(2, new Dictionary<string, string?> { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db") }, CancellationToken.None);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client => client.AddNeuroMeshClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["NeuroMesh:Client:Gateways:0"] = $"127.0.0.1:{_cluster.GatewayPorts[1].ToString(CultureInfo.InvariantCulture)}",
-            ["NeuroMesh:Client:ClusterId"] = _cluster.ClusterId,
-            ["NeuroMesh:Client:ServiceId"] = _cluster.ClusterId,
-        }).Build()));
-        _client = builder.Build();
-        await _client.StartAsync();
+        _client = await NeuroMesh.Tests.Silo.TestClients.StartAsync(_cluster.ClusterId, [$"127.0.0.1:{_cluster.GatewayPorts[1].ToString(CultureInfo.InvariantCulture)}"]);
     }
 
     public async Task DisposeAsync()
