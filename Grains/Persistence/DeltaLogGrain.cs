@@ -81,10 +81,13 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            // Transient failures are retried here, with the same batch at the same expected version, so a write whose
-            // acknowledgement was lost is recognised by the store. Handing one to Orleans would not be safe: it re-reads the
-            // log (which then holds the batch) and writes the same events again at the next version, a duplicate.
-            var result = await Store.AppendWithRetryAsync(StreamId, expectedVersion, batch, maxAttempts: 12, firstDelay: TimeSpan.FromMilliseconds(5));
+
+            // Transient failures are retried here for as long as they last (Orleans would retry for ever too), with the same
+            // batch at the same expected version, so a write whose acknowledgement was lost is recognised by the store.
+            // Handing one to Orleans would not be safe at any point: it re-reads the log (which then holds the batch) and
+            // writes the same events again at the next version, a duplicate.
+            var result = await Store.AppendWithRetryAsync(
+                StreamId, expectedVersion, batch, maxAttempts: int.MaxValue, firstDelay: TimeSpan.FromMilliseconds(5), maxDelay: TimeSpan.FromSeconds(1));
             await MaybeSnapshot(expectedVersion, result.LastVersion, updates);
             Metrics?.AddAppend(deltas.Length, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             return true;

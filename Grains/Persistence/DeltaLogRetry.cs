@@ -7,8 +7,8 @@ public static class DeltaLogRetry
 {
     /// <summary>
     /// Appends, retrying transient failures (<see cref="DeltaLogTransientException"/>, or a <see cref="DbException"/>
-    /// the provider marks transient) up to <paramref name="maxAttempts"/> times with a doubling delay. A version conflict
-    /// is not retried: the caller must reload the stream.
+    /// the provider marks transient) up to <paramref name="maxAttempts"/> times with a delay that doubles up to
+    /// <paramref name="maxDelay"/> (unbounded when null). A version conflict is not retried: the caller must reload the stream.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAttempts"/> is less than 1.</exception>
     public static async Task<AppendResult> AppendWithRetryAsync(
@@ -18,7 +18,8 @@ public static class DeltaLogRetry
         DeltaBatch batch,
         int maxAttempts = 5,
         TimeSpan? firstDelay = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        TimeSpan? maxDelay = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
@@ -37,6 +38,10 @@ public static class DeltaLogRetry
                 }
 
                 delay *= 2;
+                if (maxDelay is { } cap && delay > cap)
+                {
+                    delay = cap;
+                }
             }
         }
     }

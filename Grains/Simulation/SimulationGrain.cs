@@ -482,10 +482,9 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
 
     /// <summary>
     /// Runs the shards in lockstep, appends their merged spikes, in (tick, neuron) order, to <paramref name="hash"/>, and
-    /// returns them as (tick &lt;&lt; 32 | neuron) keys with the plastic weights that changed (the shards' diffs joined in
-    /// shard order, which is neuron order).
+    /// returns them with the plastic weights that changed (the shards' diffs joined in shard order, which is neuron order).
     /// </summary>
-    private async Task<(long[] Spikes, PlasticWeightDiff Weights)> AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
+    private async Task<(SpikeRecord[] Spikes, PlasticWeightDiff Weights)> AdvanceShardsAsync(IRegionShardGrain[] shards, SpikeTrainHash hash, long ticks)
     {
         ShardAdvance[] results;
         try
@@ -521,20 +520,20 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         _recording.Append(_engineTick, ticks, merged);
         _engineTick += ticks;
         var ordered = results.OrderBy(r => r.Index).Select(r => r.Weights).ToArray();
-        return (merged, PlasticWeightDiff.Concat(ordered, ordered.Length == 0 ? 0 : ordered[0].FixedShift));
+        return (records, PlasticWeightDiff.Concat(ordered, ordered.Length == 0 ? 0 : ordered[0].FixedShift));
     }
 
     /// <summary>
     /// Publishes a confirmed advance's spikes on the run's tap. The tap is a live view: a failure to publish is logged and
     /// counted in <see cref="RunStatus.TapFailures"/>, never a failure of the run, whose record is its log.
     /// </summary>
-    private async Task PublishTapAsync(long from, long[] keys)
+    private async Task PublishTapAsync(long from, SpikeRecord[] spikes)
     {
-        var ticks = new long[keys.Length];
-        var neurons = new int[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        var ticks = new long[spikes.Length];
+        var neurons = new int[spikes.Length];
+        for (var i = 0; i < spikes.Length; i++)
         {
-            (ticks[i], neurons[i]) = (keys[i] >> 32, (int)(keys[i] & 0xFFFFFFFF));
+            (ticks[i], neurons[i]) = (spikes[i].Tick, spikes[i].Neuron);
         }
 
         try

@@ -90,7 +90,7 @@ public class SupervisionFixture : IAsyncLifetime
             TestBehaviours.Register(siloBuilder);
             if (configuration["faulty"] == "1")
             {
-                // Every write may fail before it lands or lose its acknowledgement after it landed; Orleans retries both.
+                // Every write may fail before it lands or lose its acknowledgement after it landed; DeltaLogGrain retries both with the same batch.
                 siloBuilder.Services.AddSingleton<IDeltaLogStore>(_ => new FaultInjectingDeltaLogStore(
                     new SqliteDeltaLogStore(new SqliteDeltaLogOptions { Path = configuration["db"]! }),
                     new DeltaLogFaultOptions { FailureBeforeWrite = 0.2, FailureAfterWrite = 0.2, Seed = 11 }));
