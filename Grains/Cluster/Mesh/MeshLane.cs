@@ -40,6 +40,7 @@ internal sealed class MeshLane : IAsyncDisposable
     private int _count;
     private long _firstPendingAt;
     private bool _closing;
+    private bool _disposed;
     private TaskCompletionSource? _space;
     private TaskCompletionSource? _data;
     private TaskCompletionSource? _full;
@@ -149,7 +150,7 @@ internal sealed class MeshLane : IAsyncDisposable
         long lost;
         lock (_gate)
         {
-            if (_destinationLost)
+            if (_destinationLost || _disposed)
             {
                 return 0;
             }
@@ -158,47 +159,36 @@ internal sealed class MeshLane : IAsyncDisposable
             lost = _sent - _delivered - (_droppedFull + _droppedEnqueue + _droppedClosed + _droppedLost);
             _droppedSiloLost += lost;
             _count = 0;
-            _closing = true;
-            Signal(ref _data);
-            Signal(ref _full);
-            Signal(ref _space);
+            StopTaking();
         }
 
-        // Outside the gate: cancelling runs the loops' continuations.
-        _stop.Cancel();
-        lock (_gate)
-        {
-            Signal(ref _credit);
-            Signal(ref _outstanding);
-        }
-
+        // Nothing to flush to a silo that is gone: stop the loops now. DisposeAsync still awaits and frees them.
+        StopLoops();
         return lost;
     }
 
     /// <summary>Stops taking spikes, flushes what is pending (within the window) and stops; what cannot be sent in time is counted as closed.</summary>
     public async ValueTask DisposeAsync()
     {
+        bool lost;
         lock (_gate)
         {
-            if (_closing)
+            if (_disposed)
             {
                 return;
             }
 
-            _closing = true;
-            Signal(ref _data);
-            Signal(ref _full);
-            Signal(ref _space);
+            _disposed = true;
+            lost = _destinationLost;
+            StopTaking();
         }
 
-        await Task.WhenAny(_flushLoop, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-        await _stop.CancelAsync().ConfigureAwait(false);
-        lock (_gate)
+        if (!lost)
         {
-            Signal(ref _credit);
-            Signal(ref _outstanding);
+            await Task.WhenAny(_flushLoop, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
 
+        StopLoops();
         await Task.WhenAll(_flushLoop, _receiptLoop).ConfigureAwait(false);
         lock (_gate)
         {
@@ -208,6 +198,35 @@ internal sealed class MeshLane : IAsyncDisposable
 
         _stop.Dispose();
         _sendLock.Dispose();
+    }
+
+    // Under _gate: no more spikes are taken, and every waiter wakes to see it.
+    private void StopTaking()
+    {
+        _closing = true;
+        Signal(ref _data);
+        Signal(ref _full);
+        Signal(ref _space);
+    }
+
+    // Outside _gate (cancelling runs the loops' continuations): the loops stop waiting for credit and receipts.
+    private void StopLoops()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A DisposeAsync that raced a DestinationLost already stopped and freed the loops.
+            return;
+        }
+
+        lock (_gate)
+        {
+            Signal(ref _credit);
+            Signal(ref _outstanding);
+        }
     }
 
     // Under _gate.
