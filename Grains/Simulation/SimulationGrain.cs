@@ -32,7 +32,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
 
-    /// <summary>Recoveries in a row for one advance (each on a smaller cluster) before the failure is handed to the caller.</summary>
+    /// <summary>Recoveries in a row for one advance (each after a silo of the placement left) before the failure is handed to the caller.</summary>
     private const int MaxRecoveries = 3;
 
     private IRegionShardGrain[]? _shards;
@@ -405,6 +405,12 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 }
             }
         }
+        catch (Exception e)
+        {
+            // Nobody awaits a started run: say why it stopped (the run stays at its last checkpoint, and a later call
+            // rebuilds it from its log).
+            logger.LogError(e, "Run {Run} stopped running in the background at tick {Tick}", this.GetPrimaryKeyString(), State.Tick);
+        }
         finally
         {
             _background = null;
@@ -495,9 +501,10 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         }
         catch
         {
-            // A shard that failed or timed out leaves the placement unusable; the next call rebuilds it by replay. After a
-            // silo loss the survivors are still waiting for the lost peer (until their window timeout), so their release
-            // is not awaited: the new placement uses a new epoch and never meets them.
+            // A shard that failed or timed out leaves the placement unusable; it is rebuilt by replay (in this call when a silo
+            // was lost, see AdvanceAsync; otherwise by the next call). After a silo loss the survivors are still waiting for
+            // the lost peer (until their window timeout), so their release is not awaited: the new placement uses a new
+            // epoch and never meets them.
             var release = ReleaseShardsAsync();
             if (LostSilos().Length == 0)
             {
@@ -688,6 +695,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         WeightChanges = State.WeightChanges,
         DtMs = State.SpecJson is null ? 0 : Dt(),
         Recoveries = State.Recoveries.Count,
+        Activation = GrainContext.ActivationId.ToString(),
     };
 
     private async Task ReleaseShardsAsync()

@@ -35,10 +35,12 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         await run.Step(1000);
         Assert.Equal(3, (await run.GetStatus()).Silos);
 
+        var activation = (await run.GetStatus()).Activation;
         await cluster.StopSiloAsync(2);
 
-        // The first step after the loss may fail (its shard is gone); the run is then placed on the two silos left and
-        // rebuilt from its log, checkpoint by checkpoint, before it goes on.
+        // The step after the loss drops its window, places the run on the two silos left and rebuilds it from its log,
+        // checkpoint by checkpoint, before it goes on (a recovery). Should the run's grain itself be rebuilt instead (a new
+        // activation), a step may fail and the next call rebuilds the run.
         var failures = 0;
         RunStatus status = await run.GetStatus();
         while (status.Phase != RunPhase.Finished)
@@ -55,6 +57,15 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
 
         Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(2, status.Silos);
+        if (status.Activation == activation)
+        {
+            Assert.Equal((0, 1), (failures, status.Recoveries));
+        }
+        else
+        {
+            output.WriteLine($"the run's grain was rebuilt ({activation} -> {status.Activation}); {failures} step(s) failed");
+        }
+
         var shards = await run.GetShards();
         Assert.Equal(2, shards.Select(s => s.Silo).Distinct().Count());
         Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
@@ -84,20 +95,29 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
 
         // The silo goes while the run is placed on it; the run is then started and must recover without another call:
         // drop the window, place again on the silos left, replay to the checkpoint of tick 1000, go on to the end.
+        var activation = (await run.GetStatus()).Activation;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StopSiloAsync(silos - 1);
         var stopped = clock.Elapsed;
         await run.Start();
         var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end", 120_000);
-        output.WriteLine($"CUBA {silos} -> {silos - 1} silos: silo stopped and declared dead in {stopped.TotalSeconds:0.00} s; recovery (re-place, replay 1000 ticks) plus the remaining 2000 ticks took {(clock.Elapsed - stopped).TotalSeconds:0.00} s; {status.Spikes} spikes, hash {status.SpikeTrainHash[..16]}");
+        output.WriteLine($"CUBA {silos} -> {silos - 1} silos: silo stopped and seen inactive by the primary in {stopped.TotalSeconds:0.00} s; recovery (re-place, replay 1000 ticks) plus the remaining 2000 ticks took {(clock.Elapsed - stopped).TotalSeconds:0.00} s; {status.Spikes} spikes, hash {status.SpikeTrainHash[..16]}");
 
         Assert.Equal(RunPhase.Finished, status.Phase);
         Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(silos - 1, status.Silos);
 
-        // Usually the run's own recovery is observed (Recoveries 1). Sometimes it is not (0: the run's grain was rebuilt and
-        // placed afresh instead; the test's move of it to the primary races with this) — an open issue, see reliability.md.
+        // The same activation must have recovered by itself, once. A new activation (the run's grain rebuilt from its log
+        // and placed afresh, which a silo leaving can cause) recovers nothing itself; it is reported, not failed.
         Assert.InRange(status.Recoveries, 0, 1);
+        if (status.Activation == activation)
+        {
+            Assert.Equal(1, status.Recoveries);
+        }
+        else
+        {
+            output.WriteLine($"the run's grain was rebuilt ({activation} -> {status.Activation}), so its recovery was a rebuild");
+        }
         var shards = await run.GetShards();
         Assert.Equal(silos - 1, shards.Select(s => s.Silo).Distinct().Count());
         Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
