@@ -265,7 +265,7 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
 
     private static uint Crc32Reference(ReadOnlySpan<byte> data)
     {
-        // Bitwise CRC-32 (no table), independent of the CLI's table-driven one.
+        // Bitwise CRC-32 (no table), independent of System.IO.Hashing.Crc32 that the CLI uses.
         var crc = 0xFFFFFFFFu;
         foreach (var b in data)
         {
