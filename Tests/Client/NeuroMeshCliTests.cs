@@ -260,6 +260,9 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
         foreach (var command in new[] { "deploy", "run", "inject", "tap", "stats", "agents", "checkpoint", "replay", "export", "raster" })
         {
             Assert.Contains(command, output.ToString());
+
+            // The root description names most commands too: each must also be a row of the command list.
+            Assert.Matches($@"(?m)^\s+{command}\s", output.ToString());
         }
     }
 
