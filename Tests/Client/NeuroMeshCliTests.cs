@@ -148,6 +148,18 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Tap_on_a_finished_run_ends_by_itself_with_exit_0()
+    {
+        await FinishedRun("cli-tap-finished");
+
+        // No --timeout: the tap must see the run is finished and end; the wait only guards against a hang.
+        var tap = await fixture.Cli("tap", "cli-tap-finished").WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(tap.ExitCode == 0, tap.ToString());
+        Assert.Equal("tick,time_ms,neuron", tap.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single());
+        Assert.Contains("tapped 0 spike(s) of run cli-tap-finished", tap.Err);
+    }
+
+    [Fact]
     public async Task Inject_checkpoint_and_replay_work_on_a_paused_run()
     {
         Assert.Equal(0, (await fixture.Cli("deploy", fixture.SpecFile(), "--run", "cli-inject")).ExitCode);

@@ -68,7 +68,8 @@ internal static class TapCommand
         using var deadline = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, ctx.Cancellation);
         long printed = 0;
-        long covered = -1;
+        // Ticks before the status's are not coming: a run already finished or stopped is covered from the start.
+        var covered = status.Tick;
         if (!ctx.Json)
         {
             ctx.Out.WriteLine("tick,time_ms,neuron");
@@ -78,7 +79,7 @@ internal static class TapCommand
         {
             while (batches.TryRead(out var batch))
             {
-                covered = batch.ToTick;
+                covered = Math.Max(covered, batch.ToTick);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var (tick, neuron) = (batch.Ticks[i], batch.Neurons[i]);
