@@ -68,17 +68,8 @@ public sealed class SpikeSubscription : IAsyncDisposable
         var kept = batch;
         if (!ReferenceEquals(_filter, NeuronSet.All))
         {
-            var ticks = new List<long>();
-            var neurons = new List<int>();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (_filter.Contains(batch.Neurons[i]))
-                {
-                    ticks.Add(batch.Ticks[i]);
-                    neurons.Add(batch.Neurons[i]);
-                }
-            }
-
+            var (ticks, neurons) = (new List<long>(), new List<int>());
+            _filter.Filter(batch.Ticks, batch.Neurons, ticks, neurons);
             kept = batch with { Ticks = [.. ticks], Neurons = [.. neurons] };
         }
 

@@ -62,14 +62,7 @@ internal sealed class SpikeSelection
                     throw new CliException(ExitCodes.Failed, $"run '{run.Id}' has its spikes recorded only to tick {page.RecordedToTick}{(page.Truncated ? " (the silo's recording cap was reached)" : string.Empty)}; ask for --to-tick {page.RecordedToTick} or less.");
                 }
 
-                for (var i = 0; i < page.Ticks.Length; i++)
-                {
-                    if (Set.Contains(page.Neurons[i]))
-                    {
-                        ticks.Add(page.Ticks[i]);
-                        neurons.Add(page.Neurons[i]);
-                    }
-                }
+                Set.Filter(page.Ticks, page.Neurons, ticks, neurons);
             }
 
             return (ticks, neurons);
