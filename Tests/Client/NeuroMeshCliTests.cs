@@ -144,6 +144,7 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
         var lines = tap.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         var expected = fixture.ExpectedSpikes.Where(s => s.Neuron < 200).Select(s => (s.Tick, s.Neuron)).ToArray();
         Assert.Equal(expected, lines.Select(l => (l.GetProperty("tick").GetInt64(), l.GetProperty("neuron").GetInt32())));
+        Assert.All(lines, l => Assert.Equal(Math.Round(l.GetProperty("tick").GetInt64() * fixture.Spec.Dt, 9), l.GetProperty("timeMs").GetDouble()));
         Assert.Contains("missed ticks 0", tap.Err);
     }
 

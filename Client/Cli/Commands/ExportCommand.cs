@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using NeuroMesh.Cli.Formats;
 
@@ -52,14 +51,10 @@ internal static class ExportCommand
     private static void WriteCsv(Stream stream, List<long> ticks, List<int> neurons, double dt)
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
-        writer.WriteLine("tick,time_ms,neuron");
+        writer.WriteLine(SpikeCsv.Header);
         for (var i = 0; i < ticks.Count; i++)
         {
-            writer.Write(ticks[i].ToString(CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(Math.Round(ticks[i] * dt, 9).ToString("R", CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.WriteLine(neurons[i].ToString(CultureInfo.InvariantCulture));
+            writer.WriteLine(SpikeCsv.Row(ticks[i], neurons[i], dt));
         }
     }
 }

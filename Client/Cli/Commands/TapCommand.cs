@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
+using NeuroMesh.Cli.Formats;
 using NeuroMesh.Client;
 using NeuroMesh.Simulation;
 
@@ -72,7 +72,7 @@ internal static class TapCommand
         var covered = status.Tick;
         if (!ctx.Json)
         {
-            ctx.Out.WriteLine("tick,time_ms,neuron");
+            ctx.Out.WriteLine(SpikeCsv.Header);
         }
 
         while (!stop.IsCancellationRequested)
@@ -83,10 +83,9 @@ internal static class TapCommand
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var (tick, neuron) = (batch.Ticks[i], batch.Neurons[i]);
-                    var time = Math.Round(tick * batch.Dt, 9).ToString("R", CultureInfo.InvariantCulture);
                     ctx.Out.WriteLine(ctx.Json
-                        ? JsonSerializer.Serialize(new { run = batch.RunId, tick, timeMs = tick * batch.Dt, neuron }, CliContext.JsonOptions).ReplaceLineEndings(string.Empty)
-                        : $"{tick},{time},{neuron}");
+                        ? JsonSerializer.Serialize(new { run = batch.RunId, tick, timeMs = SpikeCsv.TimeMs(tick, batch.Dt), neuron }, CliContext.JsonOptions).ReplaceLineEndings(string.Empty)
+                        : SpikeCsv.Row(tick, neuron, batch.Dt));
                     if (++printed == max)
                     {
                         return printed;
