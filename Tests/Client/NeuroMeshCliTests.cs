@@ -243,6 +243,8 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
             (["run", "cli-bad", "--ticks", "0"], "--ticks must be 1 or more (got 0)"),
             (["stats", "cli-bad", "--no-such-option"], "--no-such-option"),
             (["stats", "cli-bad", "--gateway", "not-an-endpoint"], "must be an IP endpoint"),
+            (["stats", "cli-bad", "--connect-attempts", "0"], "--connect-attempts must be 1 or more (got 0)"),
+            (["stats", "cli-bad", "--retry-delay-ms", "-1"], "--retry-delay-ms must be in [0, 60000] (got -1)"),
         };
         foreach (var (args, message) in cases)
         {
