@@ -8,12 +8,11 @@ internal static class ExportCommand
 {
     public static Command Create(NeuroMeshCli.Handler handler)
     {
-        var run = new Argument<string>("run") { Description = "The run id." };
         var output = new Option<FileInfo>("--out", "-o") { Description = "The file to write (.csv or .npy).", Required = true };
         var format = new Option<string?>("--format", "-f") { Description = "csv (tick,time_ms,neuron) or npy (an (n, 2) int64 array of tick, neuron); default: from the file's extension." };
         format.AcceptOnlyFromAmong("csv", "npy");
         var selection = new SpikeSelection();
-        var command = new Command("export", "Write a run's recorded spikes as CSV or as a NumPy .npy file.") { run, output, format };
+        var command = new Command("export", "Write a run's recorded spikes as CSV or as a NumPy .npy file.") { output, format };
         selection.AddTo(command);
         handler.Bind(command, async (ctx, parsed) =>
         {
@@ -24,21 +23,17 @@ internal static class ExportCommand
                 throw CliException.BadInput($"cannot tell the format of '{file.Name}': give --format csv or --format npy, or name the file .csv or .npy.");
             }
 
-            await using var client = await ctx.ConnectAsync();
-            var handle = client.Run(parsed.GetValue(run)!);
-            var selected = await selection.ResolveAsync(parsed, handle);
-            var (ticks, neurons) = await selected.ReadAsync(handle, ctx.Cancellation);
-            await using (var stream = new FileStream(file.FullName, FileMode.Create, FileAccess.Write))
+            var (selected, ticks, _) = await selection.WriteAsync(ctx, parsed, file.FullName, (stream, read, readTicks, readNeurons) =>
             {
                 if (kind == "npy")
                 {
-                    NpyWriter.WriteSpikes(stream, ticks, neurons);
+                    NpyWriter.WriteSpikes(stream, readTicks, readNeurons);
                 }
                 else
                 {
-                    WriteCsv(stream, ticks, neurons, selected.Status.DtMs);
+                    WriteCsv(stream, readTicks, readNeurons, read.Status.DtMs);
                 }
-            }
+            });
 
             ctx.Emit(
                 new { path = file.FullName, format = kind, spikes = ticks.Count, fromTick = selected.From, toTick = selected.To, neurons = selected.Set.ToString(), dtMs = selected.Status.DtMs },
