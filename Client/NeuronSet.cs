@@ -103,6 +103,30 @@ public sealed class NeuronSet
         return lo < _ranges.Length && _ranges[lo].Lo <= neuron;
     }
 
+    /// <summary>
+    /// Appends to <paramref name="keptTicks"/> and <paramref name="keptNeurons"/> the spikes (pairs of
+    /// <paramref name="ticks"/> and <paramref name="neurons"/> at the same index) whose neuron is in the set, in order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two spans differ in length.</exception>
+    public void Filter(ReadOnlySpan<long> ticks, ReadOnlySpan<int> neurons, List<long> keptTicks, List<int> keptNeurons)
+    {
+        ArgumentNullException.ThrowIfNull(keptTicks);
+        ArgumentNullException.ThrowIfNull(keptNeurons);
+        if (ticks.Length != neurons.Length)
+        {
+            throw new ArgumentException($"{ticks.Length} tick(s) but {neurons.Length} neuron(s): spikes come in pairs.", nameof(neurons));
+        }
+
+        for (var i = 0; i < neurons.Length; i++)
+        {
+            if (Contains(neurons[i]))
+            {
+                keptTicks.Add(ticks[i]);
+                keptNeurons.Add(neurons[i]);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => ReferenceEquals(this, All) ? "all" : string.Join(",", _ranges.Select(r => r.Hi - r.Lo == 1 ? $"{r.Lo}" : r.Hi == int.MaxValue ? $"{r.Lo}-" : $"{r.Lo}-{r.Hi - 1}"));
 }

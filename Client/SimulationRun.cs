@@ -40,8 +40,9 @@ public sealed class SimulationRun
     public Task<RunStatus> Step(long ticks) => _grain.Step(ticks);
 
     /// <summary>
-    /// Runs to the end in the background, a checkpoint every 1000 ticks; <paramref name="pace"/> above 0 holds it to that
-    /// many simulated seconds per second (1: real time), 0 runs it as fast as it can.
+    /// Runs to the end in the background; <paramref name="pace"/> above 0 holds it to that many simulated seconds per second
+    /// (1: real time) with a checkpoint every 20 ms of simulated time, 0 runs it as fast as it can with a checkpoint every
+    /// 1000 ticks.
     /// </summary>
     public Task<RunStatus> Start(double pace = 0) => _grain.Start(pace);
 

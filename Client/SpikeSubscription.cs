@@ -5,8 +5,10 @@ namespace NeuroMesh.Client;
 
 /// <summary>
 /// A live subscription to a run's tap (<see cref="SpikeTaps"/>), filtered to a <see cref="NeuronSet"/>. Each batch handed
-/// on keeps its tick range, so consecutive batches still tile the run; a jump (the subscriber came late or fell behind) is
-/// counted in <see cref="MissedTicks"/>, never hidden. Dispose to unsubscribe.
+/// on keeps its tick range, so consecutive batches still tile the run; a jump between two batches received (the subscriber
+/// fell behind) is counted in <see cref="MissedTicks"/>, never hidden. Counting starts at the first batch received: the ticks
+/// before a late subscriber joined are not counted (its first batch's <see cref="SpikeTapBatch.FromTick"/> says where it joined).
+/// Dispose to unsubscribe.
 /// </summary>
 public sealed class SpikeSubscription : IAsyncDisposable
 {
@@ -30,7 +32,7 @@ public sealed class SpikeSubscription : IAsyncDisposable
     /// <summary>Spikes handed on (after the filter).</summary>
     public long Spikes => Interlocked.Read(ref _spikes);
 
-    /// <summary>Ticks between batches that never arrived here (0 for a subscriber that saw the run from its first tick).</summary>
+    /// <summary>Ticks between received batches that never arrived here; ticks before the first batch received are not counted.</summary>
     public long MissedTicks => Interlocked.Read(ref _missed);
 
     /// <summary>The tick after the last batch received, or -1 before the first.</summary>
@@ -66,17 +68,8 @@ public sealed class SpikeSubscription : IAsyncDisposable
         var kept = batch;
         if (!ReferenceEquals(_filter, NeuronSet.All))
         {
-            var ticks = new List<long>();
-            var neurons = new List<int>();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (_filter.Contains(batch.Neurons[i]))
-                {
-                    ticks.Add(batch.Ticks[i]);
-                    neurons.Add(batch.Neurons[i]);
-                }
-            }
-
+            var (ticks, neurons) = (new List<long>(), new List<int>());
+            _filter.Filter(batch.Ticks, batch.Neurons, ticks, neurons);
             kept = batch with { Ticks = [.. ticks], Neurons = [.. neurons] };
         }
 

@@ -17,13 +17,26 @@ internal static class NeuroMeshCli
         AllowMultipleArgumentsPerToken = false,
     };
 
-    private static readonly Option<string> ClusterId = new("--cluster-id") { Description = "The cluster id the silos run with.", DefaultValueFactory = _ => "dev", Recursive = true };
+    /// <summary>The client's own defaults, which the connection options show and fall back to.</summary>
+    private static readonly NeuroMeshClientOptions Defaults = new();
 
-    private static readonly Option<string> ServiceId = new("--service-id") { Description = "The service id the silos run with.", DefaultValueFactory = _ => "dev", Recursive = true };
+    private static readonly Option<string> ClusterId = new("--cluster-id") { Description = "The cluster id the silos run with.", DefaultValueFactory = _ => Defaults.ClusterId, Recursive = true };
 
-    private static readonly Option<int> ConnectAttempts = new("--connect-attempts") { Description = "How many times to try the gateways before giving up.", DefaultValueFactory = _ => 3, Recursive = true };
+    private static readonly Option<string> ServiceId = new("--service-id") { Description = "The service id the silos run with.", DefaultValueFactory = _ => Defaults.ServiceId, Recursive = true };
 
-    private static readonly Option<int> RetryDelay = new("--retry-delay-ms") { Description = "Milliseconds between two connection attempts.", DefaultValueFactory = _ => 1000, Recursive = true };
+    private static readonly Option<int> ConnectAttempts = new("--connect-attempts") { Description = "How many times to try the gateways before giving up.", DefaultValueFactory = _ => Defaults.ConnectAttempts, Recursive = true };
+
+    private static readonly Option<int> RetryDelay = new("--retry-delay-ms") { Description = "Milliseconds between two connection attempts.", DefaultValueFactory = _ => Defaults.ConnectRetryDelayMs, Recursive = true };
+
+    /// <summary>Each client setting the CLI sets, as its problem messages name it, and the option that sets it.</summary>
+    private static readonly (string Setting, string Option)[] SettingOptions =
+    [
+        ($"{NeuroMeshClientOptions.SectionName}:{nameof(NeuroMeshClientOptions.Gateways)}:", $"{Gateways.Name} #"),
+        ($"{NeuroMeshClientOptions.SectionName}:{nameof(NeuroMeshClientOptions.ClusterId)}", ClusterId.Name),
+        ($"{NeuroMeshClientOptions.SectionName}:{nameof(NeuroMeshClientOptions.ServiceId)}", ServiceId.Name),
+        ($"{NeuroMeshClientOptions.SectionName}:{nameof(NeuroMeshClientOptions.ConnectAttempts)}", ConnectAttempts.Name),
+        ($"{NeuroMeshClientOptions.SectionName}:{nameof(NeuroMeshClientOptions.ConnectRetryDelayMs)}", RetryDelay.Name),
+    ];
 
     private static readonly Option<bool> Json = new("--json") { Description = "Machine-readable output: one JSON document (tap: one JSON object per line).", Recursive = true };
 
@@ -78,14 +91,14 @@ internal static class NeuroMeshCli
                 var options = new NeuroMeshClientOptions
                 {
                     Gateways = [.. parsed.GetValue(Gateways) ?? []],
-                    ClusterId = parsed.GetValue(ClusterId) ?? "dev",
-                    ServiceId = parsed.GetValue(ServiceId) ?? "dev",
+                    ClusterId = parsed.GetValue(ClusterId)!,
+                    ServiceId = parsed.GetValue(ServiceId)!,
                     ConnectAttempts = parsed.GetValue(ConnectAttempts),
                     ConnectRetryDelayMs = parsed.GetValue(RetryDelay),
                 };
                 if (options.Problem() is { } problem)
                 {
-                    throw CliException.BadInput(problem.Replace("NeuroMesh:Client:Gateways:", "--gateway #", StringComparison.Ordinal));
+                    throw CliException.BadInput(SettingOptions.Aggregate(problem, (message, map) => message.Replace(map.Setting, map.Option, StringComparison.Ordinal)));
                 }
 
                 return await body(new CliContext(output, error, json, interactive, options, linked.Token), parsed);

@@ -14,19 +14,12 @@ public sealed class GatewayRetryFilter(int attempts, TimeSpan delay) : IClientCo
     /// <summary>Attempts in all, the first included.</summary>
     public int Attempts => attempts;
 
-    /// <summary>The pause between two attempts.</summary>
-    public TimeSpan Delay => delay;
-
     /// <summary>Connection attempts that failed so far.</summary>
     public int Failures => Volatile.Read(ref _failures);
-
-    /// <summary>The last failure's exception, or null.</summary>
-    public Exception? LastError { get; private set; }
 
     /// <inheritdoc />
     public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
     {
-        LastError = exception;
         // Only failures to reach a gateway are worth another try; anything else (a bad setting, a cancelled start) is not.
         var transient = exception is OrleansException or System.Net.Sockets.SocketException or TimeoutException or IOException;
         if (Interlocked.Increment(ref _failures) >= attempts || !transient || cancellationToken.IsCancellationRequested)

@@ -73,22 +73,10 @@ internal sealed class SpikeRecording(int capacity)
         return ([.. ticks], [.. neurons], -1);
     }
 
-    private static int LowerBound(IReadOnlyList<long> keys, long value)
-    {
-        var (lo, hi) = (0, keys.Count);
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (keys[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
+    // The first key not below value; keys are unique (a neuron fires at most once a tick), so a hit is that key's own index.
+    private static int LowerBound(long[] keys, long value) => Index(Array.BinarySearch(keys, value));
 
-        return lo;
-    }
+    private static int LowerBound(List<long> keys, long value) => Index(keys.BinarySearch(value));
+
+    private static int Index(int i) => i < 0 ? ~i : i;
 }

@@ -144,7 +144,20 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
         var lines = tap.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         var expected = fixture.ExpectedSpikes.Where(s => s.Neuron < 200).Select(s => (s.Tick, s.Neuron)).ToArray();
         Assert.Equal(expected, lines.Select(l => (l.GetProperty("tick").GetInt64(), l.GetProperty("neuron").GetInt32())));
+        Assert.All(lines, l => Assert.Equal(Math.Round(l.GetProperty("tick").GetInt64() * fixture.Spec.Dt, 9), l.GetProperty("timeMs").GetDouble()));
         Assert.Contains("missed ticks 0", tap.Err);
+    }
+
+    [Fact]
+    public async Task Tap_on_a_finished_run_ends_by_itself_with_exit_0()
+    {
+        await FinishedRun("cli-tap-finished");
+
+        // No --timeout: the tap must see the run is finished and end; the wait only guards against a hang.
+        var tap = await fixture.Cli("tap", "cli-tap-finished").WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(tap.ExitCode == 0, tap.ToString());
+        Assert.Equal("tick,time_ms,neuron", tap.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single());
+        Assert.Contains("tapped 0 spike(s) of run cli-tap-finished", tap.Err);
     }
 
     [Fact]
@@ -230,6 +243,8 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
             (["run", "cli-bad", "--ticks", "0"], "--ticks must be 1 or more (got 0)"),
             (["stats", "cli-bad", "--no-such-option"], "--no-such-option"),
             (["stats", "cli-bad", "--gateway", "not-an-endpoint"], "must be an IP endpoint"),
+            (["stats", "cli-bad", "--connect-attempts", "0"], "--connect-attempts must be 1 or more (got 0)"),
+            (["stats", "cli-bad", "--retry-delay-ms", "-1"], "--retry-delay-ms must be in [0, 60000] (got -1)"),
         };
         foreach (var (args, message) in cases)
         {
@@ -260,12 +275,15 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
         foreach (var command in new[] { "deploy", "run", "inject", "tap", "stats", "agents", "checkpoint", "replay", "export", "raster" })
         {
             Assert.Contains(command, output.ToString());
+
+            // The root description names most commands too: each must also be a row of the command list.
+            Assert.Matches($@"(?m)^\s+{command}\s", output.ToString());
         }
     }
 
     private static uint Crc32Reference(ReadOnlySpan<byte> data)
     {
-        // Bitwise CRC-32 (no table), independent of the CLI's table-driven one.
+        // Bitwise CRC-32 (no table), independent of System.IO.Hashing.Crc32 that the CLI uses.
         var crc = 0xFFFFFFFFu;
         foreach (var b in data)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using NeuroMesh.Cli.Formats;
 
@@ -9,12 +8,11 @@ internal static class ExportCommand
 {
     public static Command Create(NeuroMeshCli.Handler handler)
     {
-        var run = new Argument<string>("run") { Description = "The run id." };
         var output = new Option<FileInfo>("--out", "-o") { Description = "The file to write (.csv or .npy).", Required = true };
         var format = new Option<string?>("--format", "-f") { Description = "csv (tick,time_ms,neuron) or npy (an (n, 2) int64 array of tick, neuron); default: from the file's extension." };
         format.AcceptOnlyFromAmong("csv", "npy");
         var selection = new SpikeSelection();
-        var command = new Command("export", "Write a run's recorded spikes as CSV or as a NumPy .npy file.") { run, output, format };
+        var command = new Command("export", "Write a run's recorded spikes as CSV or as a NumPy .npy file.") { output, format };
         selection.AddTo(command);
         handler.Bind(command, async (ctx, parsed) =>
         {
@@ -25,21 +23,17 @@ internal static class ExportCommand
                 throw CliException.BadInput($"cannot tell the format of '{file.Name}': give --format csv or --format npy, or name the file .csv or .npy.");
             }
 
-            await using var client = await ctx.ConnectAsync();
-            var handle = client.Run(parsed.GetValue(run)!);
-            var selected = await selection.ResolveAsync(parsed, handle);
-            var (ticks, neurons) = await selected.ReadAsync(handle, ctx.Cancellation);
-            await using (var stream = new FileStream(file.FullName, FileMode.Create, FileAccess.Write))
+            var (selected, ticks, _) = await selection.WriteAsync(ctx, parsed, file.FullName, (stream, read, readTicks, readNeurons) =>
             {
                 if (kind == "npy")
                 {
-                    NpyWriter.WriteSpikes(stream, ticks, neurons);
+                    NpyWriter.WriteSpikes(stream, readTicks, readNeurons);
                 }
                 else
                 {
-                    WriteCsv(stream, ticks, neurons, selected.Status.DtMs);
+                    WriteCsv(stream, readTicks, readNeurons, read.Status.DtMs);
                 }
-            }
+            });
 
             ctx.Emit(
                 new { path = file.FullName, format = kind, spikes = ticks.Count, fromTick = selected.From, toTick = selected.To, neurons = selected.Set.ToString(), dtMs = selected.Status.DtMs },
@@ -52,14 +46,10 @@ internal static class ExportCommand
     private static void WriteCsv(Stream stream, List<long> ticks, List<int> neurons, double dt)
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
-        writer.WriteLine("tick,time_ms,neuron");
+        writer.WriteLine(SpikeCsv.Header);
         for (var i = 0; i < ticks.Count; i++)
         {
-            writer.Write(ticks[i].ToString(CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(Math.Round(ticks[i] * dt, 9).ToString("R", CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.WriteLine(neurons[i].ToString(CultureInfo.InvariantCulture));
+            writer.WriteLine(SpikeCsv.Row(ticks[i], neurons[i], dt));
         }
     }
 }

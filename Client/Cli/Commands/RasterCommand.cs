@@ -7,12 +7,11 @@ internal static class RasterCommand
 {
     public static Command Create(NeuroMeshCli.Handler handler)
     {
-        var run = new Argument<string>("run") { Description = "The run id." };
         var output = new Option<FileInfo>("--out", "-o") { Description = "The PNG file to write.", Required = true };
         var width = new Option<int>("--width") { Description = "Image width in pixels (time), 16 to 8192.", DefaultValueFactory = _ => 1000 };
         var height = new Option<int>("--height") { Description = "Image height in pixels (neurons, the lowest at the bottom), 16 to 8192.", DefaultValueFactory = _ => 500 };
         var selection = new SpikeSelection();
-        var command = new Command("raster", "Draw a PNG raster plot of a run's spikes: time to the right, neuron id upwards, one black mark per spike.") { run, output, width, height };
+        var command = new Command("raster", "Draw a PNG raster plot of a run's spikes: time to the right, neuron id upwards, one black mark per spike.") { output, width, height };
         selection.AddTo(command);
         handler.Bind(command, async (ctx, parsed) =>
         {
@@ -22,17 +21,8 @@ internal static class RasterCommand
                 throw CliException.BadInput($"--width and --height must be in [16, 8192] (got {w}×{h}).");
             }
 
-            await using var client = await ctx.ConnectAsync();
-            var handle = client.Run(parsed.GetValue(run)!);
-            var selected = await selection.ResolveAsync(parsed, handle);
-            var (ticks, neurons) = await selected.ReadAsync(handle, ctx.Cancellation);
-            var pixels = Draw(w, h, selected, ticks, neurons);
-            await using (var stream = new FileStream(parsed.GetValue(output)!.FullName, FileMode.Create, FileAccess.Write))
-            {
-                PngWriter.Write(stream, w, h, pixels);
-            }
-
             var path = parsed.GetValue(output)!.FullName;
+            var (selected, ticks, _) = await selection.WriteAsync(ctx, parsed, path, (stream, read, readTicks, readNeurons) => PngWriter.Write(stream, w, h, Draw(w, h, read, readTicks, readNeurons)));
             ctx.Emit(
                 new { path, width = w, height = h, spikes = ticks.Count, fromTick = selected.From, toTick = selected.To, firstNeuron = selected.Lo, endNeuron = selected.Hi },
                 o => o.WriteLine($"wrote            {path}: {w}×{h} raster of {CliContext.Num(ticks.Count)} spikes of run {selected.Status.RunId}, ticks [{selected.From}, {selected.To}) left to right, neurons [{selected.Lo}, {selected.Hi}) bottom to top"));

@@ -4,9 +4,11 @@ using NeuroMesh.Simulation;
 
 namespace NeuroMesh.Cli.Commands;
 
-/// <summary>The options that pick a run's spikes (export, raster), checked against the run before anything is read.</summary>
+/// <summary>The run and the options that pick its spikes (export, raster), checked against the run before anything is read.</summary>
 internal sealed class SpikeSelection
 {
+    public Argument<string> Run { get; } = new("run") { Description = "The run id." };
+
     public Option<long?> From { get; } = new("--from-tick") { Description = "First tick (default 0)." };
 
     public Option<long?> To { get; } = new("--to-tick") { Description = "One past the last tick (default: the run's tick)." };
@@ -15,13 +17,33 @@ internal sealed class SpikeSelection
 
     public void AddTo(Command command)
     {
+        command.Arguments.Add(Run);
         command.Options.Add(From);
         command.Options.Add(To);
         command.Options.Add(Neurons);
     }
 
+    /// <summary>
+    /// Connects, checks the selection against the run, reads the selected spikes and hands them to <paramref name="write"/>
+    /// with the file at <paramref name="path"/> created for it; returns what was selected and read.
+    /// </summary>
+    public async Task<(Selected Selected, List<long> Ticks, List<int> Neurons)> WriteAsync(
+        CliContext ctx, ParseResult parsed, string path, Action<Stream, Selected, List<long>, List<int>> write)
+    {
+        await using var client = await ctx.ConnectAsync();
+        var handle = client.Run(parsed.GetValue(Run)!);
+        var selected = await ResolveAsync(parsed, handle);
+        var (ticks, neurons) = await selected.ReadAsync(handle, ctx.Cancellation);
+        await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            write(stream, selected, ticks, neurons);
+        }
+
+        return (selected, ticks, neurons);
+    }
+
     /// <summary>The ticks [From, To), the neurons and the run's dt; a range outside the run is bad input naming it.</summary>
-    public async Task<Selected> ResolveAsync(ParseResult parsed, SimulationRun run)
+    private async Task<Selected> ResolveAsync(ParseResult parsed, SimulationRun run)
     {
         var set = parsed.GetValue(Neurons) is { } text ? NeuronSet.Parse(text) : NeuronSet.All;
         var status = await CliContext.ExistingRunAsync(run);
@@ -62,14 +84,7 @@ internal sealed class SpikeSelection
                     throw new CliException(ExitCodes.Failed, $"run '{run.Id}' has its spikes recorded only to tick {page.RecordedToTick}{(page.Truncated ? " (the silo's recording cap was reached)" : string.Empty)}; ask for --to-tick {page.RecordedToTick} or less.");
                 }
 
-                for (var i = 0; i < page.Ticks.Length; i++)
-                {
-                    if (Set.Contains(page.Neurons[i]))
-                    {
-                        ticks.Add(page.Ticks[i]);
-                        neurons.Add(page.Neurons[i]);
-                    }
-                }
+                Set.Filter(page.Ticks, page.Neurons, ticks, neurons);
             }
 
             return (ticks, neurons);

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
+using NeuroMesh.Cli.Formats;
 using NeuroMesh.Client;
 using NeuroMesh.Simulation;
 
@@ -68,24 +68,24 @@ internal static class TapCommand
         using var deadline = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, ctx.Cancellation);
         long printed = 0;
-        long covered = -1;
+        // Ticks before the status's are not coming: a run already finished or stopped is covered from the start.
+        var covered = status.Tick;
         if (!ctx.Json)
         {
-            ctx.Out.WriteLine("tick,time_ms,neuron");
+            ctx.Out.WriteLine(SpikeCsv.Header);
         }
 
         while (!stop.IsCancellationRequested)
         {
             while (batches.TryRead(out var batch))
             {
-                covered = batch.ToTick;
+                covered = Math.Max(covered, batch.ToTick);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var (tick, neuron) = (batch.Ticks[i], batch.Neurons[i]);
-                    var time = Math.Round(tick * batch.Dt, 9).ToString("R", CultureInfo.InvariantCulture);
                     ctx.Out.WriteLine(ctx.Json
-                        ? JsonSerializer.Serialize(new { run = batch.RunId, tick, timeMs = tick * batch.Dt, neuron }, CliContext.JsonOptions).ReplaceLineEndings(string.Empty)
-                        : $"{tick},{time},{neuron}");
+                        ? JsonSerializer.Serialize(new { run = batch.RunId, tick, timeMs = SpikeCsv.TimeMs(tick, batch.Dt), neuron }, CliContext.JsonOptions).ReplaceLineEndings(string.Empty)
+                        : SpikeCsv.Row(tick, neuron, batch.Dt));
                     if (++printed == max)
                     {
                         return printed;
