@@ -34,14 +34,16 @@ public sealed partial class CpuEngine
                     continue;
                 }
 
-                for (var k = seg.Start; k < seg.End && filled < take; k++, index++)
+                // The filled-th sample is the eligible synapse at floor(filled * eligible / take); jump to each one that falls
+                // in this segment (eligible synapses [index, index + length)) instead of walking every synapse.
+                long length = seg.End - seg.Start;
+                long at;
+                while (filled < take && (at = filled * eligible / take) < index + length)
                 {
-                    // The filled-th sample is the synapse at floor(filled * eligible / take).
-                    if (index == filled * eligible / take)
-                    {
-                        weights[filled++] = part.Weights[k] * (double)_state.Scale;
-                    }
+                    weights[filled++] = part.Weights[seg.Start + (int)(at - index)] * (double)_state.Scale;
                 }
+
+                index += length;
             }
         }
 

@@ -37,7 +37,7 @@ internal static class AgentEndpoints
                 catch (ArgumentException e)
                 {
                     var field = e.ParamName == "neuronId" ? "$.neuronId" : "$." + (e.ParamName ?? "name");
-                    return Task.FromResult(GatewayProblems.Invalid(field, e.Message.Split(" (Parameter", 2)[0]));
+                    return Task.FromResult(GatewayProblems.Invalid(field, GatewayProblems.FirstLine(e.Message)));
                 }
 
                 return GatewayProblems.Call(async () => Results.Ok(await grains.GetGrain<IRegionGrain>(owner.ToString()).RegisterCard(card)));

@@ -45,9 +45,13 @@ internal sealed class ApiKeyCheck
         return found;
     }
 
-    /// <summary>Whether the request may change the cluster.</summary>
+    /// <summary>
+    /// Whether the request may change the cluster. Without keys that is a loopback client whose <c>Origin</c>, when it sends
+    /// one, is the gateway itself: a page from another site that a local browser visits sends its own Origin, so it cannot
+    /// deploy, start or inject through the loopback trust (form posts and WebSockets are not stopped by CORS).
+    /// </summary>
     public bool MayMutate(HttpContext context)
-        => _keyHashes.Length == 0 ? IsLoopback(context) : KeyIndex(context) >= 0;
+        => _keyHashes.Length == 0 ? IsLoopback(context) && IsSameOrigin(context.Request) : KeyIndex(context) >= 0;
 
     /// <summary>Whether the request may read.</summary>
     public bool MayRead(HttpContext context) => Options.OpenReads || MayMutate(context);
@@ -64,11 +68,16 @@ internal sealed class ApiKeyCheck
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Unauthorized",
         detail: _keyHashes.Length == 0
-            ? "This gateway has no API keys configured, so only loopback clients may " + (mutation ? "change the cluster" : "read") + "; configure NeuroMesh:Gateway:ApiKeys to allow others."
+            ? "This gateway has no API keys configured, so only loopback clients (from pages of this gateway's own origin, when a browser sends an Origin) may " + (mutation ? "change the cluster" : "read") + "; configure NeuroMesh:Gateway:ApiKeys to allow others."
             : (mutation ? "Changing the cluster" : "Reading") + " needs a configured API key in the X-Api-Key header or as an Authorization: Bearer token.");
 
     private static bool IsLoopback(HttpContext context)
         => context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+
+    // No Origin (curl, the clients, a same-origin GET) or exactly this gateway's scheme://host[:port].
+    private static bool IsSameOrigin(HttpRequest request)
+        => !request.Headers.TryGetValue("Origin", out var origin)
+            || (origin.Count == 1 && string.Equals(origin[0], $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase));
 
     private static string? Presented(HttpRequest request)
     {
@@ -83,7 +92,9 @@ internal sealed class ApiKeyCheck
             return value["Bearer ".Length..].Trim();
         }
 
-        // Browsers cannot set headers on EventSource or WebSocket requests; a key in the query string is accepted there.
-        return request.Query.TryGetValue("apiKey", out var query) && query.Count == 1 ? query[0] : null;
+        // Browsers cannot set headers on EventSource or WebSocket requests; a key in the query string is accepted there
+        // only (elsewhere it would end up in logs and browser history for no reason).
+        return request.Path.StartsWithSegments("/spikes", StringComparison.OrdinalIgnoreCase)
+            && request.Query.TryGetValue("apiKey", out var query) && query.Count == 1 ? query[0] : null;
     }
 }

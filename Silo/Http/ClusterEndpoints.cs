@@ -19,7 +19,7 @@ internal static class ClusterEndpoints
             {
                 if (await RunEndpoints.Known(grains, run) is null)
                 {
-                    return GatewayProblems.NotFound($"no run '{run}' has been deployed");
+                    return RunEndpoints.Missing(run, "run");
                 }
 
                 shards = await grains.GetGrain<ISimulationGrain>(run).GetShards();

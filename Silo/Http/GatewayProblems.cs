@@ -22,7 +22,7 @@ internal static class GatewayProblems
     /// <summary>A 404 for an id the cluster does not know.</summary>
     public static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
-    /// <summary>Runs a cluster call and turns what it throws for bad input or a wrong state into 4xx problem details.</summary>
+    /// <summary>Runs a cluster call and turns what it throws for bad input or a wrong state into 4xx/5xx problem details.</summary>
     public static async Task<IResult> Call(Func<Task<IResult>> call)
     {
         try
@@ -33,28 +33,37 @@ internal static class GatewayProblems
         {
             return InvalidSpec(e.Errors);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (Classify(e) is { } problem)
         {
-            return Invalid(e.ParamName ?? "$", FirstLine(e.Message));
-        }
-        catch (KeyNotFoundException e)
-        {
-            return NotFound(e.Message);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message);
-        }
-        catch (TimeoutException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "Timed out", detail: e.Message);
+            return problem.Status == StatusCodes.Status400BadRequest
+                ? Invalid(problem.Field, problem.Message)
+                : Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Message);
         }
     }
 
-    // ArgumentException appends " (Parameter 'x')", which the field already says.
-    private static string FirstLine(string message)
+    /// <summary>
+    /// What a cluster call's exception means for the caller: bad input (400, naming the field), an unknown id (404), a
+    /// wrong state (409), a timeout (504) or an unreachable cluster (503); null for anything else (a bug: let it be a 500).
+    /// The REST endpoints (<see cref="Call"/>) and the WebSocket's commands answer with it alike.
+    /// </summary>
+    public static GatewayProblem? Classify(Exception exception) => exception switch
+    {
+        NetworkSpecException e => new(StatusCodes.Status400BadRequest, "Invalid network spec", e.Errors.Count > 0 ? e.Errors[0].Path : "$", string.Join("; ", e.Errors.Select(x => x.ToString()))),
+        ArgumentException e => new(StatusCodes.Status400BadRequest, "Invalid request", e.ParamName ?? "$", FirstLine(e.Message)),
+        KeyNotFoundException e => new(StatusCodes.Status404NotFound, "Not found", "$", e.Message),
+        InvalidOperationException e => new(StatusCodes.Status409Conflict, "Conflict", "$", e.Message),
+        TimeoutException e => new(StatusCodes.Status504GatewayTimeout, "Timed out", "$", e.Message),
+        OrleansException e => new(StatusCodes.Status503ServiceUnavailable, "Cluster unavailable", "$", e.Message),
+        _ => null,
+    };
+
+    /// <summary>An exception message without the " (Parameter 'x')" that ArgumentException appends, which the field already says.</summary>
+    internal static string FirstLine(string message)
     {
         var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
 }
+
+/// <summary>A classified failure: the HTTP status and title, the field it concerns (a JSON path, or "$") and what was wrong.</summary>
+internal sealed record GatewayProblem(int Status, string Title, string Field, string Message);

@@ -14,6 +14,12 @@ internal sealed record StepRequest(long Ticks)
 /// <summary>One input of POST /api/runs/{id}/inject.</summary>
 internal sealed record InjectInput(long Tick, int Neuron, double Weight, string Channel = "excitatory");
 
+/// <summary>The WebSocket's <c>{"type":"inject","inputs":[...]}</c> command: an <see cref="InjectRequest"/> with its type.</summary>
+internal sealed record InjectCommand(string Type, IReadOnlyList<InjectInput> Inputs)
+{
+    public InjectRequest ToRequest() => new(Inputs);
+}
+
 /// <summary>POST /api/runs/{id}/inject.</summary>
 internal sealed record InjectRequest(IReadOnlyList<InjectInput> Inputs)
 {

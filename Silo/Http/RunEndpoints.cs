@@ -51,18 +51,10 @@ internal static class RunEndpoints
                 return error;
             }
 
-            NetworkSpec spec;
-            try
-            {
-                spec = NetworkSpec.Parse(text!);
-            }
-            catch (NetworkSpecException e)
-            {
-                return GatewayProblems.InvalidSpec(e.Errors);
-            }
-
+            // Call answers a NetworkSpecException with every problem by its JSON path.
             return await GatewayProblems.Call(async () =>
             {
+                var spec = NetworkSpec.Parse(text!);
                 var status = await grains.GetGrain<ISimulationGrain>(id).Deploy(spec.ToJson(), silos ?? 0);
                 return Results.Created($"/api/runs/{Uri.EscapeDataString(id)}", status);
             });
@@ -120,11 +112,12 @@ internal static class RunEndpoints
     private static Task<IResult> Control(IGrainFactory grains, string id, Func<ISimulationGrain, Task<RunStatus>> action)
         => GatewayProblems.Call(async () => await Known(grains, id) is null ? Missing(id) : Results.Ok(await action(grains.GetGrain<ISimulationGrain>(id))));
 
-    private static IResult Missing(string id) => CheckId(id) ?? GatewayProblems.NotFound($"no run '{id}' has been deployed");
+    /// <summary>The answer for a run that is not there: 400 (naming <paramref name="field"/>) for an invalid id, else 404.</summary>
+    public static IResult Missing(string id, string field = "id") => CheckId(id, field) ?? GatewayProblems.NotFound($"no run '{id}' has been deployed");
 
-    /// <summary>A 400 when <paramref name="id"/> is not a valid run id, else null.</summary>
-    public static IResult? CheckId(string id)
+    /// <summary>A 400 naming <paramref name="field"/> when <paramref name="id"/> is not a valid run id, else null.</summary>
+    public static IResult? CheckId(string id, string field = "id")
         => id.Length is 0 or > 128 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            ? GatewayProblems.Invalid("id", "a run id is 1 to 128 characters of letters, digits, '-', '_' and '.'")
+            ? GatewayProblems.Invalid(field, "a run id is 1 to 128 characters of letters, digits, '-', '_' and '.'")
             : null;
 }

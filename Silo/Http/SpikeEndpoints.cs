@@ -10,8 +10,11 @@ namespace NeuroMesh.Silo.Http;
 /// </summary>
 internal static class SpikeEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
+    /// <summary>How the taps write JSON (SSE data and WebSocket messages alike).</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How long a tap waits for a batch before it sends a keep-alive (SSE) or looks again (WebSocket).</summary>
+    internal static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
 
     public static void Map(WebApplication app, ApiKeyCheck check)
     {
@@ -65,7 +68,8 @@ internal static class SpikeEndpoints
             await using (session)
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                await new SpikeSocket(socket, session, client, run!, mayMutate, check.Options).RunAsync(context.RequestAborted);
+                using var tap = new SpikeSocket(socket, session, client, run!, mayMutate, check.Options);
+                await tap.RunAsync(context.RequestAborted);
             }
         }).RequireRateLimiting(GatewayHosting.ReadPolicy).WithSummary("A WebSocket tap of a run's spikes that also takes {type: inject | filter} commands.");
     }
@@ -93,7 +97,7 @@ internal static class SpikeEndpoints
             return (null, GatewayProblems.Invalid("run", "name the run to tap (?run=ID)"));
         }
 
-        if (RunEndpoints.CheckId(run) is { } badId)
+        if (RunEndpoints.CheckId(run, "run") is { } badId)
         {
             return (null, badId);
         }
@@ -101,7 +105,7 @@ internal static class SpikeEndpoints
         var populations = await SpikeTapSession.PopulationsAsync(client, run);
         if (populations is null)
         {
-            return (null, GatewayProblems.NotFound($"no run '{run}' has been deployed"));
+            return (null, RunEndpoints.Missing(run, "run"));
         }
 
         var (filter, problem) = SpikeFilter.Parse(population, from, to, maxRate, populations, limit);

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using NeuroMesh.Simulation;
 
 namespace NeuroMesh.Silo.Http;
@@ -9,12 +10,25 @@ namespace NeuroMesh.Silo.Http;
 /// One <c>/spikes/ws</c> connection: sends <c>{"type":"spikes", ...}</c> messages (a <see cref="TapEvent"/>) and takes
 /// commands, each answered with a message: <c>{"type":"inject","inputs":[...]}</c> (needs a client that may mutate; answered
 /// <c>injected</c> with the run's status) and <c>{"type":"filter","population":...,"from":...,"to":...,"maxRate":...}</c>
-/// (answered <c>filtered</c>). A bad command is answered <c>{"type":"error","field":...,"message":...}</c> and changes nothing.
+/// (answered <c>filtered</c>). A bad command is answered <c>{"type":"error","status":...,"field":...,"message":...}</c> and
+/// changes nothing; a failed cluster call is answered the same way (statuses as the REST endpoints give them) and the socket
+/// stays open. Injects are metered per connection, <see cref="GatewayOptions.MutationsPerWindow"/> per window, like REST mutations.
 /// </summary>
-internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGrainFactory grains, string run, bool mayMutate, GatewayOptions options)
+internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGrainFactory grains, string run, bool mayMutate, GatewayOptions options) : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly FixedWindowRateLimiter _injects = new(new FixedWindowRateLimiterOptions
+    {
+        PermitLimit = options.MutationsPerWindow,
+        Window = TimeSpan.FromSeconds(options.RateWindowSeconds),
+        QueueLimit = 0,
+    });
+
+    public void Dispose()
+    {
+        _injects.Dispose();
+        _send.Dispose();
+    }
 
     public async Task RunAsync(CancellationToken cancel)
     {
@@ -37,9 +51,9 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
         {
             while (!cancel.IsCancellationRequested && socket.State == WebSocketState.Open)
             {
-                if (await session.NextAsync(TimeSpan.FromSeconds(10), cancel) is { } next)
+                if (await session.NextAsync(SpikeEndpoints.KeepAlive, cancel) is { } next)
                 {
-                    await SendAsync(new { type = "spikes", next.Run, next.FromTick, next.ToTick, next.Dt, next.Ticks, next.Neurons, next.Fired, next.Filtered, next.SampledAway, next.MissedTicks, next.DroppedSpikes, next.PopulationFired }, cancel);
+                    await SendAsync(next, cancel);
                 }
             }
         }
@@ -113,27 +127,36 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
             case "inject":
                 if (!mayMutate)
                 {
-                    return Error("$", "injecting needs a configured API key (X-Api-Key, Bearer or ?apiKey= on the WebSocket request)");
+                    return Error("$", "injecting needs a configured API key (X-Api-Key, Bearer or ?apiKey= on the WebSocket request), or, on a gateway without keys, a loopback client whose Origin is the gateway's own", StatusCodes.Status401Unauthorized);
                 }
 
-                InjectRequest? request;
+                InjectCommand? inject;
                 try
                 {
-                    request = JsonSerializer.Deserialize<InjectRequest>(Without(command, "type"), JsonBody.Options);
+                    inject = command.Deserialize<InjectCommand>(JsonBody.Options);
                 }
                 catch (JsonException e)
                 {
                     return Error(e.Path ?? "$", e.Message);
                 }
 
-                if (request is null)
+                if (inject is null)
                 {
                     return Error("$", "the command is null");
                 }
 
+                var request = inject.ToRequest();
                 if (request.Check() is { } problem)
                 {
                     return Error(problem.Item1, problem.Item2);
+                }
+
+                using (var lease = _injects.AttemptAcquire())
+                {
+                    if (!lease.IsAcquired)
+                    {
+                        return Error("$", $"this connection sent more injects than NeuroMesh:Gateway:MutationsPerWindow ({options.MutationsPerWindow}) allows per window; retry later", StatusCodes.Status429TooManyRequests);
+                    }
                 }
 
                 try
@@ -141,14 +164,13 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
                     var status = await grains.GetGrain<ISimulationGrain>(run).Inject(RunEndpoints.ToInputs(request.Inputs));
                     return new { type = "injected", status };
                 }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                catch (Exception e) when (GatewayProblems.Classify(e) is { } failed)
                 {
-                    return Error(e is ArgumentException a ? a.ParamName ?? "$.inputs" : "$", e.Message);
+                    return Error(failed.Field, failed.Message, failed.Status);
                 }
 
             case "filter":
-                var populations = await SpikeTapSession.PopulationsAsync(grains, run) ?? [];
-                var (filter, invalid) = SpikeFilter.Parse(Text(command, "population"), Text(command, "from"), Text(command, "to"), Text(command, "maxRate"), populations, options.MaxSpikesPerSecond);
+                var (filter, invalid) = SpikeFilter.Parse(Text(command, "population"), Text(command, "from"), Text(command, "to"), Text(command, "maxRate"), session.Populations, options.MaxSpikesPerSecond);
                 if (invalid is { } p)
                 {
                     return Error("$." + p.Field, p.Message);
@@ -164,7 +186,7 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
 
     private async Task SendAsync(object message, CancellationToken cancel)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, SpikeEndpoints.Json);
         await _send.WaitAsync(cancel);
         try
         {
@@ -176,22 +198,8 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
         }
     }
 
-    private static object Error(string field, string message) => new { type = "error", field, message };
+    private static object Error(string field, string message, int status = StatusCodes.Status400BadRequest) => new { type = "error", status, field, message };
 
     private static string? Text(JsonElement command, string name)
         => command.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText() : null;
-
-    private static string Without(JsonElement command, string name)
-    {
-        var copy = new Dictionary<string, JsonElement>();
-        foreach (var property in command.EnumerateObject())
-        {
-            if (property.Name != name)
-            {
-                copy[property.Name] = property.Value;
-            }
-        }
-
-        return JsonSerializer.Serialize(copy);
-    }
 }

@@ -32,6 +32,9 @@ internal sealed class SpikeTapSession : IAsyncDisposable
         _tokens = filter.MaxPerSecond;
     }
 
+    /// <summary>The run's populations, as the session was opened with them (for filters by population name).</summary>
+    public IReadOnlyList<PopulationRange> Populations => _populations;
+
     /// <summary>The current filter (a WebSocket client may change it).</summary>
     public SpikeFilter Filter { get; set; }
 
@@ -190,4 +193,8 @@ internal sealed record TapEvent(
     long SampledAway,
     long MissedTicks,
     long DroppedSpikes,
-    long[] PopulationFired);
+    long[] PopulationFired)
+{
+    /// <summary>The message type on the WebSocket (<c>"spikes"</c>; the SSE event name says the same).</summary>
+    public string Type => "spikes";
+}

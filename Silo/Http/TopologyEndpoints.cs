@@ -115,10 +115,8 @@ internal static class TopologyEndpoints
                 GatewayProblems.Call(async () => Results.Ok(await grains.GetGrain<INeuronGrain>(neuron).Connect(new OutgoingSynapse(target, request.Weight, request.DelayMs))))));
         }).WithSummary("Adds or changes the outgoing synapse to {target}.");
 
-        writes.MapDelete("/neurons/{id}/synapses/{target}", (string id, string target, IGrainFactory grains) => WithNeuronId(id, neuron =>
-            uint.TryParse(target, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var to)
-                ? GatewayProblems.Call(async () => Results.Ok(new { removed = await grains.GetGrain<INeuronGrain>(neuron).Disconnect(to) }))
-                : Task.FromResult(GatewayProblems.Invalid("target", $"a neuron id is an integer from 0 to {uint.MaxValue - 1} (got '{target}')"))))
+        writes.MapDelete("/neurons/{id}/synapses/{target}", (string id, string target, IGrainFactory grains) => WithNeuronId(id, neuron => WithNeuronId(target, to =>
+            GatewayProblems.Call(async () => Results.Ok(new { removed = await grains.GetGrain<INeuronGrain>(neuron).Disconnect(to) })), "target")))
             .WithSummary("Removes the outgoing synapse to {target}.");
     }
 
@@ -132,10 +130,11 @@ internal static class TopologyEndpoints
             ? next((uint)value)
             : Task.FromResult(GatewayProblems.Invalid(field, $"a neuron id is an integer from 0 to {uint.MaxValue - 1} (got {value}; {uint.MaxValue} is the broadcast id)"));
 
-    private static Task<IResult> WithNeuronId(string id, Func<uint, Task<IResult>> next)
+    // A neuron id from the path (route value <paramref name="field"/>), with the same range check as body ids.
+    private static Task<IResult> WithNeuronId(string id, Func<uint, Task<IResult>> next, string field = "id")
         => long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? WithNeuron("id", value, next)
-            : Task.FromResult(GatewayProblems.Invalid("id", $"a neuron id is an integer from 0 to {uint.MaxValue - 1} (got '{id}')"));
+            ? WithNeuron(field, value, next)
+            : Task.FromResult(GatewayProblems.Invalid(field, $"a neuron id is an integer from 0 to {uint.MaxValue - 1} (got '{id}')"));
 
     // NeuronConfig.Problem() starts with "NeuronConfig.Field:"; the JSON path is ".field".
     private static string FieldOf(string problem)

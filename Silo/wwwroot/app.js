@@ -11,7 +11,8 @@ const state = {
   run: null, populations: [], events: null, status: null,
   points: [],                    // [timeMs, neuron] of the raster's window
   total: 0, sampledAway: 0, missed: 0, lastMs: 0,
-  rateBins: new Map(),           // bin index -> counts per population (scaled up for sampling)
+  rateBins: new Map(),           // bin index -> counts per population (from populationFired: every spike, not the sample)
+  weightsFinal: null,            // the run whose weights are drawn for good (all synapses placed, none plastic)
 };
 
 function headers(json) {
@@ -54,12 +55,17 @@ function showStatus(s) {
 }
 
 function legend() {
-  $('legend').innerHTML = state.populations
-    .map((p, i) => `<span><i style="background:${COLOURS[i % COLOURS.length]}"></i>${p.name} (${p.size})</span>`).join('');
+  // Population names come from the deployed spec: text nodes, never markup.
+  $('legend').replaceChildren(...state.populations.map((p, i) => {
+    const span = document.createElement('span'), swatch = document.createElement('i');
+    swatch.style.background = COLOURS[i % COLOURS.length];
+    span.append(swatch, document.createTextNode(`${p.name} (${p.size})`));
+    return span;
+  }));
 }
 
 function resetViews() {
-  state.points = []; state.total = 0; state.sampledAway = 0; state.missed = 0; state.lastMs = 0; state.rateBins = new Map();
+  state.points = []; state.total = 0; state.sampledAway = 0; state.missed = 0; state.lastMs = 0; state.rateBins = new Map(); state.weightsFinal = null;
   $('raster').dataset.points = '0';
   $('raster-count').textContent = '0'; $('sampled-away').textContent = '0'; $('missed').textContent = '0';
 }
@@ -136,7 +142,7 @@ function drawRates() {
 }
 
 async function drawWeights() {
-  if (!state.run) return;
+  if (!state.run || state.weightsFinal === state.run) return;
   const c = $('weights'), g = c.getContext('2d');
   let h;
   try { h = await api('GET', `/api/runs/${encodeURIComponent(state.run)}/weights?bins=40`); } catch { return; }
@@ -145,6 +151,8 @@ async function drawWeights() {
   const max = Math.max(1, ...h.counts), w = c.width / Math.max(1, h.counts.length);
   g.fillStyle = '#c77dff';
   h.counts.forEach((n, i) => { const bh = (n / max) * (c.height - 16); g.fillRect(i * w + 1, c.height - bh, w - 2, bh); });
+  // Weights without plasticity never change once placed: stop asking (each answer samples every shard).
+  if (h.synapses && !h.plastic) state.weightsFinal = state.run;
 }
 
 async function refreshCluster() {
@@ -186,7 +194,7 @@ async function deploy() {
 async function resume(run) {
   try {
     state.populations = await api('GET', `/api/runs/${encodeURIComponent(run)}/populations`);
-    state.run = run; $('run').value = run; legend(); tap(run); await refreshStatus();
+    state.run = run; $('run').value = run; state.weightsFinal = null; legend(); tap(run); await refreshStatus();
   } catch (e) { say(e.message); }
 }
 

@@ -66,11 +66,17 @@ public sealed class GatewayNode : IAsyncLifetime
     public static Task<HttpResponseMessage> PostJson(HttpClient http, string path, string json)
         => http.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
 
-    /// <summary>The run's status as JSON, or null on 404.</summary>
+    /// <summary>The run's status as JSON, or null on 404; any other failure throws (an error body is not a state to compare).</summary>
     public static async Task<JsonElement?> Status(HttpClient http, string run)
     {
         using var response = await http.GetAsync(new Uri($"api/runs/{run}", UriKind.Relative));
-        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
 

@@ -34,6 +34,13 @@ public sealed class GatewayRestTests(GatewayNode fixture)
         Assert.Equal(shards[0].GetProperty("synapses").GetInt64(), weights.GetProperty("synapses").GetInt64());
         Assert.Equal(weights.GetProperty("sampled").GetInt32(), weights.GetProperty("counts").EnumerateArray().Sum(c => c.GetInt32()));
 
+        // And what does not hold by construction: delta_delays has 100,000 synapses, so the sample is the full 10,000, and
+        // an even stride over them reaches both of the spec's weight extremes (-1.0 inhibitory, 0.2 excitatory).
+        var specWeights = JsonNodeOf(GatewayNode.SmallSpec())["projections"]!.AsArray().Select(p => p!["weight"]!.GetValue<double>()).ToArray();
+        Assert.Equal(10_000, weights.GetProperty("sampled").GetInt32());
+        Assert.Equal(specWeights.Min(), weights.GetProperty("min").GetDouble(), 3);
+        Assert.Equal(specWeights.Max(), weights.GetProperty("max").GetDouble(), 3);
+
         var cluster = await http.GetFromJsonAsync<JsonElement>("api/cluster?run=rest-flow");
         var silo = Assert.Single(cluster.GetProperty("silos").EnumerateArray());
         Assert.Equal("Active", silo.GetProperty("status").GetString());
@@ -114,6 +121,12 @@ public sealed class GatewayRestTests(GatewayNode fixture)
 
             using var put = await Put(client, "api/neurons/9001", """{"region":"auth/r"}""");
             Assert.Equal(HttpStatusCode.Unauthorized, put.StatusCode);
+        }
+
+        // A key in the query string counts only on the spike taps (browsers cannot give EventSource/WebSocket headers), not on /api.
+        using (var queryKey = await GatewayNode.PostJson(anonymous, $"api/runs/auth-run/step?apiKey={GatewayNode.Key}", """{"ticks":10}"""))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, queryKey.StatusCode);
         }
 
         // Reads are open by configuration; the key-holder sees nothing changed.

@@ -60,6 +60,12 @@ public sealed class GatewaySpikeTests(GatewayNode fixture)
         Assert.All(neurons, n => Assert.InRange(n, 800, 999));
         Assert.Equal(0, b.Sum(e => e.GetProperty("sampledAway").GetInt64()));
         Assert.True(b.Sum(e => e.GetProperty("filtered").GetInt64()) > 0);
+
+        // Checks that do not hold by how the event is built (fired = sent + sampledAway + filtered does): the per-population
+        // counts come from the populations' ranges, the sent and filtered spikes from the filter, so the I-only stream must
+        // send exactly every I spike and filter exactly every E spike (populations in /populations order: E, I).
+        Assert.Equal(b.Sum(e => (long)e.GetProperty("neurons").GetArrayLength()), b.Sum(e => e.GetProperty("populationFired")[1].GetInt64()));
+        Assert.Equal(b.Sum(e => e.GetProperty("filtered").GetInt64()), b.Sum(e => e.GetProperty("populationFired")[0].GetInt64()));
     }
 
     [Fact]
@@ -114,7 +120,8 @@ public sealed class GatewaySpikeTests(GatewayNode fixture)
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cancel.Token);
     }
 
-    private static async Task<JsonElement> Command(ClientWebSocket socket, string command, CancellationToken cancel)
+    /// <summary>Sends a command and answers the first reply that is not a spikes message.</summary>
+    internal static async Task<JsonElement> Command(ClientWebSocket socket, string command, CancellationToken cancel)
     {
         await socket.SendAsync(Encoding.UTF8.GetBytes(command), WebSocketMessageType.Text, endOfMessage: true, cancel);
         while (true)

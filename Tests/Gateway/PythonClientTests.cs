@@ -34,7 +34,8 @@ public sealed partial class PythonClientTests(GatewayNode fixture)
         Assert.Contains("deployed cuba as python-cuba: 4000 neurons, 2000 ticks", text, StringComparison.Ordinal);
         var rates = RatesLine().Match(text);
         Assert.True(rates.Success, text);
-        // Vogels & Abbott CUBA fires at a few to a few tens of Hz; the printed rates are the stream's, scaled for sampling.
+        // Vogels & Abbott CUBA fires at a few to a few tens of Hz; the printed rates come from the stream's per-population counts
+        // (every spike, before sampling).
         Assert.InRange(double.Parse(rates.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0.5, 200);
         Assert.InRange(double.Parse(rates.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 0.5, 200);
         var spikes = SpikesLine().Match(text);

@@ -49,7 +49,10 @@ class Gateway:
     def spikes(self, run, max_rate=5000):
         """Yields the SSE 'spikes' events of a run, as dicts, from the moment of subscription."""
         query = urllib.parse.urlencode({"run": run, "maxRate": max_rate})
-        req = urllib.request.Request(f"{self.url}/spikes/stream?{query}", headers={"Accept": "text/event-stream"})
+        headers = {"Accept": "text/event-stream"}
+        if self.api_key:
+            headers["X-Api-Key"] = self.api_key  # needed to read when the gateway's reads are not open
+        req = urllib.request.Request(f"{self.url}/spikes/stream?{query}", headers=headers)
         with urllib.request.urlopen(req, timeout=120) as stream:
             event = None
             for raw in stream:
@@ -84,7 +87,7 @@ def main():
     counts = {p["name"]: 0 for p in populations}
     sent = sampled_away = filtered = fired = missed = 0
     events = gateway.spikes(run, args.max_rate)
-    kind, opened = next(events)  # the 'open' event: the tap is subscribed, so starting now loses nothing
+    kind, _ = next(events)  # the 'open' event: the tap is subscribed, so starting now loses nothing
     assert kind == "open", kind
     gateway.request("POST", f"/api/runs/{run}/start?pace={args.pace}")
     total_ticks = status["totalTicks"]
