@@ -21,7 +21,6 @@ public sealed class TelemetryInstrumentTests
             "neuromesh.crosssilo.batches.corrupt", "neuromesh.fabric.ring.occupancy", "neuromesh.fabric.ring.highwater_hits",
             "neuromesh.simulation.tick.duration", "neuromesh.simulation.window.duration", "neuromesh.simulation.barrier.wait",
             "neuromesh.deltalog.append.duration", "neuromesh.replay.checkpoints", "neuromesh.supervisor.restarts",
-            "neuromesh.gpu.kernel.time", "neuromesh.gpu.shards.offloaded",
         })
         {
             Assert.Contains(seen, i => i.Name == required);
