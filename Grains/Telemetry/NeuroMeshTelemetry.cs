@@ -29,20 +29,30 @@ public static class NeuroMeshTelemetry
     /// <summary>Control-plane spans: deploy, run, checkpoint, replay, restart, placement.</summary>
     public static readonly ActivitySource ActivitySource = new(Name, Version);
 
+    /// <summary>
+    /// Bucket bounds of the latency histograms, 10 µs to 5 s. Without this advice the SDK uses its default
+    /// {0, 5, 10, 25, ...} (seconds bounds are default only for HTTP instruments), which puts every window in the first
+    /// bucket and makes a p50 or p99 read about 2.5 s whatever the latency.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new()
+    {
+        HistogramBucketBoundaries = [1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    };
+
     private static readonly Counter<long> SupervisorRestarts = Meter.CreateCounter<long>(
         "neuromesh.supervisor.restarts", "{restart}", "Children restarted by a supervisor, by supervisor and reason.");
 
     private static readonly Histogram<double> WindowDuration = Meter.CreateHistogram<double>(
-        "neuromesh.simulation.window.duration", "s", "Wall time of one lockstep window on one shard: barrier wait, engine and send.");
+        "neuromesh.simulation.window.duration", "s", "Wall time of one lockstep window on one shard: barrier wait, engine and send.", tags: null, advice: SecondsBuckets);
 
     private static readonly Histogram<double> TickDuration = Meter.CreateHistogram<double>(
-        "neuromesh.simulation.tick.duration", "s", "Engine time per simulated tick, averaged over one lockstep window.");
+        "neuromesh.simulation.tick.duration", "s", "Engine time per simulated tick, averaged over one lockstep window.", tags: null, advice: SecondsBuckets);
 
     private static readonly Histogram<double> BarrierWait = Meter.CreateHistogram<double>(
-        "neuromesh.simulation.barrier.wait", "s", "Time one shard waited for its peers' end-of-window markers before a window.");
+        "neuromesh.simulation.barrier.wait", "s", "Time one shard waited for its peers' end-of-window markers before a window.", tags: null, advice: SecondsBuckets);
 
     private static readonly Histogram<double> AppendLatency = Meter.CreateHistogram<double>(
-        "neuromesh.deltalog.append.duration", "s", "Latency of one delta-log append (one batch of events, snapshot included).");
+        "neuromesh.deltalog.append.duration", "s", "Latency of one delta-log append (one batch of events, snapshot included).", tags: null, advice: SecondsBuckets);
 
     static NeuroMeshTelemetry()
     {
