@@ -20,16 +20,34 @@ mkdir -p "$results"
 
 # Services the tests need are installed and started here, on loopback, and stopped on exit (the Prometheus server
 # is started by its test itself, against a node it starts).
+# shellcheck source=deploy/lib/pg.sh
+. deploy/lib/pg.sh
 pg_dir=""
 pg_bin=""
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   if [ -n "$pg_dir" ]; then
-    as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    pg_stop "$pg_bin" "$pg_dir"
     rm -rf "$pg_dir"
   fi
 }
 trap cleanup EXIT
+
+# Installs a Debian package (as root; without recommends), updating the package lists once if the first try fails.
+# Anyone else is told the command to run, plus HINT. Exits the script when the install fails.
+apt_install() { # apt_install PACKAGE [HINT]
+  local package=$1 hint=${2:-}
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: $package is missing; install it (sudo apt-get install -y $package)$hint" >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian package $package"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get install -y -q --no-install-recommends "$package" || { apt-get update -q && apt-get install -y -q --no-install-recommends "$package"; }; } >> "$results/apt.log" 2>&1; then
+    tail -20 "$results/apt.log" >&2
+    echo "test.sh: installing $package failed; full log in $results/apt.log" >&2
+    exit 1
+  fi
+}
 
 # PostgreSQL for the delta-log tests: the Debian package when missing, then a throwaway server in a temp
 # dir on 127.0.0.1 and a free port; its connection string goes to the tests in NEUROMESH_TEST_POSTGRES.
@@ -39,36 +57,18 @@ start_postgres() {
     echo "test.sh: using the PostgreSQL in NEUROMESH_TEST_POSTGRES"
     return
   fi
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  pg_bin=$(pg_bin_dir)
   if [ -z "$pg_bin" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "test.sh: PostgreSQL is missing; install it (sudo apt-get install -y postgresql) or set NEUROMESH_TEST_POSTGRES" >&2
-      exit 1
-    fi
-    echo "test.sh: installing PostgreSQL (Debian package postgresql)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get install -y -q postgresql || { apt-get update -q && apt-get install -y -q postgresql; }; } > "$results/apt.log" 2>&1; then
-      tail -20 "$results/apt.log" >&2
-      echo "test.sh: installing postgresql failed; full log in $results/apt.log" >&2
-      exit 1
-    fi
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    apt_install postgresql " or set NEUROMESH_TEST_POSTGRES"
+    pg_bin=$(pg_bin_dir)
   fi
   pg_dir=$(mktemp -d /tmp/neuromesh-pg.XXXXXX)
-  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_dir"; fi
   local port
   for _ in $(seq 1 100); do
     port=$((20000 + RANDOM % 40000))
     (: </dev/tcp/127.0.0.1/$port) 2>/dev/null || break
   done
-  if ! as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --no-sync > "$results/postgres-initdb.log" 2>&1; then
-    cat "$results/postgres-initdb.log" >&2
-    echo "test.sh: initdb failed" >&2
-    exit 1
-  fi
-  if ! as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir -c max_connections=200" start > /dev/null; then
-    cat "$pg_dir/server.log" >&2
+  if ! pg_start "$pg_bin" "$pg_dir" "$port" "$results/postgres-initdb.log"; then
     echo "test.sh: PostgreSQL did not start on 127.0.0.1:$port" >&2
     exit 1
   fi
@@ -85,17 +85,7 @@ ensure_apt_tool() { # ensure_apt_tool PROGRAM PACKAGE VARIABLE
   local program=$1 package=$2 variable=$3 path
   path=$(command -v "$program" || true)
   if [ -z "$path" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "test.sh: $program is missing; install it (sudo apt-get install -y $package)" >&2
-      exit 1
-    fi
-    echo "test.sh: installing $program (Debian package $package)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get install -y -q --no-install-recommends "$package" || { apt-get update -q && apt-get install -y -q --no-install-recommends "$package"; }; } >> "$results/apt.log" 2>&1; then
-      tail -20 "$results/apt.log" >&2
-      echo "test.sh: installing $package failed; full log in $results/apt.log" >&2
-      exit 1
-    fi
+    apt_install "$package"
     path=$(command -v "$program")
   fi
   export "$variable=$path"

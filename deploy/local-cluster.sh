@@ -29,7 +29,8 @@ while [ $# -gt 0 ]; do
 done
 case "$clustering" in localhost|postgres) ;; *) echo "local-cluster.sh: --clustering must be localhost or postgres (got '$clustering')" >&2; exit 2 ;; esac
 
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# shellcheck source=deploy/lib/pg.sh
+. deploy/lib/pg.sh
 free_port() {
   local port
   for _ in $(seq 1 200); do
@@ -51,7 +52,7 @@ down() {
     kill "$(cat "$pidfile")" 2>/dev/null || true
   done
   if [ -f "$dir/pg_bin" ]; then
-    as_pg "$(cat "$dir/pg_bin")/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+    pg_stop "$(cat "$dir/pg_bin")" "$dir/pg"
   fi
   rm -rf "$dir"
   echo "local-cluster.sh: stopped and removed $dir"
@@ -84,15 +85,13 @@ up() {
   local postgres=${NEUROMESH_LOCAL_POSTGRES:-}
   if [ -z "$postgres" ]; then
     local pg_bin
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    pg_bin=$(pg_bin_dir)
     [ -n "$pg_bin" ] || { echo "local-cluster.sh: PostgreSQL is missing (apt-get install -y postgresql) or set NEUROMESH_LOCAL_POSTGRES" >&2; exit 1; }
     echo "$pg_bin" > "$dir/pg_bin"
-    mkdir -p "$dir/pg"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/pg"; chmod o+x "$dir"; fi
+    if [ "$(id -u)" -eq 0 ]; then chmod o+x "$dir"; fi
     local pg_port
     pg_port=$(free_port)
-    as_pg "$pg_bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 --no-sync > "$dir/pg-initdb.log" 2>&1
-    as_pg "$pg_bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir/pg" start > /dev/null
+    pg_start "$pg_bin" "$dir/pg" "$pg_port" "$dir/pg-initdb.log" || { echo "local-cluster.sh: PostgreSQL did not start on 127.0.0.1:$pg_port" >&2; exit 1; }
     postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
   fi
 

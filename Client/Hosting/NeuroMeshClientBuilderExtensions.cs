@@ -30,15 +30,9 @@ public static class NeuroMeshClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new NeuroMeshClientOptions();
         configuration.GetSection(NeuroMeshClientOptions.SectionName).Bind(options);
-        var tls = TlsSettings.From(configuration, TlsSettings.ClientSectionName);
-        if (tls.Problem(TlsSettings.ClientSectionName) is { } tlsProblem)
+        if (TlsSettings.From(configuration, TlsSettings.ClientSectionName) is { Enabled: true } tls)
         {
-            throw new OptionsValidationException(TlsSettings.ClientSectionName, typeof(TlsSettings), [tlsProblem]);
-        }
-
-        if (tls.Enabled)
-        {
-            builder.UseTls(o => tls.Apply(o, TlsSettings.ClientSectionName));
+            builder.UseTls(tls.Apply);
         }
 
         return builder.AddNeuroMeshClient(options, clustering);

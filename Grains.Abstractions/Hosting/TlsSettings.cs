@@ -36,18 +36,25 @@ public sealed class TlsSettings
     /// <summary>The PEM certificate of the authority every remote certificate must chain to.</summary>
     public string? CaPath { get; set; }
 
-    /// <summary>Reads the section at <paramref name="sectionName"/>.</summary>
+    /// <summary>The configuration section these settings came from, which every error message names (not bound from configuration).</summary>
+    public string SectionName { get; private set; } = nameof(TlsSettings);
+
+    /// <summary>Reads and validates the section at <paramref name="sectionName"/>.</summary>
+    /// <exception cref="OptionsValidationException">TLS is enabled and a setting is invalid (the message names it).</exception>
     public static TlsSettings From(IConfiguration configuration, string sectionName)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var settings = new TlsSettings();
+        var settings = new TlsSettings { SectionName = sectionName };
         configuration.GetSection(sectionName).Bind(settings);
-        return settings;
+        return settings.Problem() is { } problem
+            ? throw new OptionsValidationException(sectionName, typeof(TlsSettings), [problem])
+            : settings;
     }
 
     /// <summary>The first invalid setting, as a message naming it, or null (always null when TLS is off).</summary>
-    public string? Problem(string sectionName)
+    public string? Problem()
     {
+        var sectionName = SectionName;
         if (!Enabled)
         {
             return null;
@@ -70,9 +77,11 @@ public sealed class TlsSettings
 
     /// <summary>Applies these settings to Orleans' <see cref="TlsOptions"/>: this side's certificate, a required remote certificate, and the CA check.</summary>
     /// <exception cref="OptionsValidationException">A setting is invalid or a file cannot be read as a certificate.</exception>
-    public void Apply(TlsOptions options, string sectionName)
+    public void Apply(TlsOptions options)
     {
-        if (Problem(sectionName) is { } problem)
+        ArgumentNullException.ThrowIfNull(options);
+        var sectionName = SectionName;
+        if (Problem() is { } problem)
         {
             throw new OptionsValidationException(sectionName, typeof(TlsSettings), [problem]);
         }

@@ -137,15 +137,9 @@ public static class NeuroMeshSiloBuilderExtensions
             throw new OptionsValidationException(NodeClusteringOptions.SectionName, typeof(NodeClusteringOptions), [problem]);
         }
 
-        var tls = TlsSettings.From(configuration, TlsSettings.SiloSectionName);
-        if (tls.Problem(TlsSettings.SiloSectionName) is { } tlsProblem)
+        if (TlsSettings.From(configuration, TlsSettings.SiloSectionName) is { Enabled: true } tls)
         {
-            throw new OptionsValidationException(TlsSettings.SiloSectionName, typeof(TlsSettings), [tlsProblem]);
-        }
-
-        if (tls.Enabled)
-        {
-            builder.UseTls(o => tls.Apply(o, TlsSettings.SiloSectionName));
+            builder.UseTls(tls.Apply);
         }
 
         // Set outright for either provider: Orleans' UseLocalhostClustering applies ids equal to its own defaults ("dev")

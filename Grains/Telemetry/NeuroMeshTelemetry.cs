@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using NeuroMesh.Fabric;
 
 namespace NeuroMesh.Telemetry;
 
@@ -23,7 +22,6 @@ public static class NeuroMeshTelemetry
 
     private static readonly string Version = typeof(NeuroMeshTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
     private static readonly ConcurrentDictionary<SiloMetrics, byte> Silos = new();
-    private static PaddedLong _gpuOffloadedShards;
 
     /// <summary>The meter every NeuroMesh instrument belongs to.</summary>
     public static readonly Meter Meter = new(new MeterOptions(Name) { Version = Version });
@@ -31,23 +29,30 @@ public static class NeuroMeshTelemetry
     /// <summary>Control-plane spans: deploy, run, checkpoint, replay, restart, placement.</summary>
     public static readonly ActivitySource ActivitySource = new(Name, Version);
 
+    /// <summary>
+    /// Bucket bounds of the latency histograms, 10 µs to 5 s. Without this advice the SDK uses its default
+    /// {0, 5, 10, 25, ...} (seconds bounds are default only for HTTP instruments), which puts every window in the first
+    /// bucket and makes a p50 or p99 read about 2.5 s whatever the latency.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new()
+    {
+        HistogramBucketBoundaries = [1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    };
+
     private static readonly Counter<long> SupervisorRestarts = Meter.CreateCounter<long>(
         "neuromesh.supervisor.restarts", "{restart}", "Children restarted by a supervisor, by supervisor and reason.");
 
-    private static readonly Counter<double> GpuKernelTime = Meter.CreateCounter<double>(
-        "neuromesh.gpu.kernel.time", "s", "Seconds spent in GPU kernels (propagation, delivery) by the engines this process runs.");
-
     private static readonly Histogram<double> WindowDuration = Meter.CreateHistogram<double>(
-        "neuromesh.simulation.window.duration", "s", "Wall time of one lockstep window on one shard: barrier wait, engine and send.");
+        "neuromesh.simulation.window.duration", "s", "Wall time of one lockstep window on one shard: barrier wait, engine and send.", tags: null, advice: SecondsBuckets);
 
     private static readonly Histogram<double> TickDuration = Meter.CreateHistogram<double>(
-        "neuromesh.simulation.tick.duration", "s", "Engine time per simulated tick, averaged over one lockstep window.");
+        "neuromesh.simulation.tick.duration", "s", "Engine time per simulated tick, averaged over one lockstep window.", tags: null, advice: SecondsBuckets);
 
     private static readonly Histogram<double> BarrierWait = Meter.CreateHistogram<double>(
-        "neuromesh.simulation.barrier.wait", "s", "Time one shard waited for its peers' end-of-window markers before a window.");
+        "neuromesh.simulation.barrier.wait", "s", "Time one shard waited for its peers' end-of-window markers before a window.", tags: null, advice: SecondsBuckets);
 
     private static readonly Histogram<double> AppendLatency = Meter.CreateHistogram<double>(
-        "neuromesh.deltalog.append.duration", "s", "Latency of one delta-log append (one batch of events, snapshot included).");
+        "neuromesh.deltalog.append.duration", "s", "Latency of one delta-log append (one batch of events, snapshot included).", tags: null, advice: SecondsBuckets);
 
     static NeuroMeshTelemetry()
     {
@@ -82,13 +87,7 @@ public static class NeuroMeshTelemetry
         Observe("neuromesh.deltalog.replayed", "{delta}", "Deltas read back while activating event-sourced grains (replay progress of grain state).", s => s.DeltaReplayed);
         Observe("neuromesh.replay.checkpoints", "{checkpoint}", "Run checkpoints re-verified by replaying a run (rebuild or replay verb).", s => s.ReplayCheckpoints);
         Observe("neuromesh.replay.ticks", "{tick}", "Ticks re-simulated to rebuild or replay runs.", s => s.ReplayTicks);
-
-        // GPU.
-        Meter.CreateObservableGauge("neuromesh.gpu.shards.offloaded", static () => Volatile.Read(ref _gpuOffloadedShards.Value), "{shard}", "Shards running on a GPU engine in this process now.");
     }
-
-    /// <summary>The silos whose metrics are reported now.</summary>
-    internal static int RegisteredSilos => Silos.Count;
 
     /// <summary>
     /// Counts one restart of a supervised child. For supervisors: call once per restart (a control-plane event, never per
@@ -99,13 +98,6 @@ public static class NeuroMeshTelemetry
 
     /// <summary>Starts the span of a supervisor restart (null when nobody listens).</summary>
     public static Activity? StartRestart(string supervisor, string child) => Start("restart", ("neuromesh.supervisor", supervisor), ("neuromesh.child", child));
-
-    /// <summary>Adds <paramref name="seconds"/> of GPU kernel time (once per engine window or run, never per spike).</summary>
-    public static void RecordGpuKernelTime(double seconds, string device)
-        => GpuKernelTime.Add(seconds, new KeyValuePair<string, object?>("device", device));
-
-    /// <summary>A shard moved onto (+1) or off (-1) a GPU engine.</summary>
-    public static void GpuShardOffloaded(int delta) => Interlocked.Add(ref _gpuOffloadedShards.Value, delta);
 
     /// <summary>
     /// Starts a control-plane span named <c>neuromesh.<paramref name="operation"/></c> (deploy, run, checkpoint, replay,

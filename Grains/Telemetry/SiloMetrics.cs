@@ -20,7 +20,12 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
     private static readonly string[] CortexRefusalReasons = ["refractory", "axon_full", "arena_full"];
     private static readonly string[] OutboxDropReasons = ["outbox_full", "enqueue_failed", "closed", "lost"];
 
+    /// <summary>How long one snapshot of the Cortex, outbox and ingress counters serves collections (one collection's callbacks run well within it).</summary>
+    private static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(100);
+
     private readonly IServiceProvider _services;
+    private readonly Lock _snapshotLock = new();
+    private Snapshot? _snapshot;
     private readonly KeyValuePair<string, object?>[] _silo;
     private readonly KeyValuePair<string, object?>[][] _dropTags;
     private readonly KeyValuePair<string, object?>[][] _refusalTags;
@@ -154,33 +159,56 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
         set => _agents = value;
     }
 
-    internal long Cortex(Func<CortexCounters, long> read) => _agents is { } agents ? read(agents.Cortex.Counters) : 0;
+    internal long Cortex(Func<CortexCounters, long> read) => read(Current().Cortex);
 
-    internal long Lanes(Func<MeshLaneCounters, long> read) => _outbox is { } outbox ? outbox.AllCounters().Sum(read) : 0;
+    internal long Lanes(Func<MeshLaneCounters, long> read) => Current().Lanes.Sum(read);
 
-    internal long Ingress(Func<NeuroMesh.Cluster.MeshIngressCounters, long> read) => _ingress is { } ingress ? read(ingress.Counters(SiloAddress)) : 0;
+    internal long Ingress(Func<MeshIngressCounters, long> read) => read(Current().Ingress);
 
     internal IEnumerable<Measurement<long>> ByPath(long lockstep, long mesh) => [new(lockstep, _lockstep), new(mesh, _mesh)];
 
     internal IEnumerable<Measurement<long>> DroppedByReason()
     {
-        var c = _agents?.Cortex.Counters ?? default;
+        var c = Current().Cortex;
         long[] values = [c.DroppedNoSubscribers, c.DroppedUnknownTarget, c.DroppedTargetRemoved, c.DroppedSourceRemoved];
         return values.Select((v, i) => new Measurement<long>(v, _dropTags[i]));
     }
 
     internal IEnumerable<Measurement<long>> RefusedByReason()
     {
-        var c = _agents?.Cortex.Counters ?? default;
+        var c = Current().Cortex;
         long[] values = [c.RefusedRefractory, c.RefusedAxonFull, c.RefusedArenaFull];
         return values.Select((v, i) => new Measurement<long>(v, _refusalTags[i]));
     }
 
     internal IEnumerable<Measurement<long>> OutboxDroppedByReason()
     {
-        var lanes = _outbox?.AllCounters() ?? [];
+        var lanes = Current().Lanes;
         long[] values = [lanes.Sum(l => l.DroppedOutboxFull), lanes.Sum(l => l.DroppedEnqueueFailed), lanes.Sum(l => l.DroppedClosed), lanes.Sum(l => l.DroppedLost)];
         return values.Select((v, i) => new Measurement<long>(v, _outboxDropTags[i]));
+    }
+
+    /// <summary>
+    /// The Cortex, outbox and ingress counters as one snapshot, taken at most once per <see cref="SnapshotLifetime"/>: one
+    /// collection reads a dozen instruments from them, so they agree with each other, and the Cortex's pass lock (its
+    /// counters walk every neuron) is taken once per collection instead of once per instrument.
+    /// </summary>
+    private Snapshot Current()
+    {
+        lock (_snapshotLock)
+        {
+            if (_snapshot is { } cached && Stopwatch.GetElapsedTime(cached.Taken) < SnapshotLifetime)
+            {
+                return cached;
+            }
+
+            _snapshot = new Snapshot(
+                Stopwatch.GetTimestamp(),
+                _agents?.Cortex.Counters ?? default,
+                _outbox?.AllCounters() ?? [],
+                _ingress?.Counters(SiloAddress) ?? new MeshIngressCounters());
+            return _snapshot;
+        }
     }
 
     private Task Start(CancellationToken cancellationToken)
@@ -197,4 +225,6 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
         NeuroMeshTelemetry.Unregister(this);
         return Task.CompletedTask;
     }
+
+    private sealed record Snapshot(long Taken, CortexCounters Cortex, IReadOnlyList<MeshLaneCounters> Lanes, MeshIngressCounters Ingress);
 }

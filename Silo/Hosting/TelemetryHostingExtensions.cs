@@ -15,7 +15,8 @@ internal static class TelemetryHostingExtensions
     /// Exports the <see cref="NeuroMeshTelemetry.Name"/> meter and Orleans' <c>Microsoft.Orleans</c> meter to the Prometheus
     /// scrape endpoint (map it with <c>MapPrometheusScrapingEndpoint()</c>, at <c>/metrics</c>) and, when an OTLP endpoint is
     /// configured (<see cref="OtlpEndpointKey"/>, or the <c>OTEL_EXPORTER_OTLP_*</c> variables), metrics and traces (the
-    /// NeuroMesh control-plane spans and Orleans' grain-call spans) over OTLP. The service name is <c>OTEL_SERVICE_NAME</c>,
+    /// NeuroMesh control-plane spans and Orleans' grain-call spans) over OTLP; the standard <c>OTEL_METRICS_EXPORTER=none</c>
+    /// keeps metrics off OTLP (Prometheus scrapes them) while traces still go. The service name is <c>OTEL_SERVICE_NAME</c>,
     /// else <c>neuromesh-silo</c>; <c>OTEL_RESOURCE_ATTRIBUTES</c> adds attributes as usual.
     /// </summary>
     public static WebApplicationBuilder AddNeuroMeshTelemetry(this WebApplicationBuilder builder)
@@ -29,12 +30,13 @@ internal static class TelemetryHostingExtensions
         }
 
         var otlp = endpoint is not null || fromEnvironment;
+        var metricsOverOtlp = otlp && !string.Equals(builder.Configuration["OTEL_METRICS_EXPORTER"], "none", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "neuromesh-silo"))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(NeuroMeshTelemetry.Name, NeuroMeshTelemetry.OrleansMeterName).AddPrometheusExporter();
-                if (otlp)
+                if (metricsOverOtlp)
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = endpoint ?? o.Endpoint);
                 }

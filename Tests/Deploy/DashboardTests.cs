@@ -10,7 +10,8 @@ namespace NeuroMesh.Tests.Deploy;
 /// derived from the registered instruments with the exporter's naming rule, which <see cref="PrometheusScrapeTests"/> checks
 /// against the scrape), so a renamed metric fails here instead of leaving an empty panel.
 /// </summary>
-public sealed partial class DashboardTests(LiveNodeFixture node) : IClassFixture<LiveNodeFixture>
+[Collection(LiveNodeCollection.Name)]
+public sealed partial class DashboardTests(LiveNodeFixture node)
 {
     private static readonly string[] Expected = ["cluster-overview", "fabric-and-spikes", "simulation-clock", "persistence", "supervision"];
 

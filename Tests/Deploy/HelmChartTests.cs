@@ -52,6 +52,8 @@ public sealed class HelmChartTests
             Assert.Equal(("neuromesh-postgres", "connectionString"), (secret.GetProperty("name").GetString(), secret.GetProperty("key").GetString()));
         }
 
+        Assert.Equal("status.podIP", env["POD_IP"].GetProperty("valueFrom").GetProperty("fieldRef").GetProperty("fieldPath").GetString());
+        Assert.Equal("$(POD_IP)", env["NeuroMesh__Clustering__AdvertisedIp"].GetProperty("value").GetString());
         Assert.Equal("r-neuromesh", silo.GetProperty("envFrom")[0].GetProperty("configMapRef").GetProperty("name").GetString());
         var config = Single(objects, "ConfigMap").GetProperty("data");
         Assert.Equal("Postgres", config.GetProperty("NeuroMesh__Clustering__Provider").GetString());
@@ -89,6 +91,8 @@ public sealed class HelmChartTests
         var config = Single(objects, "ConfigMap").GetProperty("data");
         Assert.Equal("http://collector.observability:4317", config.GetProperty("OTEL_EXPORTER_OTLP_ENDPOINT").GetString());
         Assert.Equal("true", config.GetProperty("NeuroMesh__Tls__Enabled").GetString());
+        Assert.Equal("/etc/neuromesh/tls/tls.pfx", config.GetProperty("NeuroMesh__Tls__CertificatePath").GetString());
+        Assert.False(config.TryGetProperty("NeuroMesh__Tls__KeyPath", out _));
         Assert.Equal("12000", config.GetProperty("NeuroMesh__Clustering__GatewayPort").GetString());
         Assert.Equal("Calls", config.GetProperty("NeuroMesh__Cluster__MeshTransport").GetString());
 
@@ -105,6 +109,29 @@ public sealed class HelmChartTests
         var (code, output) = TestTools.Run(helm, ["template", "r", Chart, "--set", "postgres.existingSecret="]);
         Assert.NotEqual(0, code);
         Assert.Contains("postgres.connectionString is required", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void A_sqlite_delta_log_is_refused_because_the_pods_have_no_volume()
+    {
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        var (code, output) = TestTools.Run(helm, ["template", "r", Chart, "--set", "deltaLog.backend=sqlite"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("deltaLog.backend=sqlite is not supported by this chart", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void A_pem_tls_secret_sets_the_certificate_and_key_paths_and_an_unknown_format_is_refused()
+    {
+        var config = Single(Render(["--set", "tls.enabled=true", "--set", "tls.secretName=silo-tls", "--set", "tls.format=pem"]), "ConfigMap").GetProperty("data");
+        Assert.Equal("/etc/neuromesh/tls/tls.crt", config.GetProperty("NeuroMesh__Tls__CertificatePath").GetString());
+        Assert.Equal("/etc/neuromesh/tls/tls.key", config.GetProperty("NeuroMesh__Tls__KeyPath").GetString());
+        Assert.Equal("/etc/neuromesh/tls/ca.crt", config.GetProperty("NeuroMesh__Tls__CaPath").GetString());
+
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        var (code, output) = TestTools.Run(helm, ["template", "r", Chart, "--set", "tls.enabled=true", "--set", "tls.secretName=silo-tls", "--set", "tls.format=der"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("tls.format must be pfx", output, StringComparison.Ordinal);
     }
 
     private static readonly string[] NonDefault =

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NeuroMesh.Network;
@@ -66,22 +65,15 @@ public sealed class LocalClusterTests : IDisposable
 
         // Prometheus scrapes all three silos, and each one simulated the whole run.
         using var http = new HttpClient { BaseAddress = new Uri(env["PROMETHEUS_URL"] + "/") };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string last = string.Empty;
-        while (true)
-        {
-            last = await http.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString("neuromesh_simulation_ticks_total")}", UriKind.Relative));
-            using var json = JsonDocument.Parse(last);
-            var ticks = json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
-                .Select(r => double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)).ToArray();
-            if (ticks.Length == 3 && ticks.All(t => t >= spec.TotalTicks))
+        await TestTools.QueryPrometheusUntilAsync(
+            http,
+            "neuromesh_simulation_ticks_total",
+            result =>
             {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Prometheus did not see three silos tick {spec.TotalTicks}: {last}");
-            await Task.Delay(1000);
-        }
+                var ticks = result.EnumerateArray().Select(r => double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)).ToArray();
+                return ticks.Length == 3 && ticks.All(t => t >= spec.TotalTicks);
+            },
+            $"did not see three silos tick {spec.TotalTicks}");
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 
 namespace NeuroMesh.Tests.Deploy;
 
@@ -73,5 +74,37 @@ internal static class TestTools
         {
             return (process.ExitCode, output.ToString());
         }
+    }
+
+    /// <summary>
+    /// Runs a Prometheus instant query every half second until its result (the <c>data.result</c> array) satisfies
+    /// <paramref name="done"/>, and returns it; fails after 60 s with the last answer, or as soon as <paramref name="server"/>
+    /// (a Prometheus the test started, whose output is in <paramref name="log"/>) exits.
+    /// </summary>
+    public static async Task<JsonElement> QueryPrometheusUntilAsync(HttpClient http, string query, Func<JsonElement, bool> done, string expectation, Process? server = null, StringBuilder? log = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var last = string.Empty;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(server is { HasExited: true }, $"prometheus exited with {(server is { HasExited: true } ? server.ExitCode : 0)}:\n{log}");
+            try
+            {
+                last = await http.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(query)}", UriKind.Relative));
+                using var json = JsonDocument.Parse(last);
+                if (json.RootElement.GetProperty("status").GetString() == "success" && done(json.RootElement.GetProperty("data").GetProperty("result")))
+                {
+                    return json.RootElement.GetProperty("data").GetProperty("result").Clone();
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"Prometheus {expectation} within 60 s ('{query}'); last answer: {last}\n{log}");
     }
 }

@@ -9,7 +9,7 @@ namespace NeuroMesh.Tests.Telemetry;
 
 /// <summary>
 /// One real silo node process that has run a small spec (so its histograms have points), and its <c>/metrics</c> scrape
-/// taken after the run.
+/// taken after the run. One node serves every class of <see cref="LiveNodeCollection"/>.
 /// </summary>
 public sealed class LiveNodeFixture : IAsyncLifetime
 {
@@ -48,4 +48,12 @@ public sealed class LiveNodeFixture : IAsyncLifetime
         await Node.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
+}
+
+/// <summary>The tests that read the one <see cref="LiveNodeFixture"/> node (its scrape, its Prometheus target).</summary>
+[CollectionDefinition(Name)]
+public sealed class LiveNodeCollection : ICollectionFixture<LiveNodeFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Live node";
 }

@@ -14,6 +14,10 @@ internal static partial class PrometheusNames
 {
     /// <summary>Every NeuroMesh instrument: name, unit, and the Prometheus series names it yields.</summary>
     public static IReadOnlyList<(string Instrument, string[] Series)> NeuroMesh()
+        => [.. Instruments().Select(i => (i.Name, Series(i)))];
+
+    /// <summary>Every instrument of the NeuroMesh meter, as a <see cref="MeterListener"/> sees them published.</summary>
+    public static IReadOnlyList<Instrument> Instruments()
     {
         GC.KeepAlive(NeuroMeshTelemetry.Meter); // runs the static constructor that creates the instruments
         var seen = new List<Instrument>();
@@ -31,7 +35,7 @@ internal static partial class PrometheusNames
             listener.Start();
         }
 
-        return [.. seen.Select(i => (i.Name, Series(i)))];
+        return seen;
     }
 
     /// <summary>Metric names in a Prometheus text exposition (from its <c># TYPE</c> lines, histograms expanded).</summary>

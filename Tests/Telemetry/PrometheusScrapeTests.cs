@@ -6,7 +6,8 @@ using NeuroMesh.Tests.Deploy;
 namespace NeuroMesh.Tests.Telemetry;
 
 /// <summary>The node's <c>/metrics</c> endpoint as Prometheus sees it: the exporter's names, and a real Prometheus server scraping it.</summary>
-public sealed class PrometheusScrapeTests(LiveNodeFixture node) : IClassFixture<LiveNodeFixture>
+[Collection(LiveNodeCollection.Name)]
+public sealed class PrometheusScrapeTests(LiveNodeFixture node)
 {
     [Fact]
     public void The_scrape_has_every_observable_NeuroMesh_series_the_recorded_histograms_and_Orleans_meter_under_the_derived_names()
@@ -14,7 +15,7 @@ public sealed class PrometheusScrapeTests(LiveNodeFixture node) : IClassFixture<
         var scraped = PrometheusNames.InExposition(node.Scrape);
         var derived = PrometheusNames.NeuroMesh();
         var missing = derived
-            .Where(d => d.Instrument is not ("neuromesh.supervisor.restarts" or "neuromesh.gpu.kernel.time")) // never recorded on a node without supervisors or GPUs
+            .Where(d => d.Instrument != "neuromesh.supervisor.restarts") // never recorded on a node without supervisors
             .SelectMany(d => d.Series)
             .Where(s => !scraped.Contains(s))
             .ToArray();
@@ -56,17 +57,17 @@ public sealed class PrometheusScrapeTests(LiveNodeFixture node) : IClassFixture<
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-            var ticks = await QueryUntilAsync(http, "neuromesh_simulation_ticks_total", server, log);
+            var ticks = await QueryAsync(http, "neuromesh_simulation_ticks_total", server, log);
             var series = Assert.Single(ticks.EnumerateArray());
             Assert.Equal("neuromesh", series.GetProperty("metric").GetProperty("job").GetString());
             Assert.StartsWith("127.0.0.1:", series.GetProperty("metric").GetProperty("silo").GetString(), StringComparison.Ordinal);
             Assert.Equal(node.Run.Tick, double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture));
 
-            var spikes = Assert.Single((await QueryUntilAsync(http, "sum(neuromesh_simulation_spikes_total)", server, log)).EnumerateArray());
+            var spikes = Assert.Single((await QueryAsync(http, "sum(neuromesh_simulation_spikes_total)", server, log)).EnumerateArray());
             Assert.Equal(node.Run.Spikes, double.Parse(spikes.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture));
-            var up = Assert.Single((await QueryUntilAsync(http, "up{job=\"neuromesh\"}", server, log)).EnumerateArray());
+            var up = Assert.Single((await QueryAsync(http, "up{job=\"neuromesh\"}", server, log)).EnumerateArray());
             Assert.Equal("1", up.GetProperty("value")[1].GetString());
-            Assert.NotEmpty((await QueryUntilAsync(http, "orleans_catalog_activations", server, log)).EnumerateArray());
+            Assert.NotEmpty((await QueryAsync(http, "orleans_catalog_activations", server, log)).EnumerateArray());
         }
         finally
         {
@@ -77,30 +78,6 @@ public sealed class PrometheusScrapeTests(LiveNodeFixture node) : IClassFixture<
     }
 
     /// <summary>Runs an instant query until it returns at least one series (Prometheus scrapes every second).</summary>
-    private static async Task<JsonElement> QueryUntilAsync(HttpClient http, string query, System.Diagnostics.Process server, System.Text.StringBuilder log)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var last = string.Empty;
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(server.HasExited, $"prometheus exited with {(server.HasExited ? server.ExitCode : 0)}:\n{log}");
-            try
-            {
-                last = await http.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(query)}", UriKind.Relative));
-                using var json = JsonDocument.Parse(last);
-                if (json.RootElement.GetProperty("status").GetString() == "success" && json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
-                {
-                    return json.RootElement.GetProperty("data").GetProperty("result").Clone();
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"Prometheus returned no series for '{query}' within 60 s; last answer: {last}\n{log}");
-    }
+    private static Task<JsonElement> QueryAsync(HttpClient http, string query, System.Diagnostics.Process server, System.Text.StringBuilder log)
+        => TestTools.QueryPrometheusUntilAsync(http, query, result => result.GetArrayLength() > 0, "returned no series", server, log);
 }
