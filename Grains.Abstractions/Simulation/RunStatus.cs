@@ -57,4 +57,7 @@ public sealed record RunStatus
 
     /// <summary>How often the run lost a silo of its placement and recovered by itself (rolled back to its last checkpoint and placed again on the silos left).</summary>
     [Id(17)] public int Recoveries { get; init; }
+
+    /// <summary>The activation of the run's grain that answered (a new one means the run was rebuilt from its log, not recovered in place).</summary>
+    [Id(18)] public string Activation { get; init; } = string.Empty;
 }
