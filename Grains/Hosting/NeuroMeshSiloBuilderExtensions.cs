@@ -14,6 +14,7 @@ using NeuroMesh.Simulation;
 using NeuroMesh.Telemetry;
 using NeuroMesh.Supervision;
 using Orleans.Hosting;
+using Orleans.Runtime.Providers;
 using Orleans.Streams;
 
 namespace NeuroMesh.Hosting;
@@ -98,6 +99,7 @@ public static class NeuroMeshSiloBuilderExtensions
 
             return registry;
         });
+        var backoff = new SpikeStreamBackoff();
         builder.AddMemoryStreams(SpikeStreams.ProviderName, streams =>
         {
             streams.ConfigurePartitioning(cluster.Queues);
@@ -112,8 +114,14 @@ public static class NeuroMeshSiloBuilderExtensions
                 o.DataMinTimeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
                 o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
             }));
+            streams.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)backoff);
+            streams.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)backoff);
         });
-        builder.AddMemoryStreams(SpikeTaps.ProviderName);
+        builder.AddMemoryStreams(SpikeTaps.ProviderName, taps =>
+        {
+            taps.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)backoff);
+            taps.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)backoff);
+        });
         builder.AddMemoryGrainStorage("PubSubStore");
         return builder;
     }

@@ -31,6 +31,25 @@ public sealed class ClusterHostingTests : IDisposable
         Assert.Contains($"(got {value})", error.Message);
     }
 
+    [Fact]
+    public void The_spike_streams_retry_a_failed_queue_read_or_delivery_within_a_window_not_after_orleans_ten_second_default()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddNeuroMesh(Config(("NeuroMesh:DeltaLog:Path", Path.Combine(_dir, "backoff.db")))));
+        using var host = builder.Build();
+        var reads = host.Services.GetKeyedService<Orleans.Runtime.Providers.IQueueReaderBackoffProvider>(NeuroMesh.Cluster.SpikeStreams.ProviderName);
+        var deliveries = host.Services.GetKeyedService<Orleans.Runtime.Providers.IMessageDeliveryBackoffProvider>(NeuroMesh.Cluster.SpikeStreams.ProviderName);
+        Assert.IsType<NeuroMesh.Cluster.SpikeStreamBackoff>(reads);
+        Assert.IsType<NeuroMesh.Cluster.SpikeStreamBackoff>(deliveries);
+        Assert.IsType<NeuroMesh.Cluster.SpikeStreamBackoff>(host.Services.GetKeyedService<Orleans.Runtime.Providers.IQueueReaderBackoffProvider>(NeuroMesh.Simulation.SpikeTaps.ProviderName));
+
+        // The pulling agent retries a read 6 times in a row; all of them together wait less than the shortest window timeout (1 s).
+        var waits = Enumerable.Range(0, 6).Select(reads!.Next).ToArray();
+        Assert.Equal([5, 10, 20, 40, 80, 160], waits.Select(w => w.TotalMilliseconds));
+        Assert.True(waits.Aggregate(TimeSpan.Zero, (a, b) => a + b) < TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), deliveries!.Next(1000));
+    }
+
     [Theory]
     [InlineData("NeuroMesh:Client:Gateways:0", "not-an-endpoint", "NeuroMesh:Client:Gateways:0 must be an IP endpoint")]
     [InlineData("NeuroMesh:Client:GatewayPort", "70000", "NeuroMesh:Client:GatewayPort must be in [1, 65535]")]
