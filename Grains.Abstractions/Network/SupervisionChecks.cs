@@ -5,9 +5,10 @@ namespace NeuroMesh.Network;
 /// <summary>Checks the supervision section: names, strategies, intensity, parents (no cycle), children and deciders.</summary>
 internal static class SupervisionChecks
 {
-    private static readonly string[] Strategies = ["OneForOne", "OneForAll", "RestForOne"];
-    private static readonly string[] Kinds = ["BehaviourFault", "MissedHealthCheck", "SiloLost", "Escalated", "Reported"];
-    private static readonly string[] Directives = ["Resume", "Restart", "Stop", "Escalate"];
+    private static readonly string[] Strategies = Enum.GetNames<Supervision.SupervisionStrategy>();
+    private static readonly string[] Kinds = Enum.GetNames<Supervision.FailureKind>();
+    private static readonly string[] Directives = Enum.GetNames<Supervision.SupervisorDirective>();
+    private static readonly string[] RestartFroms = Enum.GetNames<Supervision.RestartFrom>();
 
     public static void Check(SpecChecker c, SupervisionSpec supervision, IReadOnlyDictionary<string, int> sizes, int neurons)
     {
@@ -31,6 +32,11 @@ internal static class SupervisionChecks
             if (!Strategies.Contains(s.Strategy, StringComparer.OrdinalIgnoreCase))
             {
                 c.Error($"{path}.strategy", $"unknown strategy '{s.Strategy}' (known: {string.Join(", ", Strategies)})");
+            }
+
+            if (!RestartFroms.Contains(s.RestartFrom, StringComparer.OrdinalIgnoreCase))
+            {
+                c.Error($"{path}.restartFrom", $"unknown restartFrom '{s.RestartFrom}' (known: {string.Join(", ", RestartFroms)})");
             }
 
             if (s.MaxRestarts < 0)

@@ -21,6 +21,9 @@ public sealed record class SupervisorSpec
     /// <summary>The children in start order: <c>neuron:ID</c>, <c>population:NAME</c> (each of its neurons) or <c>region:PATH</c>.</summary>
     public List<string> Children { get; init; } = [];
 
+    /// <summary>"LastCheckpoint" (the default: a restarted child keeps what its log holds) or "InitialState" (a neuron's behaviour starts over).</summary>
+    public string RestartFrom { get; init; } = "LastCheckpoint";
+
     /// <summary>Failure kind → directive (for example <c>{"BehaviourFault": "Resume"}</c>); kinds not named restart.</summary>
     public Dictionary<string, string>? Decider { get; init; }
 }

@@ -67,4 +67,13 @@ public interface INeuronGrain : IGrainWithIntegerKey
     /// 100 ms and on deactivation), and returns how many state deltas this neuron has logged in all.
     /// </summary>
     Task<long> FlushState();
+
+    /// <summary>
+    /// Discards the bound behaviour's recorded state, logged and not yet logged, and records the reset in the log (what a
+    /// supervisor does to restart the neuron from its initial state); a hosted behaviour is replaced by a fresh instance.
+    /// Configuration, card and synapses stay.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> is empty.</exception>
+    /// <exception cref="KeyNotFoundException">The neuron was never configured.</exception>
+    Task ResetAgentState(string reason);
 }

@@ -31,4 +31,7 @@ public sealed record RestartRecord
 
     /// <summary>The silo the child answered from after the restart (empty when not known).</summary>
     [Id(8)] public string Silo { get; init; } = string.Empty;
+
+    /// <summary>What a restarted child was rebuilt to (the supervisor's <see cref="SupervisorConfig.RestartFrom"/> at the time; LastCheckpoint for Resume and Stop).</summary>
+    [Id(9)] public RestartFrom From { get; init; }
 }

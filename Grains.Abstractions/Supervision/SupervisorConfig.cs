@@ -48,6 +48,9 @@ public sealed record SupervisorConfig
     /// <summary>Consecutive unanswered health checks a child may miss before it counts as failed (at least 1).</summary>
     [Id(10)] public int MissedChecksAllowed { get; init; } = 3;
 
+    /// <summary>What a restarted child is rebuilt to: everything its log holds, or its configuration with its behaviour's state started over.</summary>
+    [Id(11)] public RestartFrom RestartFrom { get; init; } = RestartFrom.LastCheckpoint;
+
     /// <summary>The directive for <paramref name="kind"/>.</summary>
     public SupervisorDirective Decide(FailureKind kind) => Decider.TryGetValue(kind, out var directive) ? directive : SupervisorDirective.Restart;
 
@@ -66,6 +69,7 @@ public sealed record SupervisorConfig
         { HealthCheckPeriodMs: < 0 } => $"HealthCheckPeriodMs must be 0 (off) or more (got {HealthCheckPeriodMs})",
         { HealthCheckTimeoutMs: < 1 } => $"HealthCheckTimeoutMs must be positive (got {HealthCheckTimeoutMs})",
         { MissedChecksAllowed: < 1 } => $"MissedChecksAllowed must be at least 1 (got {MissedChecksAllowed})",
+        _ when !Enum.IsDefined(RestartFrom) => $"RestartFrom {(int)RestartFrom} is not {string.Join(" or ", Enum.GetNames<RestartFrom>())}",
         _ => null,
     };
 }

@@ -262,6 +262,25 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     }
 
     /// <inheritdoc />
+    public async Task ResetAgentState(string reason)
+    {
+        var id = Id;
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ThrowIfNotConfigured(id);
+
+        // What the behaviour recorded and the log does not hold yet belongs to the state being discarded.
+        _handle?.TakeRecordedState();
+        RaiseEvent(new AgentStateReset(reason));
+        await ConfirmEvents();
+        if (_handle is not null)
+        {
+            // A fresh instance with no state replaces the hosted one (Host swaps it in the mesh); whatever the old one
+            // records from here on went with its handle.
+            HostInMesh();
+        }
+    }
+
+    /// <inheritdoc />
     public Task<NeuronActivity> GetActivity()
     {
         var id = Id;
@@ -316,6 +335,9 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
 
                 state.AgentState.Add(recorded.Delta);
                 state.StateDeltas++;
+                break;
+            case AgentStateReset:
+                state.AgentState.Clear();
                 break;
             case CardAdvertised advertised:
                 state.Card = advertised.Card;

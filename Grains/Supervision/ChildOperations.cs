@@ -47,9 +47,11 @@ internal sealed class ChildOperations(IGrainFactory grains)
 
     /// <summary>
     /// Restarts <paramref name="child"/>: a neuron or region is deactivated and called until a new activation answers
-    /// (rebuilt from its log); a supervisor restarts its subtree. Returns the probe of the restarted child.
+    /// (rebuilt from its log; from <see cref="RestartFrom.InitialState"/> a neuron's behaviour state is reset in the log
+    /// first); a supervisor restarts its subtree, each child as its own supervisor's configuration says. Returns the probe
+    /// of the restarted child.
     /// </summary>
-    public async Task<ChildProbe> RestartAsync(ChildRef child, string reason, TimeSpan timeout)
+    public async Task<ChildProbe> RestartAsync(ChildRef child, string reason, RestartFrom from, TimeSpan timeout)
     {
         if (child.Kind == ChildKind.Supervisor)
         {
@@ -65,6 +67,11 @@ internal sealed class ChildOperations(IGrainFactory grains)
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // An activation that cannot answer (its silo is gone, or it hangs) is replaced all the same.
+        }
+
+        if (from == RestartFrom.InitialState && child.Kind == ChildKind.Neuron)
+        {
+            await Neuron(child).ResetAgentState($"restarted from its initial state: {reason}").WaitAsync(timeout);
         }
 
         await DeactivateAsync(child, timeout);

@@ -43,6 +43,7 @@ public static class SupervisionDeployer
                 Strategy = Enum.Parse<SupervisionStrategy>(s.Strategy, ignoreCase: true),
                 MaxRestarts = s.MaxRestarts,
                 WithinSeconds = s.WithinSeconds,
+                RestartFrom = Enum.Parse<RestartFrom>(s.RestartFrom, ignoreCase: true),
                 Decider = (s.Decider ?? []).Aggregate(SupervisorConfig.DefaultDecider, (d, e) => d.SetItem(Enum.Parse<FailureKind>(e.Key, true), Enum.Parse<SupervisorDirective>(e.Value, true))),
             });
             foreach (var child in s.Children.SelectMany(c => Expand(spec, offsets, c)))

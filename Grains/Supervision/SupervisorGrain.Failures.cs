@@ -137,7 +137,8 @@ public sealed partial class SupervisorGrain
     private async Task RestartOne(ChildRef child, ChildRef failed, FailureKind kind, string reason, double delayMs, int attempt)
     {
         using var span = NeuroMeshTelemetry.StartRestart(this.GetPrimaryKeyString(), child.ToString());
-        var probe = await Children.RestartAsync(child, reason, CheckTimeout);
+        var from = State.Config.RestartFrom;
+        var probe = await Children.RestartAsync(child, reason, from, CheckTimeout);
         RaiseEvent(new ChildActedOn(new RestartRecord
         {
             Child = child,
@@ -149,6 +150,7 @@ public sealed partial class SupervisorGrain
             Attempt = attempt,
             At = DateTime.UtcNow,
             Silo = probe.Silo,
+            From = from,
         }));
         await ConfirmEvents();
         NeuroMeshTelemetry.RecordRestart(this.GetPrimaryKeyString(), kind.ToString());

@@ -16,13 +16,14 @@ public sealed class SupervisionSpecTests(SupervisionFixture fixture) : IClassFix
     {
         var e = Assert.Throws<NetworkSpecException>(() => NetworkSpec.Parse("{" + Network + """
             "supervision": { "supervisors": [
-              { "name": "a", "parent": "b", "strategy": "OneForSome", "maxRestarts": -1, "withinSeconds": 0, "children": ["neuron:3", "population:X", "cell:1"], "decider": { "Meltdown": "Restart", "SiloLost": "Panic" } },
+              { "name": "a", "parent": "b", "strategy": "OneForSome", "restartFrom": "Yesterday", "maxRestarts": -1, "withinSeconds": 0, "children": ["neuron:3", "population:X", "cell:1"], "decider": { "Meltdown": "Restart", "SiloLost": "Panic" } },
               { "name": "b", "parent": "a" },
               { "name": "c", "parent": "nobody" }
             ] } }
             """));
         var errors = e.Errors.Select(x => $"{x.Path}: {x.Message}").ToArray();
         Assert.Contains(errors, x => x.StartsWith("$.supervision.supervisors[0].strategy: unknown strategy 'OneForSome'", StringComparison.Ordinal));
+        Assert.Contains("$.supervision.supervisors[0].restartFrom: unknown restartFrom 'Yesterday' (known: LastCheckpoint, InitialState)", errors);
         Assert.Contains(errors, x => x.StartsWith("$.supervision.supervisors[0].maxRestarts:", StringComparison.Ordinal));
         Assert.Contains(errors, x => x.StartsWith("$.supervision.supervisors[0].withinSeconds:", StringComparison.Ordinal));
         Assert.Contains("$.supervision.supervisors[0].children[0]: neuron '3' is not in the network (0..2)", errors);
@@ -39,7 +40,7 @@ public sealed class SupervisionSpecTests(SupervisionFixture fixture) : IClassFix
     {
         var spec = NetworkSpec.Parse("{" + Network + """
             "supervision": { "supervisors": [
-              { "name": "spec-leaf", "parent": "spec-root", "strategy": "RestForOne", "maxRestarts": 2, "children": ["population:E"], "decider": { "BehaviourFault": "Resume" } },
+              { "name": "spec-leaf", "parent": "spec-root", "strategy": "RestForOne", "restartFrom": "initialState", "maxRestarts": 2, "children": ["population:E"], "decider": { "BehaviourFault": "Resume" } },
               { "name": "spec-root", "strategy": "OneForAll", "children": ["region:spec/area"] }
             ] } }
             """);
@@ -49,8 +50,10 @@ public sealed class SupervisionSpecTests(SupervisionFixture fixture) : IClassFix
 
         var leaf = await fixture.Grains.GetGrain<ISupervisorGrain>("spec-leaf").GetStatus();
         Assert.Equal(("spec-root", SupervisionStrategy.RestForOne, 2, SupervisorDirective.Resume), (leaf.Parent, leaf.Config.Strategy, leaf.Config.MaxRestarts, leaf.Config.Decide(FailureKind.BehaviourFault)));
+        Assert.Equal(RestartFrom.InitialState, leaf.Config.RestartFrom);
         Assert.Equal([ChildRef.Neuron(0), ChildRef.Neuron(1), ChildRef.Neuron(2)], leaf.Children.Select(c => c.Child));
         var root = await fixture.Grains.GetGrain<ISupervisorGrain>("spec-root").GetStatus();
+        Assert.Equal(RestartFrom.LastCheckpoint, root.Config.RestartFrom);
         Assert.Equal([ChildRef.Region("spec/area"), ChildRef.Supervisor("spec-leaf")], root.Children.Select(c => c.Child));
 
         await SupervisionDeployer.DeployAsync(fixture.Grains, spec); // again: nothing changes

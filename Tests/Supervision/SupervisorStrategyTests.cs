@@ -1,4 +1,8 @@
+using NeuroMesh.Agents;
+using NeuroMesh.Neurons;
+using NeuroMesh.Regions;
 using NeuroMesh.Supervision;
+using NeuroMesh.Tests.Neurons;
 
 namespace NeuroMesh.Tests.Supervision;
 
@@ -168,6 +172,49 @@ public sealed class SupervisorStrategyTests(SupervisionFixture fixture) : IClass
         Assert.All(delays.Zip(exponential), p => Assert.InRange(p.First, p.Second, p.Second * 1.5));
         Assert.Equal(delays, Enumerable.Range(1, 4).Select(n => RestartBackoff.DelayMs(config, child, n)));
         Assert.NotEqual(delays, Enumerable.Range(1, 4).Select(n => RestartBackoff.DelayMs(config with { JitterSeed = 43 }, child, n)));
+    }
+
+    [Theory]
+    [InlineData(RestartFrom.LastCheckpoint, 1090u, 13, 14)]
+    [InlineData(RestartFrom.InitialState, 1093u, 1, 2)]
+    public async Task A_restart_rebuilds_the_behaviours_state_from_the_log_or_starts_it_over_as_configured(RestartFrom from, uint firstId, long afterRestart, long afterReactivation)
+    {
+        var (supervisor, neurons) = await fixture.Tree($"s-from-{from}", firstId, 1, SupervisionFixture.Quiet(SupervisionStrategy.OneForOne) with { RestartFrom = from }, TestBehaviours.Counting);
+        var counter = fixture.Grains.GetGrain<INeuronGrain>(neurons[0]);
+        var sender = fixture.Grains.GetGrain<INeuronGrain>(firstId + 1);
+        await sender.Configure(new NeuronConfig { Region = RegionPath.Parse($"sup/s-from-{from}") });
+        await sender.BindBehaviour(RelayBehaviour.Name);
+        await sender.Connect(new OutgoingSynapse(neurons[0], 1));
+        async Task<long> CountAfterOneSpike(string what)
+        {
+            await sender.Stimulate();
+            await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, what);
+            return TestBehaviours.CountingBehaviour.Seen[neurons[0]];
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            await sender.Stimulate();
+        }
+
+        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 12, "12 spikes at the counter");
+        Assert.Equal(12, await counter.FlushState());
+        Assert.Equal(12, TestBehaviours.CountingBehaviour.Seen[neurons[0]]);
+
+        Assert.Equal(SupervisorDirective.Restart, await supervisor.ReportFailure(ChildRef.Neuron(neurons[0]), FailureKind.Reported, "test"));
+        var record = Assert.Single((await supervisor.GetStatus()).History);
+        Assert.Equal((SupervisorDirective.Restart, from), (record.Directive, record.From));
+
+        // LastCheckpoint: the new activation's behaviour holds the logged count (12), so its next spike is its 13th.
+        // InitialState: the behaviour started over, so the next spike is its first.
+        Assert.Equal(afterRestart, await CountAfterOneSpike("a spike at the restarted counter"));
+
+        // The reset is in the neuron's log, not only in the restarted activation: a plain reactivation rebuilds the same state.
+        await counter.FlushState();
+        var restarted = (await counter.GetActivity()).Activation;
+        await fixture.Deactivate(counter);
+        await ClusterWait.Until(counter.GetActivity, a => a.Activation != restarted, "a new activation of the counter");
+        Assert.Equal(afterReactivation, await CountAfterOneSpike("a spike at the reactivated counter"));
     }
 
     private static Task<SupervisorStatus> ClusterWaitFor(ISupervisorGrain supervisor, Func<SupervisorStatus, bool> done, string what)
