@@ -18,7 +18,7 @@ public sealed record SupervisorConfig
     /// <summary>Which children restart with a failed one.</summary>
     [Id(0)] public SupervisionStrategy Strategy { get; init; } = SupervisionStrategy.OneForOne;
 
-    /// <summary>Restarts allowed within <see cref="WithinSeconds"/> (counting every restarted child); at least 0.</summary>
+    /// <summary>Restarts allowed within <see cref="WithinSeconds"/>, at least 0: each failure handled by a restart counts once, however many children the strategy restarts with it.</summary>
     [Id(1)] public int MaxRestarts { get; init; } = 3;
 
     /// <summary>The sliding window of the restart intensity, in seconds (&gt; 0).</summary>

@@ -78,9 +78,15 @@ internal sealed class ChildOperations(IGrainFactory grains)
         for (var attempt = 0; ; attempt++)
         {
             var probe = await ProbeAsync(child, timeout);
-            if (child.Kind == ChildKind.Region || probe.Activation != before || attempt >= RestartAttempts)
+            if (child.Kind == ChildKind.Region || probe.Activation != before)
             {
                 return probe;
+            }
+
+            if (attempt >= RestartAttempts)
+            {
+                // Not claimed as a restart: the supervisor records nothing, and the failure stays the caller's.
+                throw new TimeoutException($"{child} still answered from its old activation {before} after {RestartAttempts + 1} probes 10 ms apart (its deactivation asked for every 10th)");
             }
 
             // The old activation is still finishing its turn; the deactivation lands when it is idle.

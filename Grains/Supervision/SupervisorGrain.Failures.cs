@@ -65,7 +65,7 @@ public sealed partial class SupervisorGrain
                 failures.Add((child, FailureKind.BehaviourFault, $"{probe.Faults - seen} behaviour fault(s); last: {probe.LastFault}"));
             }
 
-            await Observe(child, probe);
+            Observe(child, probe);
         }
 
         await ConfirmEvents();
@@ -193,15 +193,14 @@ public sealed partial class SupervisorGrain
     }
 
     /// <summary>Records where a child answered from, and its fault count as the baseline (first sight only: older faults were not seen by this activation's checks).</summary>
-    private Task Observe(ChildRef child, ChildProbe probe)
+    // Raises ChildLocated when the child answered from another silo; the caller confirms.
+    private void Observe(ChildRef child, ChildProbe probe)
     {
         _faultsSeen.TryAdd(child, probe.Faults);
         if (probe.Silo.Length > 0 && State.Silos.GetValueOrDefault(child) != probe.Silo)
         {
             RaiseEvent(new ChildLocated(child, probe.Silo));
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task Rebaseline(ChildRef child)

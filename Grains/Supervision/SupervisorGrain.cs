@@ -76,7 +76,7 @@ public sealed partial class SupervisorGrain(IClusterMembershipService membership
         await ConfirmEvents();
         try
         {
-            await Observe(child, await Children.ProbeAsync(child, CheckTimeout));
+            Observe(child, await Children.ProbeAsync(child, CheckTimeout));
             await ConfirmEvents();
         }
         catch (Exception e) when (e is not ArgumentException)
