@@ -60,4 +60,7 @@ public sealed record RunStatus
 
     /// <summary>The activation of the run's grain that answered (a new one means the run was rebuilt from its log, not recovered in place).</summary>
     [Id(18)] public string Activation { get; init; } = string.Empty;
+
+    /// <summary>Each recovery counted in <see cref="Recoveries"/>, oldest first.</summary>
+    [Id(19)] public IReadOnlyList<RunRecovery> RecoveryHistory { get; init; } = [];
 }

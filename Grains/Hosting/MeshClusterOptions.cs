@@ -25,6 +25,13 @@ public sealed class MeshClusterOptions
     /// </summary>
     public string LockstepTransport { get; set; } = "Streams";
 
+    /// <summary>
+    /// Whether a run started in the background carries on when its grain is activated again (after its silo was lost, its
+    /// grain directory entry went with another silo, or it was moved): true on a node; the <c>replay</c> command turns it
+    /// off, since it only reads the log.
+    /// </summary>
+    public bool ResumeStartedRuns { get; set; } = true;
+
     /// <summary>Worker threads of each shard's CPU engine (0: the engine decides from the machine).</summary>
     public int EngineThreads { get; set; }
 

@@ -13,6 +13,8 @@ using Orleans.EventSourcing;
 using Orleans.Providers;
 using Orleans.Streams;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NeuroMesh.Hosting;
 
 namespace NeuroMesh.Simulation;
 
@@ -27,7 +29,7 @@ namespace NeuroMesh.Simulation;
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed partial class SimulationGrain(IClusterMembershipService membership, SiloMetrics metrics, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed partial class SimulationGrain(IClusterMembershipService membership, SiloMetrics metrics, IOptions<MeshClusterOptions> options, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -43,10 +45,12 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     private long _engineTick;
     private Task? _background;
     private bool _pauseRequested;
+    private bool _deactivating;
     private bool _busy;
     private int _neurons = -1;
     private double? _dt;
     private IAsyncStream<SpikeTapBatch>? _tap;
+    private IGrainTimer? _resume;
     private long _tapBatches;
     private long _tapFailures;
 
@@ -202,7 +206,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     }
 
     /// <inheritdoc />
-    public Task<RunStatus> Start(double pace = 0)
+    public async Task<RunStatus> Start(double pace = 0)
     {
         if (!(pace is >= 0 and <= 1000))
         {
@@ -212,11 +216,17 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         EnsureRunnable("start");
         if (_background is null)
         {
-            _pauseRequested = false;
-            _background = RunInBackground(pace);
+            // Logged first, so that an activation that replaces this one carries on with the run.
+            if (!State.Started || State.Pace != pace)
+            {
+                RaiseEvent(new RunStarted(pace));
+                await ConfirmEvents();
+            }
+
+            StartBackground();
         }
 
-        return Task.FromResult(Status());
+        return Status();
     }
 
     /// <inheritdoc />
@@ -226,6 +236,12 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         if (_background is { } running)
         {
             await running;
+        }
+
+        if (State.Started)
+        {
+            RaiseEvent(new RunPaused(State.Tick, "paused"));
+            await ConfirmEvents();
         }
 
         return Status();
@@ -329,10 +345,43 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     }
 
     /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (State.Started && !State.Stopped && State.Tick < State.TotalTicks && options.Value.ResumeStartedRuns)
+        {
+            // Started and never paused: an earlier activation was running it when it went. Carry on once this activation
+            // is up (a one-shot timer, so the run does not hold the activation's start).
+            logger.LogWarning("Run {Run} was running when its previous activation went; it carries on from its checkpoint of tick {Tick}", this.GetPrimaryKeyString(), State.Tick);
+            _resume = this.RegisterGrainTimer(() =>
+            {
+                _resume?.Dispose();
+                if (_background is null && State.Started && !State.Stopped)
+                {
+                    StartBackground();
+                }
+
+                return Task.CompletedTask;
+            }, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _pauseRequested = true;
-        await ReleaseShardsAsync();
+        (_deactivating, _pauseRequested) = (true, true);
+
+        // Shards in the middle of a window answer a release only when the window ends (or times out): ask, but do not hold
+        // the deactivation (and every call queued behind it) for that long. A shard that misses it is released when its
+        // window ends.
+        var release = ReleaseShardsAsync();
+        await Task.WhenAny(release, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+        if (State.Started && !State.Stopped && State.Tick < State.TotalTicks && options.Value.ResumeStartedRuns)
+        {
+            // A started run must not wait for someone to call it: this call reaches the next activation, which carries on.
+            this.AsReference<ISimulationGrain>().GetStatus().Ignore();
+        }
+
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -377,9 +426,21 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             case RunRecovered recovered:
                 state.Recoveries.Add(recovered);
                 break;
+            case RunStarted started:
+                (state.Started, state.Pace) = (true, started.Pace);
+                break;
+            case RunPaused:
+                state.Started = false;
+                break;
             default:
                 throw new InvalidOperationException($"Unknown simulation event {@event.GetType().Name}.");
         }
+    }
+
+    private void StartBackground()
+    {
+        _pauseRequested = false;
+        _background = RunInBackground(State.Pace);
     }
 
     private async Task RunInBackground(double pace)
@@ -405,11 +466,24 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 }
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (!_deactivating)
         {
-            // Nobody awaits a started run: say why it stopped (the run stays at its last checkpoint, and a later call
-            // rebuilds it from its log).
+            // Nobody awaits a started run: say why it stopped, and log it as paused so that no later activation carries on
+            // into the same failure (the run stays at its last checkpoint; Start or Step rebuilds it from its log).
             logger.LogError(e, "Run {Run} stopped running in the background at tick {Tick}", this.GetPrimaryKeyString(), State.Tick);
+            try
+            {
+                RaiseEvent(new RunPaused(State.Tick, $"failed: {e.GetType().Name}: {e.Message}"));
+                await ConfirmEvents();
+            }
+            catch (Exception logFailure)
+            {
+                logger.LogError(logFailure, "Run {Run}: logging that it stopped failed too", this.GetPrimaryKeyString());
+            }
+        }
+        catch (Exception) when (_deactivating)
+        {
+            // The activation is going (its shards were released under the window); the next one carries on from the log.
         }
         finally
         {
@@ -436,7 +510,23 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             {
                 RaiseEvent(new RunRecovered(State.Tick, lost, $"{e.GetType().Name}: {e.Message}"));
                 await ConfirmEvents();
+                await UntilGoneAsync(_placedSilos.Where(s => lost.Contains(s.ToParsableString())).ToArray());
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most the window timeout) until <paramref name="silos"/> are dead to the cluster, not only no longer
+    /// active: a silo still shutting down keeps its grain directory partition and the activations it hosts (stream queue
+    /// grains among them) until it is dead, and a placement made in between can find its traffic held there. A crashed silo
+    /// is declared dead at once, so this waits only for a shutdown in progress.
+    /// </summary>
+    private async Task UntilGoneAsync(SiloAddress[] silos)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(options.Value.WindowTimeoutSeconds);
+        while (silos.Any(s => membership.CurrentSnapshot.GetSiloStatus(s) is not (SiloStatus.Dead or SiloStatus.None)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
         }
     }
 
@@ -570,7 +660,16 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             }
         }
 
-        return await advancing;
+        try
+        {
+            return await advancing;
+        }
+        catch when (advancing.Exception is { InnerExceptions.Count: > 1 } all)
+        {
+            // The caller sees the first shard's failure (often a peer's timeout); the others may hold the cause.
+            logger.LogWarning(all, "Run {Run}: {Count} shards failed the window from tick {From}", this.GetPrimaryKeyString(), all.InnerExceptions.Count, from);
+            throw;
+        }
     }
 
     /// <summary>The shards at the last checkpoint: kept from earlier calls, or placed afresh and rebuilt by replay with every checkpoint verified.</summary>
@@ -696,6 +795,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         DtMs = State.SpecJson is null ? 0 : Dt(),
         Recoveries = State.Recoveries.Count,
         Activation = GrainContext.ActivationId.ToString(),
+        RecoveryHistory = [.. State.Recoveries.Select(r => new RunRecovery(r.Tick, r.LostSilos, r.Reason))],
     };
 
     private async Task ReleaseShardsAsync()

@@ -34,6 +34,12 @@ public sealed class SimulationState
     /// <summary>Every recovery from a lost silo, oldest first.</summary>
     [Id(9)] public List<Events.RunRecovered> Recoveries { get; set; } = [];
 
+    /// <summary>True from a <see cref="Events.RunStarted"/> until a <see cref="Events.RunPaused"/>: the run should be advancing in the background.</summary>
+    [Id(10)] public bool Started { get; set; }
+
+    /// <summary>The pace of the latest start (simulated seconds per wall-clock second; 0: as fast as it can).</summary>
+    [Id(11)] public double Pace { get; set; }
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

@@ -54,7 +54,9 @@ internal static class ReplayCommand
             return Fail(error, "replay needs a run id (run prints it, for example cuba-20261125-185450-e2e7d4)");
         }
 
-        await using var cluster = await EmbeddedCluster.StartAsync(silos, settings ?? new Dictionary<string, string?>(), CancellationToken.None);
+        // Replay only reads the log: a run the log says was running stays where it is instead of carrying on.
+        var replaySettings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["NeuroMesh:Cluster:ResumeStartedRuns"] = "false" };
+        await using var cluster = await EmbeddedCluster.StartAsync(silos, replaySettings, CancellationToken.None);
         var run = cluster.Grains.GetGrain<ISimulationGrain>(runId);
         var status = await run.GetStatus();
         if (status.Phase == RunPhase.Empty)

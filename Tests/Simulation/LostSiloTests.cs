@@ -10,7 +10,10 @@ using Orleans.Runtime.Placement;
 
 namespace NeuroMesh.Tests.Simulation;
 
-/// <summary>A lockstep run that loses a silo is placed again on the silos that remain, rebuilt from its log, and finishes exactly.</summary>
+/// <summary>
+/// A lockstep run that loses a silo is placed again on the silos that remain, rebuilt from its log, and finishes exactly;
+/// a started run whose grain goes carries on from its log in the next activation.
+/// </summary>
 public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-lost-silo-").FullName;
@@ -121,6 +124,93 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         var shards = await run.GetShards();
         Assert.Equal(silos - 1, shards.Select(s => s.Silo).Distinct().Count());
         Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
+    }
+
+    [Fact]
+    public async Task A_silo_lost_while_a_started_run_is_running_rolls_it_back_mid_run_and_it_finishes_with_the_unfailed_hash()
+    {
+        // 10,000 ticks, so that the run is still far from its end when the silo goes (the primary sees it leave as its
+        // stop begins; the graceful stop itself may take its whole 10 s while a window is in flight there).
+        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 1000 };
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var expected = engine.Run(spec.TotalTicks);
+
+        await using var cluster = await EmbeddedCluster.StartAsync(3, new Dictionary<string, string?>
+        {
+            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "cuba-running.db"),
+            ["NeuroMesh:Cluster:WindowTimeoutSeconds"] = "30",
+        }, CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("cuba-lost-running");
+        await run.Deploy(spec.ToJson(), 3);
+        await KeepOnPrimary(cluster, run);
+        Assert.Equal(3, (await run.Place()).Silos);
+        var victim = cluster.Services[2].GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+
+        // The silo goes while the run is running in the background (its default Streams transport), two checkpoints in.
+        await run.Start();
+        var running = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Tick >= 2 * SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's second checkpoint", 120_000);
+        Assert.Equal(RunPhase.Running, running.Phase);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.StopSiloAsync(2);
+        var stopped = clock.Elapsed;
+        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end", 180_000);
+        output.WriteLine($"CUBA 3 -> 2 silos at tick {running.Tick} of {running.TotalTicks}, silo stopped in {stopped.TotalSeconds:0.00} s; the run ended {(clock.Elapsed - stopped).TotalSeconds:0.00} s later; recoveries: {string.Join("; ", status.RecoveryHistory.Select(r => $"tick {r.Tick}: {r.Reason}"))}");
+
+        Assert.Equal(RunPhase.Finished, status.Phase);
+        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal(2, status.Silos);
+        if (status.Activation == running.Activation)
+        {
+            // Rolled back once, to a checkpoint the run reached at or after the tick seen before the stop and before its end.
+            var recovery = Assert.Single(status.RecoveryHistory);
+            Assert.Equal(1, status.Recoveries);
+            Assert.InRange(recovery.Tick, running.Tick, status.TotalTicks - 1);
+            Assert.Equal(0, recovery.Tick % SimulationGrain.Window);
+            Assert.Equal([victim], recovery.LostSilos);
+        }
+        else
+        {
+            // Its grain went too (its directory entry was on the stopped silo): the next activation carried on from the log.
+            output.WriteLine($"the run's grain was rebuilt ({running.Activation} -> {status.Activation}) and carried on from its log");
+        }
+    }
+
+    [Fact]
+    public async Task A_started_run_whose_grain_goes_carries_on_by_itself_from_its_log()
+    {
+        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 600 };
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var expected = engine.Run(spec.TotalTicks);
+
+        await using var cluster = await EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
+        {
+            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "cuba-resume.db"),
+        }, CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("cuba-resume");
+        await run.Deploy(spec.ToJson(), 2);
+        await run.Start();
+        var running = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Tick >= SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's first checkpoint", 120_000);
+        Assert.Equal(RunPhase.Running, running.Phase);
+
+        // Its activation goes (as when its grain directory entry leaves with a silo, or it is moved). From here the test does
+        // not call the run until its log shows it advancing again: only the run itself can append those checkpoints.
+        var store = cluster.Services[0].GetRequiredService<NeuroMesh.Persistence.IDeltaLogStore>();
+        var stream = run.GetGrainId().ToString();
+        await run.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var before = (await store.GetStreamAsync(stream))!.Version;
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        long version;
+        while ((version = (await store.GetStreamAsync(stream))!.Version) < before + 3) // 3 of the 4 or 5 checkpoints left
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the run's log stayed at version {version} (asked to deactivate at {before}): it did not carry on by itself");
+            await Task.Delay(50);
+        }
+
+        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the resumed run to end", 180_000);
+        Assert.Equal(RunPhase.Finished, status.Phase);
+        Assert.NotEqual(running.Activation, status.Activation);
+        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal(0, status.Recoveries);
     }
 
     /// <summary>Migrates the run's grain to the primary silo (which is never the one stopped) if it is elsewhere.</summary>
