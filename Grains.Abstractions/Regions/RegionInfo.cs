@@ -28,6 +28,12 @@ public sealed record RegionInfo
     /// <summary>Cards of the whole subtree (own plus descendants').</summary>
     [Id(6)] public int SubtreeCards { get; init; }
 
+    /// <summary>The silo whose activation answered (parsable address), so a supervisor can tell when it is lost.</summary>
+    [Id(7)] public string Silo { get; init; } = string.Empty;
+
+    /// <summary>The activation that answered (a new one after a restart).</summary>
+    [Id(8)] public string Activation { get; init; } = string.Empty;
+
     /// <summary>Neurons in the region: stand-alone members plus every population's size.</summary>
     public long NeuronCount => Members.Length + Populations.Sum(p => (long)p.Size);
 }

@@ -13,7 +13,7 @@ namespace NeuroMesh.Regions;
 /// Discovery runs over an <see cref="AgentDirectory"/> rebuilt from the logged cards when they change.
 /// </summary>
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class RegionGrain : DeltaLogGrain<RegionState, RegionEvent>, IRegionGrain
+public sealed class RegionGrain(ILocalSiloDetails silo) : DeltaLogGrain<RegionState, RegionEvent>, IRegionGrain
 {
     private AgentDirectory? _directory;
     private int _directoryVersion = -1;
@@ -316,5 +316,7 @@ public sealed class RegionGrain : DeltaLogGrain<RegionState, RegionEvent>, IRegi
         Children = [.. State.Children],
         OwnCards = State.Cards.Values.Count(c => c.Owner == Path),
         SubtreeCards = State.Cards.Count,
+        Silo = silo.SiloAddress.ToParsableString(),
+        Activation = GrainContext.ActivationId.ToString(),
     };
 }

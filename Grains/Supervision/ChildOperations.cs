@@ -26,8 +26,8 @@ internal sealed class ChildOperations(IGrainFactory grains)
                 var activity = await Neuron(child).GetActivity().WaitAsync(timeout);
                 return new ChildProbe(activity.Silo, activity.Activation, activity.Faults, activity.RecentFaults.IsDefaultOrEmpty ? null : activity.RecentFaults[^1]);
             case ChildKind.Region:
-                await grains.GetGrain<IRegionGrain>(child.Key).Inspect().WaitAsync(timeout);
-                return new ChildProbe(string.Empty, string.Empty, 0, null);
+                var region = await grains.GetGrain<IRegionGrain>(child.Key).Inspect().WaitAsync(timeout);
+                return new ChildProbe(region.Silo, region.Activation, 0, null);
             default:
                 var status = await grains.GetGrain<ISupervisorGrain>(child.Key).GetStatus().WaitAsync(timeout);
                 return new ChildProbe(status.Silo, string.Empty, 0, null);
@@ -79,8 +79,17 @@ internal sealed class ChildOperations(IGrainFactory grains)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 0; ; attempt++)
         {
-            var probe = await ProbeAsync(child, timeout);
-            if (child.Kind == ChildKind.Region || probe.Activation != before)
+            ChildProbe? probe = null;
+            try
+            {
+                probe = await ProbeAsync(child, timeout);
+            }
+            catch (TimeoutException) when (clock.Elapsed <= RestartWithin)
+            {
+                // The call waits for the old activation to finish going (it flushes to the log first): probe again.
+            }
+
+            if (probe is not null && probe.Activation != before)
             {
                 return probe;
             }

@@ -218,6 +218,28 @@ public sealed class SupervisorStrategyTests(SupervisionFixture fixture) : IClass
         Assert.Equal(afterReactivation, await CountAfterOneSpike("a spike at the reactivated counter"));
     }
 
+    [Fact]
+    public async Task A_region_child_is_located_on_its_silo_and_restarted_into_a_new_activation()
+    {
+        // The neurons' configuration records them as members of region sup/s-region, which makes the region exist.
+        var (supervisor, _) = await fixture.Tree("s-region", 1096, 2, SupervisionFixture.Quiet(SupervisionStrategy.OneForOne));
+        var child = ChildRef.Region("sup/s-region");
+        await supervisor.AddChild(child);
+        var region = fixture.Grains.GetGrain<IRegionGrain>("sup/s-region");
+        var before = await region.Inspect();
+        Assert.False(string.IsNullOrEmpty(before.Silo));
+
+        // Its silo is recorded, so a silo loss is seen through membership as for a neuron.
+        Assert.Equal(before.Silo, Assert.Single((await supervisor.GetStatus()).Children, c => c.Child == child).Silo);
+
+        Assert.Equal(SupervisorDirective.Restart, await supervisor.ReportFailure(child, FailureKind.Reported, "test"));
+        var after = await region.Inspect();
+        Assert.NotEqual(before.Activation, after.Activation);
+        Assert.Equal(before.Members.ToArray(), after.Members.ToArray()); // rebuilt from its log
+        var record = Assert.Single((await supervisor.GetStatus()).History);
+        Assert.Equal((child, after.Silo), (record.Child, record.Silo));
+    }
+
     private static Task<SupervisorStatus> ClusterWaitFor(ISupervisorGrain supervisor, Func<SupervisorStatus, bool> done, string what)
         => Neurons.ClusterWait.Until(supervisor.GetStatus, done, what, 20_000);
 }
