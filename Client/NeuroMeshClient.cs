@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NeuroMesh.Agents;
 using NeuroMesh.Hosting;
+using NeuroMesh.Network;
 using NeuroMesh.Regions;
+using NeuroMesh.Supervision;
 
 namespace NeuroMesh.Client;
 
@@ -83,6 +85,20 @@ public sealed class NeuroMeshClient : IAsyncDisposable
 
     /// <summary>The neuron <paramref name="id"/>.</summary>
     public NeuronHandle Neuron(uint id) => new(Cluster, id);
+
+    /// <summary>The supervisor <paramref name="id"/> (see the README's Supervision section for its API).</summary>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    public ISupervisorGrain Supervisor(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return Cluster.GetGrain<ISupervisorGrain>(id);
+    }
+
+    /// <summary>
+    /// Builds the supervision tree <paramref name="spec"/>'s <c>supervision</c> section declares (supervisors configured,
+    /// children added in order, parents attached); deploying it again changes nothing. Returns the supervisors, roots first.
+    /// </summary>
+    public Task<IReadOnlyList<string>> DeploySupervision(NetworkSpec spec) => SupervisionDeployer.DeployAsync(Cluster, spec);
 
     /// <summary>Registers an agent's card in its first region (the card must name at least one).</summary>
     /// <exception cref="ArgumentException">The card names no region.</exception>

@@ -5,9 +5,11 @@ using System.Collections.Immutable;
 using NeuroMesh.Agents;
 using NeuroMesh.Client;
 using NeuroMesh.Hosting;
+using NeuroMesh.Network;
 using NeuroMesh.Neurons;
 using NeuroMesh.Regions;
 using NeuroMesh.Simulation;
+using NeuroMesh.Supervision;
 
 namespace NeuroMesh.Tests.Client;
 
@@ -124,6 +126,38 @@ public sealed class NeuroMeshClientTests(ClientClusterFixture fixture) : IClassF
         Assert.NotEmpty(expected);
         Assert.Equal(expected, received.SelectMany(b => b.Ticks.Zip(b.Neurons)));
         Assert.Equal((0L, expected.Length), (subscription.MissedTicks, subscription.Spikes));
+    }
+
+    [Fact]
+    public async Task A_specs_supervision_tree_is_deployed_through_the_facade_and_its_supervisors_act()
+    {
+        // Population E holds neurons 9100..9102 (F takes 0..9099); they are configured as agents in region clienttest/sup.
+        var spec = NetworkSpec.Parse("""
+            { "dt": 0.1, "duration": 10,
+              "populations": [
+                { "name": "F", "size": 9100, "model": "lif_cuba", "params": { "tauM": 20, "vRest": -49, "vThreshold": -50, "vReset": -60, "refractory": 5, "tauE": 5, "tauI": 10 } },
+                { "name": "E", "size": 3, "model": "lif_cuba", "params": { "tauM": 20, "vRest": -49, "vThreshold": -50, "vReset": -60, "refractory": 5, "tauE": 5, "tauI": 10 } } ],
+              "supervision": { "supervisors": [
+                { "name": "client-leaf", "parent": "client-root", "strategy": "RestForOne", "restartFrom": "InitialState", "children": ["population:E"] },
+                { "name": "client-root", "strategy": "OneForAll", "children": ["region:clienttest/sup"] } ] } }
+            """);
+        for (uint id = 9100; id < 9103; id++)
+        {
+            await fixture.Client.Neuron(id).Configure(new NeuronConfig { Region = RegionPath.Parse("clienttest/sup") });
+        }
+
+        Assert.Equal(["client-root", "client-leaf"], await fixture.Client.DeploySupervision(spec));
+        var leaf = fixture.Client.Supervisor("client-leaf");
+        var status = await leaf.GetStatus();
+        Assert.Equal(("client-root", SupervisionStrategy.RestForOne, RestartFrom.InitialState), (status.Parent, status.Config.Strategy, status.Config.RestartFrom));
+        Assert.Equal([9100u, 9101u, 9102u], status.Children.Select(c => uint.Parse(c.Child.Key, CultureInfo.InvariantCulture)));
+
+        // RestForOne from the second child: it and the third restart, in start order.
+        Assert.Equal(SupervisorDirective.Restart, await leaf.ReportFailure(ChildRef.Neuron(9101), FailureKind.Reported, "client test"));
+        Assert.Equal([ChildRef.Neuron(9101), ChildRef.Neuron(9102)], (await leaf.GetStatus()).History.Select(r => r.Child));
+        Assert.Equal(["client-root", "client-leaf"], await fixture.Client.DeploySupervision(spec)); // again: nothing changes
+        Assert.Equal(2, (await fixture.Client.Supervisor("client-root").GetStatus()).Children.Length);
+        Assert.Throws<ArgumentException>(() => fixture.Client.Supervisor(" "));
     }
 
     [Fact]
