@@ -20,7 +20,7 @@ namespace NeuroMesh.Neurons;
 [Immovable]
 [RegionAffinityPlacement]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo)
+public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo, IClusterMembershipService membership)
     : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
 {
     private INeuronBehaviour? _behaviour;
@@ -45,6 +45,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await base.OnActivateAsync(cancellationToken);
         if (State.Behaviour is not null && this.GetPrimaryKeyLong() is >= 0 and < Spike.BroadcastTarget)
         {
+            ThrowIfNotOnRegionSilo();
             await ResolveTargetRegions();
             try
             {
@@ -372,6 +373,37 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         }
 
         return builder.ToImmutable();
+    }
+
+    /// <summary>
+    /// Refuses an activation of a neuron with a behaviour on a silo other than the one its region is placed on, as the
+    /// agent meshes route it (<see cref="RendezvousHash"/> over the active silos this silo sees, as
+    /// <see cref="CrossSiloLink"/> does): hosted there, it would receive nothing, since every mesh sends its region's
+    /// spikes to the region's silo. After a silo kill, a neuron of the dead silo's region was seen re-activated on a
+    /// survivor other than its region's (the supervisor's silo, which had called it while the silo was being declared
+    /// dead), and its chain received nothing from then on; refusing fails that call, and the next one is placed with the
+    /// region. Not checked while this silo is not active itself, or when the neuron has no region yet.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This silo is not the region's.</exception>
+    private void ThrowIfNotOnRegionSilo()
+    {
+        if (!State.Configured)
+        {
+            return;
+        }
+
+        SiloAddress[] active = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+        var local = silo.SiloAddress;
+        if (Array.IndexOf(active, local) < 0)
+        {
+            return;
+        }
+
+        var home = RendezvousHash.Pick(State.Region, active);
+        if (!home.Equals(local))
+        {
+            throw new InvalidOperationException($"Neuron {Id} of region '{State.Region}' was activated on silo {local}, but the agent meshes route that region to silo {home}; this activation is refused so that the next call places the neuron with its region.");
+        }
     }
 
     private void ThrowIfNotConfigured(uint id)
