@@ -145,6 +145,16 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await FlushStateAsync();
         RaiseEvent(new BehaviourBound(behaviour));
         await ConfirmEvents();
+        if (RegionSiloElsewhere() is { } home)
+        {
+            // This activation is not on its region's silo (one placed before the neuron had a region can still take a
+            // call or two before it goes): hosted here it would receive nothing. The binding is in the log; the next
+            // activation, placed with the region, hosts it.
+            _hostError = $"not hosted on silo {silo.SiloAddress}: region '{State.Region}' is routed to silo {home}; the next activation is placed there";
+            this.DeactivateOnIdle();
+            return Info();
+        }
+
         await ResolveTargetRegions();
         HostInMesh();
         return Info();
@@ -376,33 +386,36 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     }
 
     /// <summary>
-    /// Refuses an activation of a neuron with a behaviour on a silo other than the one its region is placed on, as the
-    /// agent meshes route it (<see cref="RendezvousHash"/> over the active silos this silo sees, as
-    /// <see cref="CrossSiloLink"/> does): hosted there, it would receive nothing, since every mesh sends its region's
-    /// spikes to the region's silo. After a silo kill, a neuron of the dead silo's region was seen re-activated on a
-    /// survivor other than its region's (the supervisor's silo, which had called it while the silo was being declared
-    /// dead), and its chain received nothing from then on; refusing fails that call, and the next one is placed with the
-    /// region. Not checked while this silo is not active itself, or when the neuron has no region yet.
+    /// The silo that the agent meshes route this neuron's region to (<see cref="RendezvousHash"/> over the active silos
+    /// this silo sees, as <see cref="CrossSiloLink"/> does) when that is not this silo; null when it is, when the neuron
+    /// has no region yet, or while this silo is not active itself. A neuron hosted anywhere else receives nothing: every
+    /// mesh sends its region's spikes to the region's silo, and the region's own silo finds it not hosted.
     /// </summary>
-    /// <exception cref="InvalidOperationException">This silo is not the region's.</exception>
-    private void ThrowIfNotOnRegionSilo()
+    private SiloAddress? RegionSiloElsewhere()
     {
         if (!State.Configured)
         {
-            return;
+            return null;
         }
 
         SiloAddress[] active = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
         var local = silo.SiloAddress;
         if (Array.IndexOf(active, local) < 0)
         {
-            return;
+            return null;
         }
 
         var home = RendezvousHash.Pick(State.Region, active);
-        if (!home.Equals(local))
+        return home.Equals(local) ? null : home;
+    }
+
+    /// <summary>Refuses an activation, with a behaviour, away from its region's silo (<see cref="RegionSiloElsewhere"/>): the call fails, and the next is placed with the region.</summary>
+    /// <exception cref="InvalidOperationException">This silo is not the region's.</exception>
+    private void ThrowIfNotOnRegionSilo()
+    {
+        if (RegionSiloElsewhere() is { } home)
         {
-            throw new InvalidOperationException($"Neuron {Id} of region '{State.Region}' was activated on silo {local}, but the agent meshes route that region to silo {home}; this activation is refused so that the next call places the neuron with its region.");
+            throw new InvalidOperationException($"Neuron {Id} of region '{State.Region}' was activated on silo {silo.SiloAddress}, but the agent meshes route that region to silo {home}; this activation is refused so that the next call places the neuron with its region.");
         }
     }
 
