@@ -45,11 +45,11 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await base.OnActivateAsync(cancellationToken);
         if (State.Behaviour is not null && this.GetPrimaryKeyLong() is >= 0 and < Spike.BroadcastTarget)
         {
-            ThrowIfNotOnRegionSilo();
             await ResolveTargetRegions();
             try
             {
                 HostInMesh();
+                LetGoIfOffRegion();
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
             {
@@ -145,18 +145,9 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await FlushStateAsync();
         RaiseEvent(new BehaviourBound(behaviour));
         await ConfirmEvents();
-        if (RegionSiloElsewhere() is { } home)
-        {
-            // This activation is not on its region's silo (one placed before the neuron had a region can still take a
-            // call or two before it goes): hosted here it would receive nothing. The binding is in the log; the next
-            // activation, placed with the region, hosts it.
-            _hostError = $"not hosted on silo {silo.SiloAddress}: region '{State.Region}' is routed to silo {home}; the next activation is placed there";
-            this.DeactivateOnIdle();
-            return Info();
-        }
-
         await ResolveTargetRegions();
         HostInMesh();
+        LetGoIfOffRegion();
         return Info();
     }
 
@@ -409,13 +400,19 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         return home.Equals(local) ? null : home;
     }
 
-    /// <summary>Refuses an activation, with a behaviour, away from its region's silo (<see cref="RegionSiloElsewhere"/>): the call fails, and the next is placed with the region.</summary>
-    /// <exception cref="InvalidOperationException">This silo is not the region's.</exception>
-    private void ThrowIfNotOnRegionSilo()
+    /// <summary>
+    /// Lets an activation hosted away from its region's silo (<see cref="RegionSiloElsewhere"/>) go once idle, so that the
+    /// next call places the neuron again: it serves the calls it has, but it is never left there for good (it is
+    /// immovable, and no mesh sends it anything). It happens when the placement and this silo see different silos (just
+    /// after a silo joins, before its grain manifest has reached the others) or when the activation placed before the
+    /// neuron had a region takes its <c>BindBehaviour</c>. GetActivity names the silo it belongs on meanwhile.
+    /// </summary>
+    private void LetGoIfOffRegion()
     {
         if (RegionSiloElsewhere() is { } home)
         {
-            throw new InvalidOperationException($"Neuron {Id} of region '{State.Region}' was activated on silo {silo.SiloAddress}, but the agent meshes route that region to silo {home}; this activation is refused so that the next call places the neuron with its region.");
+            _hostError = $"hosted on silo {silo.SiloAddress} only until idle: region '{State.Region}' is routed to silo {home}, where the next activation is placed";
+            this.DeactivateOnIdle();
         }
     }
 
