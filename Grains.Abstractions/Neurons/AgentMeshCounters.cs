@@ -22,7 +22,7 @@ public sealed record AgentMeshCounters
     /// <summary>Of those, the spikes the destination silos' mesh ingress has acknowledged (validated and handed to their agent mesh).</summary>
     [Id(2)] public long RemoteAccepted { get; init; }
 
-    /// <summary>Of those, the ones dropped, by reason: <c>NoRegion</c> (the target's region is not known here), <c>ArenaPayload</c> (a payload in this silo's arena cannot cross), <c>OutboxFull</c>, <c>OutboxClosed</c>, <c>EnqueueFailed</c>, <c>Lost</c> (see the mesh lane counters), <c>SiloLost</c> (not yet acknowledged when the destination silo left the cluster).</summary>
+    /// <summary>Of those, the ones dropped, by reason: <c>NoRegion</c> (the target's region is not known here), <c>ArenaPayload</c> (a payload in this silo's arena cannot cross), <c>OutboxFull</c>, <c>OutboxClosed</c>, <c>EnqueueFailed</c>, <c>Lost</c> (see the mesh lane counters), <c>SiloLost</c> (not yet acknowledged when the destination silo left the cluster, or handed on in the pass during which it left).</summary>
     [Id(3)] public ImmutableSortedDictionary<string, long> RemoteDropped { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
 
     /// <summary>Of those, the ones in the outbox or on the wire, not yet acknowledged.</summary>

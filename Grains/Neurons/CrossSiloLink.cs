@@ -49,6 +49,7 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
     private long _droppedNoRegion;
     private long _droppedArena;
     private long _droppedClosed;
+    private long _droppedSiloLost;
     private long _received;
     private long _injected;
     private long _inboundNotHosted;
@@ -127,8 +128,10 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
             }
             catch (ObjectDisposedException)
             {
-                // The silo is stopping and its outbox is closed: nothing more can leave.
-                Interlocked.Add(ref _droppedClosed, span.Length);
+                // The destination left the cluster after this pass chose it (the lane was closed as lost between the
+                // pass's membership read and this post): lost with that silo. Otherwise this silo is stopping and its
+                // outbox is closed: nothing more can leave.
+                Interlocked.Add(ref IsLost(destination) ? ref _droppedSiloLost : ref _droppedClosed, span.Length);
                 foreach (ref readonly var dropped in span)
                 {
                     Counters(dropped.Source).Dropped();
@@ -205,7 +208,7 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
                 ("OutboxClosed", closed + Interlocked.Read(ref _droppedClosed)),
                 ("EnqueueFailed", enqueue),
                 ("Lost", lost),
-                ("SiloLost", siloLost)),
+                ("SiloLost", siloLost + Interlocked.Read(ref _droppedSiloLost))),
             Received = Interlocked.Read(ref _received),
             Injected = Interlocked.Read(ref _injected),
             InboundDropped = Reasons(
@@ -280,6 +283,8 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
 
         return silo;
     }
+
+    private bool IsLost(SiloAddress destination) => _outbox.Counters(destination).DestinationLost;
 
     private NeuronLinkCounters Counters(uint id) => _neurons.GetOrAdd(id, static _ => new NeuronLinkCounters());
 

@@ -20,7 +20,7 @@ namespace NeuroMesh.Neurons;
 [Immovable]
 [RegionAffinityPlacement]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo)
+public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo, IClusterMembershipService membership)
     : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
 {
     private INeuronBehaviour? _behaviour;
@@ -49,6 +49,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             try
             {
                 HostInMesh();
+                LetGoIfOffRegion();
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
             {
@@ -146,6 +147,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         await ConfirmEvents();
         await ResolveTargetRegions();
         HostInMesh();
+        LetGoIfOffRegion();
         return Info();
     }
 
@@ -372,6 +374,46 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         }
 
         return builder.ToImmutable();
+    }
+
+    /// <summary>
+    /// The silo that the agent meshes route this neuron's region to (<see cref="RendezvousHash"/> over the active silos
+    /// this silo sees, as <see cref="CrossSiloLink"/> does) when that is not this silo; null when it is, when the neuron
+    /// has no region yet, or while this silo is not active itself. A neuron hosted anywhere else receives nothing: every
+    /// mesh sends its region's spikes to the region's silo, and the region's own silo finds it not hosted.
+    /// </summary>
+    private SiloAddress? RegionSiloElsewhere()
+    {
+        if (!State.Configured)
+        {
+            return null;
+        }
+
+        SiloAddress[] active = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+        var local = silo.SiloAddress;
+        if (Array.IndexOf(active, local) < 0)
+        {
+            return null;
+        }
+
+        var home = RendezvousHash.Pick(State.Region, active);
+        return home.Equals(local) ? null : home;
+    }
+
+    /// <summary>
+    /// Lets an activation hosted away from its region's silo (<see cref="RegionSiloElsewhere"/>) go once idle, so that the
+    /// next call places the neuron again: it serves the calls it has, but it is never left there for good (it is
+    /// immovable, and no mesh sends it anything). It happens when the placement and this silo see different silos (just
+    /// after a silo joins, before its grain manifest has reached the others) or when the activation placed before the
+    /// neuron had a region takes its <c>BindBehaviour</c>. GetActivity names the silo it belongs on meanwhile.
+    /// </summary>
+    private void LetGoIfOffRegion()
+    {
+        if (RegionSiloElsewhere() is { } home)
+        {
+            _hostError = $"hosted on silo {silo.SiloAddress} only until idle: region '{State.Region}' is routed to silo {home}, where the next activation is placed";
+            this.DeactivateOnIdle();
+        }
     }
 
     private void ThrowIfNotConfigured(uint id)

@@ -60,7 +60,13 @@ internal sealed class SupervisionWatchdog(IServiceProvider services) : ILifecycl
                     logger.LogWarning("Silo {Silo} left the cluster; {Spikes} spike(s) unacknowledged by it were counted as lost", silo, spikes);
                 }
 
-                var oldest = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).FirstOrDefault();
+                // The oldest: the lowest generation (a silo's start time), then the address for a tie, so every silo agrees.
+                var oldest = snapshot.Members.Values
+                    .Where(m => m.Status == SiloStatus.Active)
+                    .Select(m => m.SiloAddress)
+                    .OrderBy(s => s.Generation)
+                    .ThenBy(s => s.ToParsableString(), StringComparer.Ordinal)
+                    .FirstOrDefault();
                 if (local.Equals(oldest))
                 {
                     await WakeSupervisorsAsync(logger);

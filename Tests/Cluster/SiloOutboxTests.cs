@@ -90,7 +90,24 @@ public sealed class SiloOutboxTests
         var counters = outbox.Counters(Destination);
         Assert.Equal((90L, 0L, 90L, 0L), (counters.Sent, counters.Delivered, counters.DroppedSiloLost, counters.InFlight));
         Assert.Equal(0, outbox.DestinationLost(Destination));
+        Assert.True(counters.DestinationLost, "the lane says its destination left the cluster");
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.SendAsync(Destination, MeshSpikes.Make(6, 90, 1)));
+    }
+
+    [Fact]
+    public async Task A_destination_that_left_before_any_spike_was_sent_to_it_gets_no_lane_and_nothing_is_sent_or_counted()
+    {
+        var transport = new LoopbackTransport();
+        await using var outbox = new SiloOutbox(transport, Options(maxBatch: 10, flushMicros: 0), sender: 5);
+
+        Assert.Equal(0, outbox.DestinationLost(Destination));
+
+        Assert.Throws<ObjectDisposedException>(() => outbox.Post(Destination, MeshSpikes.Make(7, 0, 3)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.SendAsync(Destination, MeshSpikes.Make(7, 3, 3)));
+        var counters = outbox.Counters(Destination);
+        Assert.Equal((0L, 0L, 0L, true), (counters.Sent, counters.Dropped, counters.InFlight, counters.DestinationLost));
+        Assert.Empty(outbox.AllCounters());
+        Assert.Empty(transport.FrameSizes);
     }
 
     [Fact]

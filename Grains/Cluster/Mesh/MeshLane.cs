@@ -130,6 +130,7 @@ internal sealed class MeshLane : IAsyncDisposable
                 DroppedClosed = _droppedClosed,
                 DroppedLost = _droppedLost,
                 DroppedSiloLost = _droppedSiloLost,
+                DestinationLost = _destinationLost,
                 Pending = _count,
                 MaxPending = _maxPending,
                 Batches = _batches,

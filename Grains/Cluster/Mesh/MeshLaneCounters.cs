@@ -33,6 +33,12 @@ public sealed record class MeshLaneCounters
     /// <summary>Spikes not yet acknowledged when the destination silo left the cluster (pending or on the wire to it).</summary>
     public long DroppedSiloLost { get; init; }
 
+    /// <summary>
+    /// True once the destination silo has left the cluster (<see cref="SiloOutbox.DestinationLost"/>): what it had not
+    /// acknowledged was counted in <see cref="DroppedSiloLost"/>, and the lane takes no more spikes.
+    /// </summary>
+    public bool DestinationLost { get; init; }
+
     /// <summary>Spikes dropped, every reason.</summary>
     public long Dropped => DroppedOutboxFull + DroppedEnqueueFailed + DroppedClosed + DroppedLost + DroppedSiloLost;
 

@@ -20,6 +20,7 @@ namespace NeuroMesh.Cluster;
 public sealed class SiloOutbox : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SiloAddress, Lazy<MeshLane>> _lanes = new();
+    private readonly ConcurrentDictionary<SiloAddress, byte> _lost = new();
     private readonly IMeshTransport _transport;
     private readonly MeshClusterOptions _options;
     private int _disposed;
@@ -48,7 +49,7 @@ public sealed class SiloOutbox : IAsyncDisposable
     /// back-pressure). Completes once every spike is in the outbox, not when it is delivered.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled while waiting; the spikes not yet taken are not sent (nor counted).</exception>
-    /// <exception cref="ObjectDisposedException">The outbox is closed.</exception>
+    /// <exception cref="ObjectDisposedException">The outbox is closed, or <paramref name="destination"/> left the cluster (<see cref="DestinationLost"/>).</exception>
     public ValueTask SendAsync(SiloAddress destination, ReadOnlyMemory<Spike> spikes, CancellationToken cancellationToken = default)
         => Lane(destination).SendAsync(spikes, cancellationToken);
 
@@ -57,23 +58,26 @@ public sealed class SiloOutbox : IAsyncDisposable
     /// counted as <see cref="MeshLaneCounters.DroppedOutboxFull"/> (simulation semantics: never waits).
     /// </summary>
     /// <returns>How many spikes were taken.</returns>
-    /// <exception cref="ObjectDisposedException">The outbox is closed.</exception>
+    /// <exception cref="ObjectDisposedException">The outbox is closed, or <paramref name="destination"/> left the cluster (<see cref="DestinationLost"/>).</exception>
     public int Post(SiloAddress destination, ReadOnlySpan<Spike> spikes) => Lane(destination).Post(spikes);
 
     /// <summary>The counters of the traffic to <paramref name="destination"/> (all zero if none was sent).</summary>
     public MeshLaneCounters Counters(SiloAddress destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        return _lanes.TryGetValue(destination, out var lane) ? lane.Value.Counters() : new MeshLaneCounters { Destination = destination };
+        return _lanes.TryGetValue(destination, out var lane) ? lane.Value.Counters() : new MeshLaneCounters { Destination = destination, DestinationLost = _lost.ContainsKey(destination) };
     }
 
     /// <summary>
     /// <paramref name="destination"/> left the cluster: the spikes not yet acknowledged by it are counted as
-    /// <see cref="MeshLaneCounters.DroppedSiloLost"/> and its lane takes no more. Returns how many were lost.
+    /// <see cref="MeshLaneCounters.DroppedSiloLost"/> and its lane takes no more. A destination this silo never sent to
+    /// is remembered as lost, so a producer with a stale view of the cluster is refused too rather than open a lane to a
+    /// silo that will never answer. Returns how many were lost.
     /// </summary>
     public long DestinationLost(SiloAddress destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        _lost.TryAdd(destination, 0);
         return _lanes.TryGetValue(destination, out var lane) ? lane.Value.DestinationLost() : 0;
     }
 
@@ -91,6 +95,18 @@ public sealed class SiloOutbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _lanes.GetOrAdd(destination, d => new Lazy<MeshLane>(() => new MeshLane(_transport, d, Sender, _options))).Value;
+        if (_lost.ContainsKey(destination) && !_lanes.ContainsKey(destination))
+        {
+            throw new ObjectDisposedException(nameof(SiloOutbox), $"silo {destination} left the cluster; nothing more is sent to it");
+        }
+
+        var lane = _lanes.GetOrAdd(destination, d => new Lazy<MeshLane>(() => new MeshLane(_transport, d, Sender, _options))).Value;
+        if (_lost.ContainsKey(destination))
+        {
+            // A loss that raced this lane's creation: close it as lost too (once; later calls change nothing).
+            lane.DestinationLost();
+        }
+
+        return lane;
     }
 }
