@@ -1,3 +1,4 @@
+using Orleans.Hosting;
 using Orleans.Runtime.Providers;
 
 namespace NeuroMesh.Cluster;
@@ -16,6 +17,13 @@ internal sealed class SpikeStreamBackoff : IMessageDeliveryBackoffProvider, IQue
 
     /// <summary>The longest wait.</summary>
     public static readonly TimeSpan Max = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Makes this the read and the delivery backoff of the pulling agents of <paramref name="streams"/>.</summary>
+    public void ApplyTo(ISiloPersistentStreamConfigurator streams)
+    {
+        streams.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)this);
+        streams.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)this);
+    }
 
     /// <inheritdoc />
     public TimeSpan Next(int attempt)

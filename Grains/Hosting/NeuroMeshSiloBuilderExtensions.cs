@@ -14,7 +14,6 @@ using NeuroMesh.Simulation;
 using NeuroMesh.Telemetry;
 using NeuroMesh.Supervision;
 using Orleans.Hosting;
-using Orleans.Runtime.Providers;
 using Orleans.Streams;
 
 namespace NeuroMesh.Hosting;
@@ -114,14 +113,9 @@ public static class NeuroMeshSiloBuilderExtensions
                 o.DataMinTimeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
                 o.DataMaxAgeInCache = TimeSpan.FromSeconds(cluster.CacheSeconds);
             }));
-            streams.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)backoff);
-            streams.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)backoff);
+            backoff.ApplyTo(streams);
         });
-        builder.AddMemoryStreams(SpikeTaps.ProviderName, taps =>
-        {
-            taps.ConfigureBackoffProvider((_, _) => (IMessageDeliveryBackoffProvider)backoff);
-            taps.ConfigureBackoffProvider((_, _) => (IQueueReaderBackoffProvider)backoff);
-        });
+        builder.AddMemoryStreams(SpikeTaps.ProviderName, backoff.ApplyTo);
         builder.AddMemoryGrainStorage("PubSubStore");
         return builder;
     }

@@ -348,7 +348,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        if (State.Started && !State.Stopped && State.Tick < State.TotalTicks && options.Value.ResumeStartedRuns)
+        if (CarriesOn)
         {
             // Started and never paused: an earlier activation was running it when it went. Carry on once this activation
             // is up (a one-shot timer, so the run does not hold the activation's start).
@@ -356,7 +356,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             _resume = this.RegisterGrainTimer(() =>
             {
                 _resume?.Dispose();
-                if (_background is null && State.Started && !State.Stopped)
+                if (_background is null && CarriesOn)
                 {
                     StartBackground();
                 }
@@ -376,7 +376,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         // window ends.
         var release = ReleaseShardsAsync();
         await Task.WhenAny(release, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
-        if (State.Started && !State.Stopped && State.Tick < State.TotalTicks && options.Value.ResumeStartedRuns)
+        if (CarriesOn)
         {
             // A started run must not wait for someone to call it: this call reaches the next activation, which carries on.
             this.AsReference<ISimulationGrain>().GetStatus().Ignore();
@@ -436,6 +436,9 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 throw new InvalidOperationException($"Unknown simulation event {@event.GetType().Name}.");
         }
     }
+
+    /// <summary>The log says the run was started and not paused, stopped or finished, and this node lets such runs carry on.</summary>
+    private bool CarriesOn => State.Started && !State.Stopped && State.Tick < State.TotalTicks && options.Value.ResumeStartedRuns;
 
     private void StartBackground()
     {
