@@ -24,6 +24,7 @@ public sealed class SiloOutbox : IAsyncDisposable
     private readonly IMeshTransport _transport;
     private readonly MeshClusterOptions _options;
     private int _disposed;
+    private bool _anyLost; // set before the first entry of _lost, so that sends skip its lookup until a silo is lost
 
     /// <summary>Creates the outbox of the silo whose mesh sender id is <paramref name="sender"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -77,6 +78,7 @@ public sealed class SiloOutbox : IAsyncDisposable
     public long DestinationLost(SiloAddress destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        Volatile.Write(ref _anyLost, true);
         _lost.TryAdd(destination, 0);
         return _lanes.TryGetValue(destination, out var lane) ? lane.Value.DestinationLost() : 0;
     }
@@ -95,13 +97,13 @@ public sealed class SiloOutbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_lost.ContainsKey(destination) && !_lanes.ContainsKey(destination))
+        if (IsLost(destination) && !_lanes.ContainsKey(destination))
         {
             throw new ObjectDisposedException(nameof(SiloOutbox), $"silo {destination} left the cluster; nothing more is sent to it");
         }
 
         var lane = _lanes.GetOrAdd(destination, d => new Lazy<MeshLane>(() => new MeshLane(_transport, d, Sender, _options))).Value;
-        if (_lost.ContainsKey(destination))
+        if (IsLost(destination))
         {
             // A loss that raced this lane's creation: close it as lost too (once; later calls change nothing).
             lane.DestinationLost();
@@ -109,4 +111,6 @@ public sealed class SiloOutbox : IAsyncDisposable
 
         return lane;
     }
+
+    private bool IsLost(SiloAddress destination) => Volatile.Read(ref _anyLost) && _lost.ContainsKey(destination);
 }
