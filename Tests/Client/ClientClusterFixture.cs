@@ -28,7 +28,7 @@ public sealed class ClientClusterFixture : IAsyncLifetime
     public string Gateway => $"127.0.0.1:{Cluster.GatewayPorts[1].ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>delta_delays.json cut to 60 ms (600 ticks, 1000 neurons), and its spikes from one engine.</summary>
-    public NetworkSpec Spec { get; } = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 60 };
+    public NetworkSpec Spec { get; } = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 60 };
 
     public SpikeRecord[] ExpectedSpikes { get; private set; } = [];
 

@@ -45,7 +45,7 @@ public sealed class RunSpikesTests
         try
         {
             var settings = new Dictionary<string, string?> { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(dir, "log.db") };
-            var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 40 };
+            var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 40 };
             SpikePage before;
             await using (var cluster = await EmbeddedCluster.StartAsync(1, settings, CancellationToken.None))
             await using (var client = await Connect(cluster))

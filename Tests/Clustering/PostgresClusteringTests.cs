@@ -58,7 +58,7 @@ public sealed class PostgresClusteringTests
         await using var b = await NodeProcess.StartAsync(settings, TimeSpan.FromSeconds(120));
 
         using var client = await ConnectAsync(database, cluster);
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 100 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 100 };
         using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
         var run = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("pg-clustered");
         await run.Deploy(spec.ToJson(), 2);

@@ -37,7 +37,7 @@ public sealed class LocalClusterTests : IDisposable
         Assert.Equal(3, gateways.Length);
 
         using var host = await NeuroMesh.Tests.Silo.TestClients.StartAsync(env["CLUSTER_ID"], gateways);
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 50 };
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 50 };
         using var engine = new NeuroMesh.Engine.Cpu.CpuEngine(spec, new NeuroMesh.Engine.EngineOptions { Threads = 1 });
         var expected = engine.Run(spec.TotalTicks);
         // Deployed and run through the neuromesh CLI, as an operator would.

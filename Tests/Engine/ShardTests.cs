@@ -9,8 +9,6 @@ namespace NeuroMesh.Tests.Engine;
 
 public class ShardTests
 {
-    private static NetworkSpec Example(string name) => NetworkSpec.Load(Path.Combine(Network.NetworkSpecValidationTests.ExamplesDirectory(), name));
-
     private static string SingleHash(NetworkSpec spec, long ticks)
     {
         using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
@@ -22,7 +20,7 @@ public class ShardTests
     /// <summary>delta_delays with STDP on E→E (weights can move between 0 and 0.4 mV); <paramref name="delayMs"/> replaces its delays when given.</summary>
     private static NetworkSpec Plastic(double? delayMs = null)
     {
-        var spec = Example("delta_delays.json") with { Duration = 200 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 200 };
         var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.02, AMinus = 0.024, TauPlus = 15, TauMinus = 20, WMin = 0, WMax = 0.4 };
         return spec with
         {
@@ -39,7 +37,7 @@ public class ShardTests
     [InlineData("delta_delays.json", 2000L, null)]
     public void The_union_of_the_shards_has_the_single_engine_hash(string example, long ticks, string? pinned)
     {
-        var spec = Example(example);
+        var spec = ExamplesDirectory.Spec(example);
         var single = SingleHash(spec, ticks);
         Assert.Equal(pinned ?? single, single);
         foreach (var k in ticks > 2000 ? new[] { 2, 3 } : [1, 2, 3, 4])
@@ -52,7 +50,7 @@ public class ShardTests
     [Fact]
     public void Shards_with_several_threads_and_frames_on_the_wire_keep_the_hash()
     {
-        var spec = Example("delta_delays.json");
+        var spec = ExamplesDirectory.Spec("delta_delays.json");
         var single = SingleHash(spec, 600);
         using var run = new ShardRunner(spec, 3, viaFrames: true, threads: 2).Run(600);
         Assert.All(run.Engines, e => Assert.Equal(2, e.Threads));
@@ -142,7 +140,7 @@ public class ShardTests
     [Fact]
     public void Shard_bounds_move_so_that_rstdp_populations_stay_on_one_shard_and_the_hash_is_kept()
     {
-        var spec = Example("routes.json") with { Duration = 300 };
+        var spec = ExamplesDirectory.Spec("routes.json") with { Duration = 300 };
         var single = SingleHash(spec, spec.TotalTicks);
 
         // Populations: sensors [0,50), useful [50,100), noisy [100,150), actuators [150,200), critic [200,250); the two
@@ -175,7 +173,7 @@ public class ShardTests
     [Fact]
     public void A_corrupted_frame_is_rejected_and_the_run_stops_until_the_window_is_complete()
     {
-        var spec = Example("delta_delays.json");
+        var spec = ExamplesDirectory.Spec("delta_delays.json");
         var single = SingleHash(spec, 660);
         using var run = new ShardRunner(spec, 2, viaFrames: true).Run(33);
         byte[]? original = null;
@@ -212,7 +210,7 @@ public class ShardTests
     [Fact]
     public void Bad_shard_input_gets_clear_errors()
     {
-        var spec = Example("delta_delays.json") with { Duration = 10 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 10 };
         Assert.Throws<ArgumentOutOfRangeException>(() => ShardPlan.Create(spec, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => ShardPlan.Create(spec, 1001));
         var plan = ShardPlan.Create(spec, 2);

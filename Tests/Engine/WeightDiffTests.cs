@@ -10,7 +10,7 @@ public class WeightDiffTests
 {
     private static NetworkSpec Plastic()
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 200 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 200 };
         var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.02, AMinus = 0.024, TauPlus = 15, TauMinus = 20, WMin = 0, WMax = 0.4 };
         return spec with { Projections = [.. spec.Projections.Select(p => p.Name != "E_all_E" ? p : p with { Plasticity = stdp })] };
     }
@@ -67,7 +67,7 @@ public class WeightDiffTests
     [Fact]
     public void A_network_without_plasticity_has_empty_diffs()
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 20 };
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 20 };
         using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
         engine.Run(spec.TotalTicks);
         Assert.Equal(0, engine.DiffPlasticWeights().Count);

@@ -87,7 +87,7 @@ public sealed class ClusterHostingTests : IDisposable
             ("NeuroMesh:Client:ServiceId", cluster.ClusterId))));
         using var host = builder.Build();
         await host.StartAsync();
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 30 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 30 };
 
         var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("client-run");
         await run.Deploy(spec.ToJson());

@@ -23,7 +23,7 @@ public sealed class NodeProcessTests : IDisposable
         Assert.StartsWith($"ready S127.0.0.1:{secondary.SiloPort}:", ready.Body, StringComparison.Ordinal);
 
         using var host = await TestClients.StartAsync(cluster, [$"127.0.0.1:{primary.GatewayPort}", $"127.0.0.1:{secondary.GatewayPort}"]);
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 100 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 100 };
         using var engine = new NeuroMesh.Engine.Cpu.CpuEngine(spec, new NeuroMesh.Engine.EngineOptions { Threads = 1 });
         var expected = engine.Run(spec.TotalTicks);
 

@@ -16,7 +16,7 @@ public sealed partial class ReplayCommandTests : IDisposable
     public async Task A_run_is_replayed_from_its_log_on_another_cluster_with_every_checkpoint_reproduced()
     {
         var spec = Path.Combine(_dir, "spec.json");
-        File.WriteAllText(spec, (NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 250 }).ToJson());
+        File.WriteAllText(spec, (ExamplesDirectory.Spec("delta_delays.json") with { Duration = 250 }).ToJson());
         var ran = new StringWriter();
         Assert.Equal(0, await RunCommand.ExecuteAsync([spec, "--silos", "2"], ran, new StringWriter(), Settings));
         var runId = RunId().Match(ran.ToString()).Groups[1].Value;

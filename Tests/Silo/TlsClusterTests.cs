@@ -45,7 +45,7 @@ public sealed class TlsClusterTests : IDisposable
         // Trusted: a run placed on both silos (so the silos talk to each other over TLS too).
         using (var host = await StartClientAsync(cluster, primary, new() { ["Enabled"] = "true", ["CertificatePath"] = client, ["CaPath"] = caPath }))
         {
-            var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 50 };
+            var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 50 };
             var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("tls");
             await run.Deploy(spec.ToJson(), 2);
             var status = await run.Step(spec.TotalTicks);

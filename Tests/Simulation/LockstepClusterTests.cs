@@ -16,24 +16,15 @@ namespace NeuroMesh.Tests.Simulation;
 [Collection(SiloCollection.Name)]
 public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
 {
-    private static NetworkSpec Example(string name) => NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", name));
-
     /// <summary>CUBA for 60 ms: no delays, so windows of one tick and 600 exchanges per silo.</summary>
-    private static readonly NetworkSpec Cuba = Example("cuba.json") with { Duration = 60 };
+    private static readonly NetworkSpec Cuba = ExamplesDirectory.Spec("cuba.json") with { Duration = 60 };
 
     /// <summary>delta_delays with STDP on E→E, so weights move and are replayed across silos.</summary>
     private static NetworkSpec Plastic()
     {
-        var spec = Example("delta_delays.json") with { Duration = 120 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 120 };
         var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.02, AMinus = 0.024, TauPlus = 15, TauMinus = 20, WMin = 0, WMax = 0.4 };
         return spec with { Projections = [.. spec.Projections.Select(p => p.Name != "E_all_E" ? p : p with { Plasticity = stdp })] };
-    }
-
-    private static (long Spikes, string Hash, SpikeRecord[] Records) Reference(NetworkSpec spec)
-    {
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-        var result = engine.Run(spec.TotalTicks);
-        return (result.Spikes.Length, result.SpikeTrainHash, result.Spikes);
     }
 
     [Theory]
@@ -46,9 +37,9 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
         {
             "cuba" => Cuba,
             "plastic" => Plastic(),
-            _ => Example("routes.json") with { Duration = 400 }, // R-STDP with a modulatory reward: its populations share a shard
+            _ => ExamplesDirectory.Spec("routes.json") with { Duration = 400 }, // R-STDP with a modulatory reward: its populations share a shard
         };
-        var (spikes, hash, records) = Reference(spec);
+        var (spikes, hash, records) = SingleEngine.Reference(spec);
         Assert.True(spikes > 200, $"the network should fire ({spikes} spikes)");
         foreach (var silos in new[] { 1, 2, 3 })
         {
@@ -99,8 +90,8 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     [Fact]
     public async Task A_corrupt_or_truncated_batch_is_rejected_and_counted_and_the_run_stays_exact()
     {
-        var spec = Example("delta_delays.json") with { Duration = 40 };
-        var (spikes, hash, _) = Reference(spec);
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 40 };
+        var (spikes, hash, _) = SingleEngine.Reference(spec);
         var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-corrupt");
         await run.Deploy(spec.ToJson(), 2);
         await run.Step(100);
@@ -128,11 +119,11 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     [Fact]
     public async Task A_cuba_run_with_stdp_replayed_on_two_silos_continues_with_exactly_the_original_spikes()
     {
-        var cuba = Example("cuba.json") with { Duration = 80 };
+        var cuba = ExamplesDirectory.Spec("cuba.json") with { Duration = 80 };
         var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.01, AMinus = 0.0105, TauPlus = 20, TauMinus = 20, WMin = 0, WMax = 3 };
         var spec = cuba with { Projections = [.. cuba.Projections.Select(p => p.Name != "EE" ? p : p with { Plasticity = stdp })] };
-        var (spikes, hash, _) = Reference(spec);
-        Assert.NotEqual(Reference(cuba).Hash, hash); // STDP changes the spike train within the run, so replay must rebuild the weights
+        var (spikes, hash, _) = SingleEngine.Reference(spec);
+        Assert.NotEqual(SingleEngine.Reference(cuba).Hash, hash); // STDP changes the spike train within the run, so replay must rebuild the weights
 
         // The original run: 500 ticks on two silos, checkpointed at 250 and 500.
         var original = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-stdp-original");
@@ -168,7 +159,7 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     [Fact]
     public async Task External_inputs_are_logged_applied_at_their_ticks_on_any_silo_count_and_replayed()
     {
-        var spec = Example("delta_delays.json") with { Duration = 100 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 100 };
         ExternalInput[] inputs =
         [
             new(120, 5, 40), new(120, 950, 40), new(333, 7, 25), new(333, 7, 25), new(640, 999, 30, SpikeType.Excitatory),
@@ -191,7 +182,7 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
 
         records.AddRange(engine.Run(spec.TotalTicks - at).Spikes);
         var expected = SpikeTrainHash.Of([.. records]);
-        Assert.NotEqual(Reference(spec).Hash, expected); // the inputs change the spike train
+        Assert.NotEqual(SingleEngine.Reference(spec).Hash, expected); // the inputs change the spike train
 
         foreach (var silos in new[] { 1, 3 })
         {
@@ -212,7 +203,7 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
     public async Task Inputs_in_the_past_for_unknown_neurons_or_not_finite_are_refused_and_nothing_is_scheduled()
     {
         var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-inputs");
-        await run.Deploy((Example("delta_delays.json") with { Duration = 50 }).ToJson(), 2);
+        await run.Deploy((ExamplesDirectory.Spec("delta_delays.json") with { Duration = 50 }).ToJson(), 2);
         await run.Step(200);
         var error = await Assert.ThrowsAsync<ArgumentException>(() => run.Inject([new(300, 1, 5), new(150, 1, 5), new(300, 5000, 5), new(300, 1, double.NaN), new(300, 1, 5, SpikeType.Modulatory)]));
         Assert.Contains("input 1: tick 150 is outside [200, 500)", error.Message);
@@ -223,7 +214,7 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
 
         // Nothing was scheduled: the run goes on exactly as one engine without inputs.
         var status = await run.Step(300);
-        Assert.Equal(Reference(Example("delta_delays.json") with { Duration = 50 }).Hash, status.SpikeTrainHash);
+        Assert.Equal(SingleEngine.Reference(ExamplesDirectory.Spec("delta_delays.json") with { Duration = 50 }).Hash, status.SpikeTrainHash);
     }
 
     [Fact]

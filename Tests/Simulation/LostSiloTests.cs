@@ -1,8 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using NeuroMesh.Engine;
-using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Hosting;
-using NeuroMesh.Network;
 using NeuroMesh.Simulation;
 using NeuroMesh.Tests.Engine;
 using Orleans.Core.Internal;
@@ -23,9 +20,8 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
     [InlineData("Calls")]
     public async Task A_run_that_loses_a_silo_continues_on_the_others_with_the_single_engine_hash(string transport)
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 300 };
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-        var expected = engine.Run(spec.TotalTicks);
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 300 };
+        var expected = SingleEngine.Reference(spec);
 
         await using var cluster = await EmbeddedCluster.StartAsync(3, new Dictionary<string, string?>
         {
@@ -58,7 +54,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
             }
         }
 
-        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(2, status.Silos);
         if (status.Activation == activation)
         {
@@ -79,9 +75,8 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
     [InlineData(3)]
     public async Task A_started_CUBA_run_that_loses_a_silo_recovers_by_itself_with_the_unfailed_hash(int silos)
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 300 };
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-        var expected = engine.Run(spec.TotalTicks);
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 300 };
+        var expected = SingleEngine.Reference(spec);
 
         await using var cluster = await EmbeddedCluster.StartAsync(silos, new Dictionary<string, string?>
         {
@@ -107,7 +102,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         output.WriteLine($"CUBA {silos} -> {silos - 1} silos: silo stopped and seen inactive by the primary in {stopped.TotalSeconds:0.00} s; recovery (re-place, replay 1000 ticks) plus the remaining 2000 ticks took {(clock.Elapsed - stopped).TotalSeconds:0.00} s; {status.Spikes} spikes, hash {status.SpikeTrainHash[..16]}");
 
         Assert.Equal(RunPhase.Finished, status.Phase);
-        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(silos - 1, status.Silos);
 
         // The same activation must have recovered by itself, once. A new activation (the run's grain rebuilt from its log
@@ -131,9 +126,8 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
     {
         // 10,000 ticks, so that the run is still far from its end when the silo goes (the primary sees it leave as its
         // stop begins; the graceful stop itself may take its whole 10 s while a window is in flight there).
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 1000 };
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-        var expected = engine.Run(spec.TotalTicks);
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 1000 };
+        var expected = SingleEngine.Reference(spec);
 
         await using var cluster = await EmbeddedCluster.StartAsync(3, new Dictionary<string, string?>
         {
@@ -157,7 +151,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         output.WriteLine($"CUBA 3 -> 2 silos at tick {running.Tick} of {running.TotalTicks}, silo stopped in {stopped.TotalSeconds:0.00} s; the run ended {(clock.Elapsed - stopped).TotalSeconds:0.00} s later; recoveries: {string.Join("; ", status.RecoveryHistory.Select(r => $"tick {r.Tick}: {r.Reason}"))}");
 
         Assert.Equal(RunPhase.Finished, status.Phase);
-        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(2, status.Silos);
         if (status.Activation == running.Activation)
         {
@@ -178,9 +172,8 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
     [Fact]
     public async Task A_started_run_whose_grain_goes_carries_on_by_itself_from_its_log()
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json")) with { Duration = 600 };
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-        var expected = engine.Run(spec.TotalTicks);
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 600 };
+        var expected = SingleEngine.Reference(spec);
 
         await using var cluster = await EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
         {
@@ -209,7 +202,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the resumed run to end", 180_000);
         Assert.Equal(RunPhase.Finished, status.Phase);
         Assert.NotEqual(running.Activation, status.Activation);
-        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(0, status.Recoveries);
     }
 

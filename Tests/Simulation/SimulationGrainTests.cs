@@ -15,7 +15,7 @@ namespace NeuroMesh.Tests.Simulation;
 [Collection(SiloCollection.Name)]
 public sealed class SimulationGrainTests(DeltaLogClusterFixture fixture)
 {
-    private static readonly NetworkSpec Spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 150 };
+    private static readonly NetworkSpec Spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 150 };
 
     [Fact]
     public async Task Steps_in_segments_give_the_hash_of_one_uninterrupted_run()

@@ -46,7 +46,7 @@ public sealed class SpikeTapTests : IAsyncLifetime
     [Fact]
     public async Task A_subscribed_client_receives_every_spike_of_a_two_silo_run_in_order_without_gaps()
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 250 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 250 };
         using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
         var expected = engine.Run(spec.TotalTicks);
 
@@ -83,7 +83,7 @@ public sealed class SpikeTapTests : IAsyncLifetime
     [Fact]
     public async Task A_paced_run_unfolds_on_the_tap_and_stops_publishing_when_paused()
     {
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "cuba.json"));
+        var spec = ExamplesDirectory.Spec("cuba.json");
         var batches = new ConcurrentQueue<SpikeTapBatch>();
         var tap = Client.GetStreamProvider(SpikeTaps.ProviderName).GetStream<SpikeTapBatch>(StreamId.Create(SpikeTaps.Namespace, "paced"));
         await tap.SubscribeAsync((batch, _) =>

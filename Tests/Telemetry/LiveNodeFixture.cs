@@ -33,7 +33,7 @@ public sealed class LiveNodeFixture : IAsyncLifetime
             },
             TimeSpan.FromSeconds(90));
         using var host = await TestClients.StartAsync(cluster, [$"127.0.0.1:{Node.GatewayPort}"]);
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 100 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 100 };
         var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<ISimulationGrain>("live");
         await run.Deploy(spec.ToJson(), 1);
         Run = await run.Step(spec.TotalTicks);

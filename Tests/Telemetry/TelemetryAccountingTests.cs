@@ -43,7 +43,7 @@ public sealed class TelemetryAccountingTests : IAsyncLifetime
         var before = metrics.Collect();
         Assert.Equal(0, before.Sum("neuromesh.simulation.spikes", _silos)); // fresh silos: nothing counted yet
 
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 200 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 200 };
         var run = _cluster.Grains.GetGrain<ISimulationGrain>($"telemetry-{Guid.NewGuid():N}");
         await run.Deploy(spec.ToJson(), 2);
         var status = await run.Step(spec.TotalTicks);
@@ -163,7 +163,7 @@ public sealed class TelemetryAccountingTests : IAsyncLifetime
         };
         ActivitySource.AddActivityListener(listener);
         using var source = new ActivitySource("test");
-        var spec = NetworkSpec.Load(Path.Combine(ExamplesDirectory.Root(), "examples", "delta_delays.json")) with { Duration = 50 };
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 50 };
         var run = _cluster.Grains.GetGrain<ISimulationGrain>($"traced-{Guid.NewGuid():N}");
         ActivityTraceId trace;
         using (var root = source.StartActivity("client"))
