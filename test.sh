@@ -153,5 +153,24 @@ for trx in "$results"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+# The failed tests again, last, with their messages: CI keeps only the tail of the log, and a failure's own lines can be
+# thousands of lines above it.
+if [ "$failed" -gt 0 ] && command -v python3 >/dev/null 2>&1; then
+  python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") != "Failed":
+            continue
+        print(f"FAILED {r.get('testName')} ({r.get('duration')}, started {r.get('startTime')})")
+        for tag in ("Message", "StackTrace"):
+            node = r.find(f".//t:ErrorInfo/t:{tag}", ns)
+            if node is not None and node.text:
+                lines = node.text.strip().splitlines()
+                for line in lines[:40 if tag == "Message" else 12]:
+                    print("    " + line)
+PY
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
