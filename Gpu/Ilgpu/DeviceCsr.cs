@@ -65,14 +65,59 @@ internal sealed class DeviceCsr
         Target = new int[edges.Length];
         Weight = new int[edges.Length];
         DelayChannel = new int[edges.Length];
+        Rule = new int[edges.Length];
+        var plastic = 0;
         for (var k = 0; k < order.Length; k++)
         {
             ref readonly var e = ref edges[order[k]];
             Target[k] = e.Target;
             Weight[k] = e.Fixed;
             DelayChannel[k] = (e.Delay << 2) | e.Channel;
+            Rule[k] = e.Plastic >= 0 ? e.Plastic : -1;
+            plastic += e.Plastic >= 0 ? 1 : 0;
+        }
+
+        // The plastic synapses onto each target (a counting sort of the CSR by target), for potentiation and reward.
+        InStart = new int[neurons + 1];
+        InSyn = new int[plastic];
+        InSource = new int[plastic];
+        for (var k = 0; k < Rule.Length; k++)
+        {
+            if (Rule[k] >= 0)
+            {
+                InStart[Target[k] + 1]++;
+            }
+        }
+
+        for (var i = 0; i < neurons; i++)
+        {
+            InStart[i + 1] += InStart[i];
+        }
+
+        var at = (int[])InStart.Clone();
+        for (var j = 0; j < neurons; j++)
+        {
+            for (var k = RowStart[j]; k < RowStart[j + 1]; k++)
+            {
+                if (Rule[k] >= 0)
+                {
+                    var slot = at[Target[k]]++;
+                    InSyn[slot] = k;
+                    InSource[slot] = j;
+                }
+            }
         }
     }
+
+    /// <summary>The plastic rule of each synapse (its index in the plan's plastic specs), or -1.</summary>
+    public int[] Rule { get; }
+
+    /// <summary>Plastic synapses onto target i: InSyn/InSource[InStart[i] .. InStart[i + 1]).</summary>
+    public int[] InStart { get; }
+
+    public int[] InSyn { get; }
+
+    public int[] InSource { get; }
 
     public int[] RowStart { get; }
 

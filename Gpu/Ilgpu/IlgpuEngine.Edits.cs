@@ -62,7 +62,7 @@ public sealed partial class IlgpuEngine
         {
             if (_csr.Target[k] == target)
             {
-                weight = _csr.Weight[k] * (double)_layout.Scale;
+                weight = Weight(k) * (double)_layout.Scale;
                 return true;
             }
         }
@@ -91,6 +91,25 @@ public sealed partial class IlgpuEngine
     {
         ArgumentNullException.ThrowIfNull(destination);
         return 0;
+    }
+
+    /// <summary>Synapse k's fixed-point weight: the host copy unless plasticity moves it on the device.</summary>
+    private int Weight(int k)
+    {
+        if (!_hasRules || _csr.Rule[k] < 0)
+        {
+            return _csr.Weight[k];
+        }
+
+        var value = new int[1];
+        lock (_host.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _csrViews.Weight.SubView(k, 1).CopyToCPU(_stream, value);
+            _stream.Synchronize();
+        }
+
+        return value[0];
     }
 
     /// <summary>Sends the pending injections and forced spikes to the device (the only host-to-device traffic of a run).</summary>

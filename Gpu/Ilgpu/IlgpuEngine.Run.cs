@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ILGPU;
 using ILGPU.Runtime;
 using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Engine.Kernels;
 using NeuroMesh.Network;
 
 namespace NeuroMesh.Engine.Ilgpu;
@@ -131,6 +132,11 @@ public sealed partial class IlgpuEngine
             }
 
             EnqueueTimed(t, slot);
+            if (_hasModulation && NeuronCount > 0)
+            {
+                _k.Modulate(_stream, _k.For(NeuronCount), _ring.Acc, _plastic, slot, _ring.ChannelSize, _layout.Scale);
+            }
+
             if (NeuronCount > 0)
             {
                 EnqueueUpdate(t, slot);
@@ -148,7 +154,16 @@ public sealed partial class IlgpuEngine
             }
 
             _k.Advance(_stream, 1, _fired.View, _position.View, _spikes, w, NeuronCount);
-            _k.Propagate(_stream, _propagateConfig, _spikes, _csrViews, _ring, t, _preMinSpikes);
+            if (!_hasRules)
+            {
+                _k.Propagate(_stream, _propagateConfig, default, _spikes, _csrViews, _ring, t, _preMinSpikes);
+                continue;
+            }
+
+            // Plasticity: depression inside propagation, then the pre traces, then reward, potentiation and post traces.
+            _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_plastic), _spikes, _csrViews, _ring, t, _preMinSpikes);
+            _k.BumpPre(_stream, _k.For(NeuronCount), _spikes, _plastic, t);
+            _k.Post(_stream, _k.For(NeuronCount), _fired.View, _plastic, t, _hasReward && _hasModulation ? 1 : 0);
         }
     }
 

@@ -13,8 +13,10 @@ namespace NeuroMesh.Engine.Ilgpu;
 /// with integer atomics, and Poisson drive from the counter-based generator, all on the device. Device buffers persist
 /// across calls; per window of ticks the host sends only injected inputs and receives only the compacted spikes.
 /// CUBA and delta-synapse spike trains are bit-identical to <see cref="CpuEngine"/>'s; COBA stays close (within 0.01 mV over
-/// short runs: the exponentials differ). Plasticity, dendritic filters, the modulatory channel, hosted (observed) neurons, external
-/// deliveries and runtime synapse edits are not on the device: such networks belong on CpuEngine (see <see cref="Unsupported"/>).
+/// short runs: the exponentials differ). STDP and R-STDP (with the modulatory channel) run on the device with CpuEngine's
+/// order and arithmetic, so plastic weights and spike trains stay bit-identical too. Dendritic filters, hosted (observed)
+/// neurons, external deliveries and runtime synapse edits are not on the device: such networks belong on CpuEngine (see
+/// <see cref="Unsupported"/>).
 /// </summary>
 public sealed partial class IlgpuEngine : IPropagationEngine
 {
@@ -39,6 +41,10 @@ public sealed partial class IlgpuEngine : IPropagationEngine
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _position;
     private readonly ArrayView<int> _scanTemp;
     private readonly ArrayView<long> _counters;
+    private readonly PlasticViews _plastic;
+    private readonly bool _hasRules;
+    private readonly bool _hasModulation;
+    private readonly bool _hasReward;
     private readonly (PoissonParams Params, ArrayView<int> Neurons, int Channel, int Start, int Stop)[] _poisson;
     private readonly int[] _timedTicks;
     private readonly ArrayView<CellInput> _timed;
@@ -117,7 +123,13 @@ public sealed partial class IlgpuEngine : IPropagationEngine
                 Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(3).View, TickCounts = Alloc<int>(_window).View,
             };
             _scanTemp = Alloc<int>(Math.Max(1, a.ComputeScanTempStorageSize<int>(Math.Max(1, NeuronCount)))).View;
-            _counters = Alloc<long>(1).View;
+            _counters = Alloc<long>(2).View;
+            var rules = plan.PlasticSpecs.Select(p => new RuleParams(new PlasticRule(p.Spec, p.SrcStart, p.SrcEnd, 1, 0, Dt, _layout), Dt)).ToArray();
+            _hasRules = rules.Length > 0;
+            _hasReward = rules.Any(r => r.Reward != 0);
+            _hasModulation = spec.Projections.Any(p => p.Channel == SynapseChannels.Modulatory)
+                || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory) || _hasReward;
+            _plastic = PlasticState(rules);
             var stimuli = new StimulusPlan(spec, Seed, 1, _layout);
             _poisson = [.. stimuli.Poisson.Select(p => (
                 new PoissonParams(p.Lambda, p.ExpMinusLambda, p.MaxEvents, p.Weight, p.Stream, Seed), Upload(p.Neurons), (int)p.Channel, p.StartTick, p.StopTick))];
@@ -133,19 +145,9 @@ public sealed partial class IlgpuEngine : IPropagationEngine
     public static string? Unsupported(NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Projections.FirstOrDefault(p => p.Plasticity is { } ps && ps.Kind != PlasticityKinds.None) is { } plastic)
-        {
-            return $"projection '{plastic.Name}' is plastic (STDP/R-STDP kernels are not written yet)";
-        }
-
         if (spec.Projections.FirstOrDefault(p => p.Filter is not null) is { } filtered)
         {
             return $"projection '{filtered.Name}' has a dendritic filter (filters are host callbacks)";
-        }
-
-        if (spec.Projections.Any(p => p.Channel == SynapseChannels.Modulatory) || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory))
-        {
-            return "the modulatory channel drives R-STDP only, which the device lacks";
         }
 
         return null;
@@ -189,14 +191,14 @@ public sealed partial class IlgpuEngine : IPropagationEngine
     {
         get
         {
-            var saturated = new long[1];
+            var saturated = new long[2];
             lock (_host.Gate)
             {
                 _counters.CopyToCPU(_stream, saturated);
                 _stream.Synchronize();
             }
 
-            return new EngineCounters(0, 0, saturated[0], 0);
+            return new EngineCounters(saturated[1], 0, saturated[0], 0);
         }
     }
 
@@ -231,6 +233,23 @@ public sealed partial class IlgpuEngine : IPropagationEngine
         }
 
         return edges;
+    }
+
+    /// <summary>The device's plasticity state: rules, traces at zero, per-synapse rules and eligibility, the incoming lists.</summary>
+    private PlasticViews PlasticState(RuleParams[] rules)
+    {
+        var n = rules.Length == 0 ? 0 : NeuronCount;
+        return new PlasticViews
+        {
+            Rules = Upload(rules), Neurons = NeuronCount,
+            PreX = Alloc<float>((long)rules.Length * n).View, PreT = Alloc<int>((long)rules.Length * n).View,
+            PostY = Alloc<float>((long)rules.Length * n).View, PostT = Alloc<int>((long)rules.Length * n).View,
+            Rule = rules.Length == 0 ? Alloc<int>(1).View : Upload(_csr.Rule), Weight = _csrViews.Weight,
+            Elig = Alloc<float>(rules.Any(r => r.Reward != 0) ? _csr.Target.Length : 1).View,
+            EligTick = Alloc<int>(rules.Any(r => r.Reward != 0) ? _csr.Target.Length : 1).View,
+            InStart = Upload(_csr.InStart), InSyn = Upload(_csr.InSyn), InSource = Upload(_csr.InSource),
+            Modulation = Alloc<float>(NeuronCount).View, Counters = _counters, ToFixed = _layout.ToFixed,
+        };
     }
 
     private MemoryBuffer1D<T, Stride1D.Dense> Alloc<T>(long length)

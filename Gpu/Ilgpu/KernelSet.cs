@@ -25,7 +25,11 @@ internal sealed class KernelSet
         Compact = a.LoadKernel<ArrayView<int>, ArrayView<int>, SpikeWindowViews>(SpikeKernels.Compact);
         Advance = a.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, SpikeWindowViews, int, int>(SpikeKernels.Advance);
         ResetWindow = a.LoadAutoGroupedKernel<Index1D, SpikeWindowViews>(SpikeKernels.ResetWindow);
-        Propagate = a.LoadKernel<SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
+        Propagate = a.LoadKernel<StaticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
+        PropagatePlastic = a.LoadKernel<PlasticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
+        Modulate = a.LoadKernel<ArrayView<int>, PlasticViews, int, int, float>(PlasticityKernels.Modulate);
+        BumpPre = a.LoadKernel<SpikeWindowViews, PlasticViews, int>(PlasticityKernels.BumpPre);
+        Post = a.LoadKernel<ArrayView<int>, PlasticViews, int, int>(PlasticityKernels.Post);
         Poisson = a.LoadKernel<PoissonParams, ArrayView<int>, ArrayView<int>, int, int>(StimulusKernels.Poisson);
         Timed = a.LoadKernel<ArrayView<CellInput>, ArrayView<int>, int>(StimulusKernels.Timed);
         Inject = a.LoadAutoGroupedKernel<Index1D, ArrayView<CellInput>, ArrayView<int>, ArrayView<long>>(StimulusKernels.Inject);
@@ -56,7 +60,15 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, Index1D, SpikeWindowViews> ResetWindow { get; }
 
-    public Action<AcceleratorStream, KernelConfig, SpikeWindowViews, CsrViews, RingViews, int, int> Propagate { get; }
+    public Action<AcceleratorStream, KernelConfig, StaticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int> Propagate { get; }
+
+    public Action<AcceleratorStream, KernelConfig, PlasticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int> PropagatePlastic { get; }
+
+    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int, float> Modulate { get; }
+
+    public Action<AcceleratorStream, KernelConfig, SpikeWindowViews, PlasticViews, int> BumpPre { get; }
+
+    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int> Post { get; }
 
     public Action<AcceleratorStream, KernelConfig, PoissonParams, ArrayView<int>, ArrayView<int>, int, int> Poisson { get; }
 

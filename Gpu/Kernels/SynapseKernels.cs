@@ -15,7 +15,8 @@ namespace NeuroMesh.Engine.Kernels;
 internal static class SynapseKernels
 {
     /// <summary>Delivers Spikes[Meta[1] .. Meta[1] + Meta[2]) fired at <paramref name="tick"/>. Launch with explicit grouping.</summary>
-    public static void Propagate(SpikeWindowViews w, CsrViews csr, RingViews r, int tick, int preMinSpikes)
+    public static void Propagate<TDelivery>(TDelivery delivery, SpikeWindowViews w, CsrViews csr, RingViews r, int tick, int preMinSpikes)
+        where TDelivery : struct, ISynapseDelivery
     {
         var first = w.Meta[1];
         var count = w.Meta[2];
@@ -27,7 +28,7 @@ internal static class SynapseKernels
                 var j = w.Spikes[first + s];
                 for (var k = csr.RowStart[j]; k < csr.RowStart[j + 1]; k++)
                 {
-                    Deliver(csr, r, tick, k);
+                    delivery.Deliver(csr, r, tick, k);
                 }
             }
         }
@@ -38,15 +39,49 @@ internal static class SynapseKernels
                 var j = w.Spikes[first + s];
                 for (var k = csr.RowStart[j] + Group.IdxX; k < csr.RowStart[j + 1]; k += Group.DimX)
                 {
-                    Deliver(csr, r, tick, k);
+                    delivery.Deliver(csr, r, tick, k);
                 }
             }
         }
     }
 
-    private static void Deliver(CsrViews csr, RingViews r, int tick, int k)
+    /// <summary>Adds synapse k's weight to its target's ring cell for tick + delay.</summary>
+    public static void Deliver(CsrViews csr, RingViews r, int tick, int k)
     {
         var dc = csr.DelayChannel[k];
         Atomic.Add(ref r.Acc[r.Offset(dc & 3, tick + (dc >> 2)) + csr.Target[k]], csr.Weight[k]);
+    }
+}
+
+/// <summary>What propagation does per synapse (a functor: ILGPU specialises the kernel per struct type).</summary>
+internal interface ISynapseDelivery
+{
+    void Deliver(CsrViews csr, RingViews r, int tick, int k);
+}
+
+/// <summary>Fixed weights: delivery only.</summary>
+internal readonly struct StaticDelivery : ISynapseDelivery
+{
+    public void Deliver(CsrViews csr, RingViews r, int tick, int k) => SynapseKernels.Deliver(csr, r, tick, k);
+}
+
+/// <summary>
+/// Plastic weights: delivery with the weight as it stands, then, on a plastic synapse, depression by the target's post
+/// trace as it stood before this tick's post spikes (CpuEngine's pre-before-post order). Each synapse belongs to one
+/// spike's row, so one thread owns its weight and eligibility here.
+/// </summary>
+internal readonly struct PlasticDelivery(PlasticViews p) : ISynapseDelivery
+{
+    private readonly PlasticViews _p = p;
+
+    public void Deliver(CsrViews csr, RingViews r, int tick, int k)
+    {
+        SynapseKernels.Deliver(csr, r, tick, k);
+        var rule = _p.Rule[k];
+        if (rule >= 0)
+        {
+            var post = PlasticityKernels.PostTrace(_p, rule, csr.Target[k], tick);
+            PlasticityKernels.Change(_p, _p.Rules[rule], k, -_p.Rules[rule].AMinus * post, tick);
+        }
     }
 }

@@ -2,6 +2,7 @@ using NeuroMesh.Engine;
 using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Engine.Ilgpu;
 using NeuroMesh.Network;
+using NeuroMesh.Spikes;
 using NeuroMesh.Tests.Engine;
 using NeuroMesh.Tests.Network;
 
@@ -145,14 +146,153 @@ public abstract class EngineParityTests<TContext>
         Assert.Equal(1, engine.Counters.SaturatedInputs);
     }
 
-    [SkippableFact]
-    public void Plastic_networks_are_refused_with_a_pointer_to_CpuEngine()
+    /// <summary>delta_delays with STDP on E→E (weights of 0.2 mV move between 0.1 and 0.3, so some clip), at 500 neurons.</summary>
+    public static NetworkSpec PlasticDelta(string kind = PlasticityKinds.Stdp, double duration = 60)
+    {
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = duration };
+        var rule = new PlasticitySpec
+        {
+            Kind = kind, APlus = 0.1, AMinus = 0.12, TauPlus = 15, TauMinus = 20, WMin = 0.1, WMax = 0.3, TauEligibility = 40, LearningRate = 2,
+        };
+        return spec with
+        {
+            Populations = [spec.Populations[0] with { Size = 400 }, spec.Populations[1] with { Size = 100 }],
+            Projections = [.. spec.Projections.Select(p => p.Name != "E_all_E" ? p : p with { Plasticity = rule })],
+        };
+    }
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(int.MaxValue)]
+    public void Stdp_weights_and_spike_trains_are_bit_identical_to_CpuEngine(int presynapticMinSpikes)
     {
         _context.SkipIfAbsent();
-        var spec = Specs.TwoNeurons(projection: Specs.AToB(1, plasticity: new PlasticitySpec { Kind = PlasticityKinds.Stdp, WMax = 5 }));
+        var spec = PlasticDelta();
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options(presynapticMinSpikes));
+        var expected = cpu.Run();
+        var actual = gpu.Run();
+        Assert.True(expected.Spikes.Length > 300, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.SpikeTrainHash, actual.SpikeTrainHash);
+        AssertSameWeights(spec, cpu, gpu, expectChanges: true);
+        Assert.True(cpu.Counters.ClippedWeights > 0, "some weights must reach a bound for the clip count to mean anything");
+        Assert.Equal(cpu.Counters.ClippedWeights, gpu.Counters.ClippedWeights);
+        Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
+    }
+
+    [SkippableFact]
+    public void Stdp_on_cuba_is_bit_identical_to_CpuEngine_across_calls()
+    {
+        _context.SkipIfAbsent();
+        var cuba = SmallCuba(duration: 40);
+        var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.05, AMinus = 0.055, TauPlus = 10, TauMinus = 10, WMin = 0, WMax = 1.5 };
+        var spec = cuba with { Projections = [.. cuba.Projections.Select(p => p.Channel == SynapseChannels.Excitatory ? p with { Plasticity = stdp } : p)] };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options());
+        var expected = cpu.Run();
+        var first = gpu.Run(150);
+        var second = gpu.Run(spec.TotalTicks - 150);
+        Assert.True(expected.Spikes.Length > 100, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.Spikes, first.Spikes.Concat(second.Spikes).ToArray());
+        AssertSameWeights(spec, cpu, gpu, expectChanges: true);
+    }
+
+    [SkippableFact]
+    public void Rstdp_turns_eligibility_into_weight_change_only_under_modulation_as_on_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        var plain = PlasticDelta(PlasticityKinds.RStdp, duration: 40);
+        var reward = new StimulusSpec
+        {
+            Name = "reward", Kind = StimulusKinds.Poisson, Target = "E", Rate = 50, Count = 1, Weight = 1, Channel = SynapseChannels.Modulatory,
+        };
+        var spec = plain with { Stimuli = [.. plain.Stimuli, reward] };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options());
+        var expected = cpu.Run();
+        var actual = gpu.Run();
+        Assert.True(expected.Spikes.Length > 200, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.SpikeTrainHash, actual.SpikeTrainHash);
+        AssertSameWeights(spec, cpu, gpu, expectChanges: true);
+
+        // With no modulation the eligibility never turns into weight: every plastic weight keeps its initial value.
+        using var unrewarded = new IlgpuEngine(plain, _context.Options());
+        unrewarded.Run();
+        using var initial = new CpuEngine(plain, new EngineOptions { Threads = 1 });
+        AssertSameWeights(plain, initial, unrewarded, expectChanges: false);
+    }
+
+    [SkippableFact]
+    public void Modulation_injected_by_the_host_drives_rstdp_as_on_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        var spec = PlasticDelta(PlasticityKinds.RStdp, duration: 30);
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options());
+        var cpuSpikes = new List<int>();
+        var gpuSpikes = new List<int>();
+        for (var t = 0; t < spec.TotalTicks; t++)
+        {
+            if (t % 50 == 49)
+            {
+                for (var i = 0; i < 400; i += 7)
+                {
+                    cpu.Inject(i, 0.5 + (t % 3), SpikeType.Modulatory);
+                    gpu.Inject(i, 0.5 + (t % 3), SpikeType.Modulatory);
+                }
+            }
+
+            cpuSpikes.AddRange(cpu.Step().ToArray());
+            gpuSpikes.AddRange(gpu.Step().ToArray());
+        }
+
+        Assert.True(cpuSpikes.Count > 100, $"the network must be active ({cpuSpikes.Count} spikes)");
+        Assert.Equal(cpuSpikes, gpuSpikes);
+        AssertSameWeights(spec, cpu, gpu, expectChanges: true);
+    }
+
+    [SkippableFact]
+    public void Filtered_networks_are_refused_with_a_pointer_to_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        var spec = Specs.TwoNeurons(projection: Specs.AToB(1, filter: new FilterSpec { Kind = "type", Type = "excitatory" }));
         var e = Assert.Throws<NotSupportedException>(() => new IlgpuEngine(spec, _context.Options()));
         Assert.Contains("CpuEngine", e.Message);
-        Assert.Contains("plastic", e.Message);
+        Assert.Contains("dendritic filter", e.Message);
+    }
+
+    /// <summary>Every E→E synapse's weight (the first from each source to each target) read from both engines.</summary>
+    private static void AssertSameWeights(NetworkSpec spec, IPropagationEngine cpu, IPropagationEngine gpu, bool expectChanges)
+    {
+        var e = spec.Populations[0].Size;
+        var initial = spec.Projections.First(p => p.Plasticity is not null).Weight.Value;
+        int compared = 0, changed = 0;
+        for (var j = 0; j < e; j += 3)
+        {
+            for (var i = 0; i < e; i++)
+            {
+                var onCpu = cpu.TryGetWeight(j, i, out var wc);
+                Assert.Equal(onCpu, gpu.TryGetWeight(j, i, out var wg));
+                if (!onCpu)
+                {
+                    continue;
+                }
+
+                Assert.True(wc == wg, $"weight {j}->{i}: CpuEngine {wc}, IlgpuEngine {wg}");
+                compared++;
+                changed += Math.Abs(wc - initial) > 1e-6 ? 1 : 0;
+            }
+        }
+
+        Assert.True(compared > 1000, $"only {compared} synapses compared");
+        if (expectChanges)
+        {
+            Assert.True(changed > compared / 50, $"plasticity must move weights for the comparison to mean anything ({changed} of {compared} changed)");
+        }
+        else
+        {
+            Assert.Equal(0, changed);
+        }
     }
 
     [SkippableFact]

@@ -201,7 +201,7 @@ public abstract class KernelParityTests<TContext>
             var w = new SpikeWindowViews { Spikes = spikes.View, Meta = meta.View, TickCounts = counts.View };
             var csr = new CsrViews { RowStart = rs.View, Target = tg.View, Weight = wt.View, DelayChannel = dc.View };
             var rv = new RingViews { Acc = ring.View, Slots = 4, Stride = stride, ChannelSize = 4 * stride };
-            host.Kernels.Propagate(a.DefaultStream, host.Kernels.For(sources), w, csr, rv, 5, presynapticMinSpikes);
+            host.Kernels.Propagate(a.DefaultStream, host.Kernels.For(sources), default, w, csr, rv, 5, presynapticMinSpikes);
             a.Synchronize();
             var acc = ring.GetAsArray1D();
             for (var channel = 0; channel < 2; channel++)
