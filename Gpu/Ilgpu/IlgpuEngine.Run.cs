@@ -29,25 +29,52 @@ public sealed partial class IlgpuEngine
             var monitors = PrepareTraces(start, ticks);
             Flush();
             var end = _tick + ticks;
-            var counts = new int[_window];
-            var spikes = new int[0];
-            while (_tick < end)
+
+            // Double buffering: while the host drains window w's spikes (copied on the second stream into pinned memory),
+            // the device already runs window w + 1 into the other buffer.
+            var b = 0;
+            var n = (int)Math.Min(_window, end - _tick);
+            if (n > 0)
             {
-                var n = (int)Math.Min(_window, end - _tick);
-                RunWindow(n, monitors);
+                EnqueueWindow(n, _windows[b], _pinned[b], monitors);
+            }
+
+            while (n > 0)
+            {
                 _stream.Synchronize();
-                var total = DrainWindow(n, counts, ref spikes);
+                var counts = _pinned[b].Counts!;
+                var total = 0;
+                for (var w = 0; w < n; w++)
+                {
+                    total += counts[w];
+                }
+
+                var windowStart = _tick;
+                _tick += n;
+                var next = (int)Math.Min(_window, end - _tick);
+                if (next > 0)
+                {
+                    EnqueueWindow(next, _windows[1 - b], _pinned[1 - b], monitors);
+                }
+
+                var spikes = _pinned[b].Spikes(_host.Accelerator, total);
+                if (total > 0)
+                {
+                    _windows[b].Spikes.SubView(0, total).CopyTo(_copyStream, spikes.ArrayView.SubView(0, total));
+                    _copyStream.Synchronize();
+                }
+
                 var at = 0;
                 for (var w = 0; w < n; w++)
                 {
                     for (var s = 0; s < counts[w]; s++)
                     {
-                        records.Add(new SpikeRecord(_tick + w, spikes[at++]));
+                        records.Add(new SpikeRecord(windowStart + w, spikes[at++]));
                     }
                 }
 
                 Debug.Assert(at == total, "the per-tick counts add up to the window's spikes");
-                _tick += n;
+                (b, n) = (1 - b, next);
             }
 
             traces = [.. monitors.Select(m => m.ToTrace(_stream))];
@@ -73,7 +100,7 @@ public sealed partial class IlgpuEngine
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             Flush();
-            RunWindow(1, []);
+            RunWindow(1, _windows[0], []);
             _stream.Synchronize();
             var counts = new int[1];
             var n = DrainWindow(1, counts, ref _stepBuffer);
@@ -115,13 +142,21 @@ public sealed partial class IlgpuEngine
         }
     }
 
-    /// <summary>Enqueues <paramref name="n"/> ticks from the current tick; spikes go to the window buffer.</summary>
-    private void RunWindow(int n, MonitorTrace[] monitors)
+    /// <summary>Enqueues window <paramref name="n"/> ticks from the current tick into <paramref name="spikes"/>, then the copy of its per-tick counts into pinned memory.</summary>
+    private void EnqueueWindow(int n, SpikeWindowViews spikes, PageLocked pinned, MonitorTrace[] monitors)
     {
-        _k.ResetWindow(_stream, 1, _spikes);
+        RunWindow(n, spikes, monitors);
+        spikes.TickCounts.SubView(0, n).CopyTo(_stream, pinned.CountsFor(_host.Accelerator, _window).ArrayView.SubView(0, n));
+    }
+
+    /// <summary>Enqueues <paramref name="n"/> ticks from the current tick (<see cref="_tick"/> plus the ticks enqueued ahead of it); spikes go to <paramref name="spikes"/>.</summary>
+    private void RunWindow(int n, SpikeWindowViews spikes, MonitorTrace[] monitors)
+    {
+        var first = _tick;
+        _k.ResetWindow(_stream, 1, spikes);
         for (var w = 0; w < n; w++)
         {
-            var t = (int)(_tick + w);
+            var t = (int)(first + w);
             var slot = _ring.Offset(0, t - 1);
             foreach (var p in _poisson)
             {
@@ -150,19 +185,19 @@ public sealed partial class IlgpuEngine
             if (NeuronCount > 0)
             {
                 _k.Scan(_stream, _fired.View, _position.View, _scanTemp);
-                _k.Compact(_stream, _k.For(NeuronCount), _fired.View, _position.View, _spikes);
+                _k.Compact(_stream, _k.For(NeuronCount), _fired.View, _position.View, spikes);
             }
 
-            _k.Advance(_stream, 1, _fired.View, _position.View, _spikes, w, NeuronCount);
+            _k.Advance(_stream, 1, _fired.View, _position.View, spikes, w, NeuronCount);
             if (!_hasRules)
             {
-                _k.Propagate(_stream, _propagateConfig, default, _spikes, _csrViews, _ring, t, _preMinSpikes);
+                _k.Propagate(_stream, _propagateConfig, default, spikes, _csrViews, _ring, t, _preMinSpikes);
                 continue;
             }
 
             // Plasticity: depression inside propagation, then the pre traces, then reward, potentiation and post traces.
-            _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_plastic), _spikes, _csrViews, _ring, t, _preMinSpikes);
-            _k.BumpPre(_stream, _k.For(NeuronCount), _spikes, _plastic, t);
+            _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_plastic), spikes, _csrViews, _ring, t, _preMinSpikes);
+            _k.BumpPre(_stream, _k.For(NeuronCount), spikes, _plastic, t);
             _k.Post(_stream, _k.For(NeuronCount), _fired.View, _plastic, t, _hasReward && _hasModulation ? 1 : 0);
         }
     }
@@ -213,7 +248,7 @@ public sealed partial class IlgpuEngine
     /// <summary>Copies the window's per-tick counts, then only its compacted spikes, to the host; returns the spike total.</summary>
     private int DrainWindow(int n, int[] counts, ref int[] spikes)
     {
-        _spikes.TickCounts.SubView(0, n).CopyToCPU(_stream, counts.AsSpan(0, n));
+        _windows[0].TickCounts.SubView(0, n).CopyToCPU(_stream, counts.AsSpan(0, n));
         var total = 0;
         for (var w = 0; w < n; w++)
         {
@@ -227,7 +262,7 @@ public sealed partial class IlgpuEngine
 
         if (total > 0)
         {
-            _spikes.Spikes.SubView(0, total).CopyToCPU(_stream, spikes.AsSpan(0, total));
+            _windows[0].Spikes.SubView(0, total).CopyToCPU(_stream, spikes.AsSpan(0, total));
         }
 
         return total;

@@ -35,7 +35,9 @@ public sealed partial class IlgpuEngine : IPropagationEngine
     private readonly NeuronViews _neurons;
     private readonly RingViews _ring;
     private readonly CsrViews _csrViews;
-    private readonly SpikeWindowViews _spikes;
+    private readonly SpikeWindowViews[] _windows = new SpikeWindowViews[2];
+    private readonly AcceleratorStream _copyStream;
+    private readonly PageLocked[] _pinned = [new(), new()];
     private readonly ArrayView<LifParams> _pops;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _fired;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _position;
@@ -86,7 +88,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine
         _layout = new NeuronState(NeuronCount, _maxDelay + 1, plan.FixedShift);
         _csr = new DeviceCsr(AllEdges(plan, _layout), NeuronCount);
         SynapseCount = _csr.Target.Length;
-        _window = (int)Math.Clamp((1L << 27) / Math.Max(1, NeuronCount), 1, options.WindowTicks);
+        _window = (int)Math.Clamp((1L << 26) / Math.Max(1, NeuronCount), 1, options.WindowTicks);
         lock (_host.Gate)
         {
             _k = _host.Kernels;
@@ -118,10 +120,15 @@ public sealed partial class IlgpuEngine : IPropagationEngine
             {
                 RowStart = Upload(_csr.RowStart), Target = Upload(_csr.Target), Weight = Upload(_csr.Weight), DelayChannel = Upload(_csr.DelayChannel),
             };
-            _spikes = new SpikeWindowViews
+            for (var b = 0; b < _windows.Length; b++)
             {
-                Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(3).View, TickCounts = Alloc<int>(_window).View,
-            };
+                _windows[b] = new SpikeWindowViews
+                {
+                    Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(3).View, TickCounts = Alloc<int>(_window).View,
+                };
+            }
+
+            _copyStream = a.CreateStream();
             _scanTemp = Alloc<int>(Math.Max(1, a.ComputeScanTempStorageSize<int>(Math.Max(1, NeuronCount)))).View;
             _counters = Alloc<long>(2).View;
             var rules = plan.PlasticSpecs.Select(p => new RuleParams(new PlasticRule(p.Spec, p.SrcStart, p.SrcEnd, 1, 0, Dt, _layout), Dt)).ToArray();
@@ -214,11 +221,18 @@ public sealed partial class IlgpuEngine : IPropagationEngine
         lock (_host.Gate)
         {
             _stream.Synchronize();
+            _copyStream.Synchronize();
             foreach (var b in _buffers)
             {
                 b.Dispose();
             }
 
+            foreach (var p in _pinned)
+            {
+                p.Dispose();
+            }
+
+            _copyStream.Dispose();
             _stream.Dispose();
         }
     }

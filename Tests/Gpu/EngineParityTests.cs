@@ -67,6 +67,24 @@ public abstract class EngineParityTests<TContext>
         Assert.Equal(trace.Values.AsSpan(0, 20 * 3).ToArray(), Assert.Single(first.Traces).Values);
     }
 
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void Double_buffered_windows_of_any_length_give_the_same_spike_train(int windowTicks)
+    {
+        _context.SkipIfAbsent();
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 12 };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options() with { WindowTicks = windowTicks });
+        Assert.Equal(windowTicks, gpu.WindowTicks);
+        var expected = cpu.Run();
+        var actual = gpu.Run();
+        Assert.True(expected.Spikes.Length > 20, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.Spikes, actual.Spikes);
+        Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
+    }
+
     [SkippableFact]
     public void Whole_run_hash_matches_for_delta_synapses()
     {
