@@ -18,11 +18,8 @@ public sealed partial class CpuEngine
     private readonly int _lo;
     private readonly int _hi;
     private readonly List<long> _remote = [];
-    private bool[] _peerEnded = [];
+    private ShardWindowState? _window;
     private long[] _windowLocal = [];
-    private long _windowIndex = -1;
-    private long _windowFirst;
-    private int _windowTicks;
     private bool _remotePlastic;
     private float[][] _postY0 = [];
     private int[][] _postT0 = [];
@@ -32,22 +29,22 @@ public sealed partial class CpuEngine
     public ShardAssignment? Shard => _shard;
 
     /// <summary>The windows run so far (sharded engines only).</summary>
-    public long WindowsRun => _windowIndex + 1;
+    public long WindowsRun => (_window?.Index ?? -1) + 1;
 
     /// <summary>
     /// True when the next window may start: no window has run yet, or every other shard has ended the last one (their
     /// spikes are applied). Sharded engines only.
     /// </summary>
-    public bool PeersComplete => _windowIndex < 0 || Array.TrueForAll(_peerEnded, e => e);
+    public bool PeersComplete => _window?.PeersComplete ?? true;
 
     /// <summary>The last tick of the window run last (-1 before the first).</summary>
-    public long WindowLastTick => _windowIndex < 0 ? -1 : _windowFirst + _windowTicks - 1;
+    public long WindowLastTick => _window?.LastTick ?? -1;
 
     /// <summary>Remote spikes taken for the last window and not applied yet (some peer has not ended it).</summary>
     public int RemotePending => _remote.Count;
 
     /// <summary>The shards whose end of the last window has not arrived.</summary>
-    public IReadOnlyList<int> MissingPeers() => [.. Enumerable.Range(0, _peerEnded.Length).Where(k => !_peerEnded[k])];
+    public IReadOnlyList<int> MissingPeers() => _window?.MissingPeers() ?? [];
 
     /// <summary>Runs a window of <see cref="ShardPlan.WindowTicks"/> ticks; see <see cref="RunWindow(int)"/>.</summary>
     public ShardWindow RunWindow() => RunWindow(_shard?.Plan.WindowTicks ?? 0);
@@ -64,22 +61,8 @@ public sealed partial class CpuEngine
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="ticks"/> is outside [1, <see cref="ShardPlan.WindowTicks"/>].</exception>
     public ShardWindow RunWindow(int ticks)
     {
-        var shard = _shard ?? throw new InvalidOperationException("RunWindow needs a sharded engine: set EngineOptions.Shard (ShardPlan.For(k))");
-        if (ticks < 1 || ticks > shard.Plan.WindowTicks)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ticks), $"a window runs 1 to {shard.Plan.WindowTicks} ticks (the minimum cross-shard latency); got {ticks}");
-        }
-
-        if (_tick + ticks >= int.MaxValue - 65536)
-        {
-            throw new InvalidOperationException("the engine counts ticks in 31 bits; this window would pass that limit");
-        }
-
-        if (_windowIndex >= 0)
-        {
-            ThrowIfPeersMissing(shard);
-        }
-
+        var window = _window ?? throw new InvalidOperationException("RunWindow needs a sharded engine: set EngineOptions.Shard (ShardPlan.For(k))");
+        window.CheckStart(ticks, _tick);
         SnapshotPostTraces();
         foreach (var w in _workers)
         {
@@ -91,18 +74,14 @@ public sealed partial class CpuEngine
         var keys = SortedSpikeKeys();
         var total = keys.Length;
         _windowLocal = keys;
-        _windowIndex++;
-        _windowFirst = first;
-        _windowTicks = ticks;
-        Array.Clear(_peerEnded);
-        _peerEnded[shard.Index] = true;
+        window.Began(first, ticks);
         var spikes = new Spike[total];
         for (var i = 0; i < total; i++)
         {
             spikes[i] = Spike.Create((uint)(keys[i] & 0xFFFFFFFF), Spike.BroadcastTarget, SpikeType.Excitatory, (uint)(keys[i] >> 32));
         }
 
-        return new ShardWindow(shard.Index, _windowIndex, first, ticks, spikes);
+        return new ShardWindow(window.Shard.Index, window.Index, first, ticks, spikes);
     }
 
     /// <summary>
@@ -116,47 +95,20 @@ public sealed partial class CpuEngine
     /// <exception cref="ArgumentException">A spike's source is not a neuron of that shard, or its tick is outside the window (nothing is taken).</exception>
     public void IngestRemote(int fromShard, ReadOnlySpan<Spike> spikes, bool endOfWindow = true)
     {
-        var shard = _shard ?? throw new InvalidOperationException("IngestRemote needs a sharded engine: set EngineOptions.Shard (ShardPlan.For(k))");
-        if (_windowIndex < 0)
-        {
-            throw new InvalidOperationException("no window has run yet, so there is nothing to take spikes for");
-        }
-
-        if ((uint)fromShard >= (uint)shard.Plan.ShardCount || fromShard == shard.Index)
-        {
-            throw new ArgumentOutOfRangeException(nameof(fromShard), $"shard {fromShard} is not a peer of shard {shard.Index} (shards 0..{shard.Plan.ShardCount - 1})");
-        }
-
-        if (_peerEnded[fromShard])
-        {
-            throw new InvalidOperationException($"shard {fromShard} already ended window {_windowIndex}; a replayed or duplicated batch");
-        }
-
-        int lo = shard.Plan.Lo(fromShard), hi = shard.Plan.Hi(fromShard);
-        var last = _windowFirst + _windowTicks - 1;
-        foreach (ref readonly var s in spikes)
-        {
-            if (s.Source < (uint)lo || s.Source >= (uint)hi || s.Tick < _windowFirst || s.Tick > last)
-            {
-                throw new ArgumentException(
-                    $"spike (neuron {s.Source}, tick {s.Tick}) is not from shard {fromShard}'s neurons [{lo}, {hi}) in window {_windowIndex} (ticks {_windowFirst}..{last})",
-                    nameof(spikes));
-            }
-        }
-
+        var window = _window ?? throw new InvalidOperationException("IngestRemote needs a sharded engine: set EngineOptions.Shard (ShardPlan.For(k))");
+        window.CheckIngest(fromShard, spikes);
         foreach (ref readonly var s in spikes)
         {
             _remote.Add(((long)s.Tick << 32) | s.Source);
         }
 
-        _peerEnded[fromShard] |= endOfWindow;
-        if (endOfWindow && Array.TrueForAll(_peerEnded, e => e))
+        if (window.Ended(fromShard, endOfWindow))
         {
             ApplyRemote();
         }
     }
 
-    private static ShardAssignment? CheckShard(NetworkSpec spec, ulong seed, ShardAssignment? shard)
+    internal static ShardAssignment? CheckShard(NetworkSpec spec, ulong seed, ShardAssignment? shard)
     {
         if (shard is null)
         {
@@ -192,23 +144,12 @@ public sealed partial class CpuEngine
             return;
         }
 
-        _peerEnded = new bool[_shard.Plan.ShardCount];
+        _window = new ShardWindowState(_shard);
         _remotePlastic = _parts.Any(p => p.In?.Any(e => e.Source < _lo || e.Source >= _hi) == true);
         if (_remotePlastic)
         {
             _postY0 = [.. _rules.Select(_ => new float[_hi - _lo])];
             _postT0 = [.. _rules.Select(_ => new int[_hi - _lo])];
-        }
-    }
-
-    private void ThrowIfPeersMissing(ShardAssignment shard)
-    {
-        var missing = Enumerable.Range(0, _peerEnded.Length).Where(k => !_peerEnded[k]).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException(
-                $"shard {shard.Index} cannot start window {_windowIndex + 1}: no end of window {_windowIndex} (ticks {_windowFirst}..{_windowFirst + _windowTicks - 1}) " +
-                $"from shard(s) {string.Join(", ", missing)}; a batch was lost or rejected, and running on would diverge from the unsharded network");
         }
     }
 
@@ -257,7 +198,7 @@ public sealed partial class CpuEngine
         {
             var a = 0;
             var b = 0;
-            for (var t = (int)_windowFirst; t < _windowFirst + _windowTicks; t++)
+            for (var t = (int)_window!.First; t <= _window.LastTick; t++)
             {
                 var start = a;
                 for (; a < _remote.Count && (_remote[a] >> 32) == t; a++)

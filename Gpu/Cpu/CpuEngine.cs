@@ -11,7 +11,7 @@ namespace NeuroMesh.Engine.Cpu;
 /// rings, counter-based random numbers, and persistent workers that meet at a spin barrier once per tick.
 /// The spike trains are bit-identical for any thread count.
 /// </summary>
-public sealed partial class CpuEngine : IPropagationEngine
+public sealed partial class CpuEngine : IPropagationEngine, IShardEngine
 {
     private readonly NetworkSpec _spec;
     private readonly ulong _seed;
@@ -102,6 +102,9 @@ public sealed partial class CpuEngine : IPropagationEngine
 
     /// <summary>The spec the engine was built from.</summary>
     public NetworkSpec Spec => _spec;
+
+    /// <inheritdoc />
+    public string Description => $"CpuEngine, {Threads} thread(s)";
 
     /// <summary>The fixed-point shift of the input accumulators (one unit is 2^-shift model units).</summary>
     public int FixedPointShift => _state.FixedShift;

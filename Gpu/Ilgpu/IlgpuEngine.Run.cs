@@ -17,6 +17,7 @@ public sealed partial class IlgpuEngine
     /// <inheritdoc />
     public RunResult Run(long ticks)
     {
+        ThrowIfSharded();
         ArgumentOutOfRangeException.ThrowIfNegative(ticks);
         CheckTickRange(ticks);
         var start = _tick;
@@ -28,55 +29,7 @@ public sealed partial class IlgpuEngine
             ObjectDisposedException.ThrowIf(_disposed, this);
             var monitors = PrepareTraces(start, ticks);
             Flush();
-            var end = _tick + ticks;
-
-            // Double buffering: while the host drains window w's spikes (copied on the second stream into pinned memory),
-            // the device already runs window w + 1 into the other buffer.
-            var b = 0;
-            var n = (int)Math.Min(_window, end - _tick);
-            if (n > 0)
-            {
-                EnqueueWindow(n, _windows[b], _pinned[b], monitors);
-            }
-
-            while (n > 0)
-            {
-                _stream.Synchronize();
-                var counts = _pinned[b].Counts!;
-                var total = 0;
-                for (var w = 0; w < n; w++)
-                {
-                    total += counts[w];
-                }
-
-                var windowStart = _tick;
-                _tick += n;
-                var next = (int)Math.Min(_window, end - _tick);
-                if (next > 0)
-                {
-                    EnqueueWindow(next, _windows[1 - b], _pinned[1 - b], monitors);
-                }
-
-                var spikes = _pinned[b].Spikes(_host.Accelerator, total);
-                if (total > 0)
-                {
-                    _windows[b].Spikes.SubView(0, total).CopyTo(_copyStream, spikes.ArrayView.SubView(0, total));
-                    _copyStream.Synchronize();
-                }
-
-                var at = 0;
-                for (var w = 0; w < n; w++)
-                {
-                    for (var s = 0; s < counts[w]; s++)
-                    {
-                        records.Add(new SpikeRecord(windowStart + w, spikes[at++]));
-                    }
-                }
-
-                Debug.Assert(at == total, "the per-tick counts add up to the window's spikes");
-                (b, n) = (1 - b, next);
-            }
-
+            RunTicks(ticks, records, monitors);
             traces = [.. monitors.Select(m => m.ToTrace(_stream))];
             foreach (var m in monitors)
             {
@@ -95,6 +48,7 @@ public sealed partial class IlgpuEngine
     /// <inheritdoc />
     public ReadOnlySpan<int> Step()
     {
+        ThrowIfSharded();
         CheckTickRange(1);
         lock (_host.Gate)
         {
@@ -134,6 +88,59 @@ public sealed partial class IlgpuEngine
         }
     }
 
+    /// <summary>Runs <paramref name="ticks"/> ticks from the current tick and adds their spikes to <paramref name="records"/> (the caller holds the gate).</summary>
+    private void RunTicks(long ticks, List<SpikeRecord> records, MonitorTrace[] monitors)
+    {
+        var end = _tick + ticks;
+
+        // Double buffering: while the host drains window w's spikes (copied on the second stream into pinned memory),
+        // the device already runs window w + 1 into the other buffer.
+        var b = 0;
+        var n = (int)Math.Min(_window, end - _tick);
+        if (n > 0)
+        {
+            EnqueueWindow(n, _windows[b], _pinned[b], monitors);
+        }
+
+        while (n > 0)
+        {
+            _stream.Synchronize();
+            var counts = _pinned[b].Counts!;
+            var total = 0;
+            for (var w = 0; w < n; w++)
+            {
+                total += counts[w];
+            }
+
+            var windowStart = _tick;
+            _tick += n;
+            var next = (int)Math.Min(_window, end - _tick);
+            if (next > 0)
+            {
+                EnqueueWindow(next, _windows[1 - b], _pinned[1 - b], monitors);
+            }
+
+            var spikes = _pinned[b].Spikes(_host.Accelerator, total);
+            if (total > 0)
+            {
+                _windows[b].Spikes.SubView(0, total).CopyTo(_copyStream, spikes.ArrayView.SubView(0, total));
+                _copyStream.Synchronize();
+            }
+
+            var at = 0;
+            for (var w = 0; w < n; w++)
+            {
+                for (var s = 0; s < counts[w]; s++)
+                {
+                    records.Add(new SpikeRecord(windowStart + w, spikes[at++]));
+                }
+            }
+
+            Debug.Assert(at == total, "the per-tick counts add up to the window's spikes");
+            (b, n) = (1 - b, next);
+        }
+    }
+
     private void CheckTickRange(long ticks)
     {
         if (_tick + ticks >= int.MaxValue - 65536)
@@ -169,7 +176,7 @@ public sealed partial class IlgpuEngine
             EnqueueTimed(t, slot);
             if (_hasModulation && NeuronCount > 0)
             {
-                _k.Modulate(_stream, _k.For(NeuronCount), _ring.Acc, _plastic, slot, _ring.ChannelSize, _layout.Scale);
+                _k.Modulate(_stream, _k.For(_hi - _lo), _ring.Acc, _plastic, slot, _ring.ChannelSize, _layout.Scale, _lo, _hi);
             }
 
             if (NeuronCount > 0)
@@ -206,17 +213,17 @@ public sealed partial class IlgpuEngine
     {
         if (_models[Kernels.CubaModel.Id])
         {
-            _k.Cuba(_stream, _k.For(NeuronCount), default, _neurons, _ring, _pops, t, slot, _layout.Scale);
+            _k.Cuba(_stream, _k.For(_hi - _lo), default, _neurons, _ring, _pops, t, slot, _layout.Scale, _lo, _hi);
         }
 
         if (_models[Kernels.DeltaModel.Id])
         {
-            _k.Delta(_stream, _k.For(NeuronCount), default, _neurons, _ring, _pops, t, slot, _layout.Scale);
+            _k.Delta(_stream, _k.For(_hi - _lo), default, _neurons, _ring, _pops, t, slot, _layout.Scale, _lo, _hi);
         }
 
         if (_models[Kernels.CobaModel.Id])
         {
-            _k.Coba(_stream, _k.For(NeuronCount), default, _neurons, _ring, _pops, t, slot, _layout.Scale);
+            _k.Coba(_stream, _k.For(_hi - _lo), default, _neurons, _ring, _pops, t, slot, _layout.Scale, _lo, _hi);
         }
     }
 

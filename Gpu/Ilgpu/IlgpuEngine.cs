@@ -3,6 +3,7 @@ using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Engine.Kernels;
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Network;
 using NeuroMesh.Synapses;
 
@@ -18,9 +19,12 @@ namespace NeuroMesh.Engine.Ilgpu;
 /// neurons, external deliveries and runtime synapse edits are not on the device: such networks belong on CpuEngine (see
 /// <see cref="Unsupported"/>).
 /// </summary>
-public sealed partial class IlgpuEngine : IPropagationEngine
+public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
 {
     private readonly NetworkSpec _spec;
+    private readonly ShardAssignment? _shard;
+    private readonly int _lo;
+    private readonly int _hi;
     private readonly DeviceHost _host;
     private readonly KernelSet _k;
     private readonly AcceleratorStream _stream;
@@ -67,7 +71,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine
             throw new ArgumentOutOfRangeException(nameof(options), "MaxDelayTicks must be in [0, 65535], WindowTicks >= 1 and PresynapticMinSpikes >= 0");
         }
 
-        if (Unsupported(spec) is { } reason)
+        if (Unsupported(spec, options.Shard) is { } reason)
         {
             throw new NotSupportedException($"IlgpuEngine cannot run this network: {reason}; run it on CpuEngine");
         }
@@ -76,9 +80,14 @@ public sealed partial class IlgpuEngine : IPropagationEngine
         NeuronCount = spec.NeuronCount;
         Dt = spec.Dt;
         Seed = options.Seed ?? spec.Seed;
+        _shard = CpuEngine.CheckShard(spec, Seed, options.Shard);
+        (_lo, _hi) = _shard is null ? (0, NeuronCount) : (_shard.Plan.Lo(_shard.Index), _shard.Plan.Hi(_shard.Index));
+        _shardWindow = _shard is null ? null : new ShardWindowState(_shard);
         _host = DeviceHost.Get(options.Device);
         var a = _host.Accelerator;
-        var plan = new NetworkPlan(spec, Seed, DendriticFilterRegistry.Shared);
+        var plan = _shard is null
+            ? new NetworkPlan(spec, Seed, DendriticFilterRegistry.Shared)
+            : new NetworkPlan(spec, Seed, DendriticFilterRegistry.Shared, _lo, _hi, _shard.Plan.FixedPointShift);
         _maxDelay = Math.Max(plan.MaxDelay, options.MaxDelayTicks);
         if (3L * (_maxDelay + 1) * (NeuronCount + 1) >= int.MaxValue)
         {
@@ -102,7 +111,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine
                 _models[LifParams.ModelId(kernels[p].Model)] |= kernels[p].End > kernels[p].Start;
             }
 
-            SpikeMonitors.InitialPotentials(spec, Seed, _layout.V);
+            SpikeMonitors.InitialPotentials(spec, Seed, _layout.V, _lo, _hi);
             _fired = Alloc<int>(NeuronCount);
             _position = Alloc<int>(NeuronCount);
             _neurons = new NeuronViews
@@ -148,13 +157,37 @@ public sealed partial class IlgpuEngine : IPropagationEngine
         }
     }
 
-    /// <summary>Why the device kernels cannot run <paramref name="spec"/>, or null when they can.</summary>
-    public static string? Unsupported(NetworkSpec spec)
+    /// <summary>Why the device kernels cannot run <paramref name="spec"/> (or its <paramref name="shard"/>), or null when they can.</summary>
+    public static string? Unsupported(NetworkSpec spec, ShardAssignment? shard = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (shard is not null && RemotePlastic(spec, shard) is { } crossing)
+        {
+            return $"plastic projection '{crossing}' has sources on another shard (STDP from remote sources is replayed per window by CpuEngine only)";
+        }
+
         if (spec.Projections.FirstOrDefault(p => p.Filter is not null) is { } filtered)
         {
             return $"projection '{filtered.Name}' has a dendritic filter (filters are host callbacks)";
+        }
+
+        return null;
+    }
+
+    /// <summary>A plastic projection onto this shard's neurons whose source population is not wholly on this shard.</summary>
+    private static string? RemotePlastic(NetworkSpec spec, ShardAssignment shard)
+    {
+        var offsets = spec.PopulationOffsets();
+        int lo = shard.Plan.Lo(shard.Index), hi = shard.Plan.Hi(shard.Index);
+        foreach (var p in spec.Projections.Where(p => p.Plasticity is { } ps && ps.Kind != PlasticityKinds.None))
+        {
+            int s = spec.IndexOfPopulation(p.Source), t = spec.IndexOfPopulation(p.Target);
+            var targetsHere = offsets[t] < hi && offsets[t] + spec.Populations[t].Size > lo;
+            var sourcesHere = offsets[s] >= lo && offsets[s] + spec.Populations[s].Size <= hi;
+            if (targetsHere && !sourcesHere)
+            {
+                return p.Name;
+            }
         }
 
         return null;
@@ -183,6 +216,9 @@ public sealed partial class IlgpuEngine : IPropagationEngine
 
     /// <inheritdoc />
     public double Dt { get; }
+
+    /// <inheritdoc />
+    public string Description => $"IlgpuEngine on {Device}: {DeviceName}";
 
     /// <summary>Always 1: one host thread drives the device.</summary>
     public int Threads => 1;
@@ -231,6 +267,8 @@ public sealed partial class IlgpuEngine : IPropagationEngine
             {
                 p.Dispose();
             }
+
+            _remoteSpikes?.Dispose();
 
             _copyStream.Dispose();
             _stream.Dispose();

@@ -20,4 +20,11 @@ public sealed record class IlgpuEngineOptions
 
     /// <summary>Overrides the seed of the spec when set.</summary>
     public ulong? Seed { get; init; }
+
+    /// <summary>
+    /// When set, the engine simulates only this shard of the network (its neurons, every synapse onto them and their
+    /// stimuli), advances with <see cref="IlgpuEngine.RunWindow"/> and takes the other shards' spikes with
+    /// <see cref="IlgpuEngine.IngestRemote"/>, exactly as a sharded <see cref="Cpu.CpuEngine"/> does.
+    /// </summary>
+    public Sharding.ShardAssignment? Shard { get; init; }
 }

@@ -16,9 +16,9 @@ internal sealed class KernelSet
 
         // The CPU emulator pays per simulated group (its lanes meet at a barrier), so it runs one group that strides.
         MaxGroups = a.AcceleratorType == AcceleratorType.CPU ? 1 : Math.Max(1, a.NumMultiprocessors * Math.Max(1, a.MaxNumThreadsPerMultiprocessor / group));
-        Cuba = a.LoadKernel<CubaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float>(NeuronKernels.Update);
-        Delta = a.LoadKernel<DeltaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float>(NeuronKernels.Update);
-        Coba = a.LoadKernel<CobaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float>(NeuronKernels.Update);
+        Cuba = a.LoadKernel<CubaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float, int, int>(NeuronKernels.Update);
+        Delta = a.LoadKernel<DeltaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float, int, int>(NeuronKernels.Update);
+        Coba = a.LoadKernel<CobaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float, int, int>(NeuronKernels.Update);
         Force = a.LoadKernel<ArrayView<int>, NeuronViews>(NeuronKernels.Force);
         Gather = a.LoadKernel<ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(NeuronKernels.Gather);
         Scan = a.CreateScan<int, Stride1D.Dense, Stride1D.Dense, AddInt32>(ScanKind.Exclusive);
@@ -27,7 +27,7 @@ internal sealed class KernelSet
         ResetWindow = a.LoadAutoGroupedKernel<Index1D, SpikeWindowViews>(SpikeKernels.ResetWindow);
         Propagate = a.LoadKernel<StaticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
         PropagatePlastic = a.LoadKernel<PlasticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
-        Modulate = a.LoadKernel<ArrayView<int>, PlasticViews, int, int, float>(PlasticityKernels.Modulate);
+        Modulate = a.LoadKernel<ArrayView<int>, PlasticViews, int, int, float, int, int>(PlasticityKernels.Modulate);
         BumpPre = a.LoadKernel<SpikeWindowViews, PlasticViews, int>(PlasticityKernels.BumpPre);
         Post = a.LoadKernel<ArrayView<int>, PlasticViews, int, int>(PlasticityKernels.Post);
         Poisson = a.LoadKernel<PoissonParams, ArrayView<int>, ArrayView<int>, int, int>(StimulusKernels.Poisson);
@@ -42,11 +42,11 @@ internal sealed class KernelSet
     /// <summary>The grid for a grid-stride kernel over <paramref name="items"/> items.</summary>
     public KernelConfig For(long items) => new((int)Math.Clamp((items + GroupSize - 1) / GroupSize, 1, MaxGroups), GroupSize);
 
-    public Action<AcceleratorStream, KernelConfig, CubaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float> Cuba { get; }
+    public Action<AcceleratorStream, KernelConfig, CubaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float, int, int> Cuba { get; }
 
-    public Action<AcceleratorStream, KernelConfig, DeltaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float> Delta { get; }
+    public Action<AcceleratorStream, KernelConfig, DeltaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float, int, int> Delta { get; }
 
-    public Action<AcceleratorStream, KernelConfig, CobaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float> Coba { get; }
+    public Action<AcceleratorStream, KernelConfig, CobaModel, NeuronViews, RingViews, ArrayView<LifParams>, int, int, float, int, int> Coba { get; }
 
     public Action<AcceleratorStream, KernelConfig, ArrayView<int>, NeuronViews> Force { get; }
 
@@ -64,7 +64,7 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, KernelConfig, PlasticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int> PropagatePlastic { get; }
 
-    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int, float> Modulate { get; }
+    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int, float, int, int> Modulate { get; }
 
     public Action<AcceleratorStream, KernelConfig, SpikeWindowViews, PlasticViews, int> BumpPre { get; }
 

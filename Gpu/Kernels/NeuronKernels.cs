@@ -11,12 +11,13 @@ internal static class NeuronKernels
     /// <summary>
     /// One tick of neuron <paramref name="i"/> if its population uses <typeparamref name="TModel"/>: read and clear the
     /// input that arrived in <paramref name="slot"/>, integrate (v held while refractory), check the threshold, reset,
-    /// and set Fired[i]. Same order as CpuEngine (and Brian2).
+    /// and set Fired[i]. Same order as CpuEngine (and Brian2). Only the neurons [<paramref name="lo"/>, <paramref name="hi"/>)
+    /// are updated (a shard's own); the others never fire here.
     /// </summary>
-    public static void Update<TModel>(TModel model, NeuronViews n, RingViews r, ArrayView<LifParams> pops, int tick, int slot, float scale)
+    public static void Update<TModel>(TModel model, NeuronViews n, RingViews r, ArrayView<LifParams> pops, int tick, int slot, float scale, int lo, int hi)
         where TModel : struct, ILifModel
     {
-        for (var i = Grid.GlobalIndex.X; i < n.V.IntLength; i += Grid.DimX * Group.DimX)
+        for (var i = lo + Grid.GlobalIndex.X; i < hi; i += Grid.DimX * Group.DimX)
         {
             UpdateOne(model, n, r, pops, tick, slot, scale, i);
         }

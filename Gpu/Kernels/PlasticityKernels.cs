@@ -55,10 +55,10 @@ internal struct PlasticViews
 /// </summary>
 internal static class PlasticityKernels
 {
-    /// <summary>Reads and clears neuron i's modulatory input of this tick into Modulation[i] (0 when none arrived).</summary>
-    public static void Modulate(ArrayView<int> acc, PlasticViews p, int slot, int channelSize, float scale)
+    /// <summary>Reads and clears neuron i's modulatory input of this tick into Modulation[i] (0 when none arrived), for i in [lo, hi).</summary>
+    public static void Modulate(ArrayView<int> acc, PlasticViews p, int slot, int channelSize, float scale, int lo, int hi)
     {
-        for (var i = Grid.GlobalIndex.X; i < p.Neurons; i += Grid.DimX * Group.DimX)
+        for (var i = lo + Grid.GlobalIndex.X; i < hi; i += Grid.DimX * Group.DimX)
         {
             var cell = (2 * channelSize) + slot + i;
             var m = acc[cell];

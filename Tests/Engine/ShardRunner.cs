@@ -14,10 +14,11 @@ internal sealed class ShardRunner : IDisposable
 {
     private readonly ShardFrameEncoder[] _encoders;
 
-    public ShardRunner(NetworkSpec spec, int shards, bool viaFrames = false, int threads = 1)
+    /// <param name="engine">Builds each shard's engine (a CpuEngine with <paramref name="threads"/> threads when null).</param>
+    public ShardRunner(NetworkSpec spec, int shards, bool viaFrames = false, int threads = 1, Func<ShardAssignment, IShardEngine>? engine = null)
     {
         Plan = ShardPlan.Create(spec, shards);
-        Engines = [.. Enumerable.Range(0, shards).Select(k => new CpuEngine(spec, new EngineOptions
+        Engines = [.. Enumerable.Range(0, shards).Select(k => engine?.Invoke(Plan.For(k)) ?? new CpuEngine(spec, new EngineOptions
         {
             // Adaptive: several partitions per shard without spinning 2 threads per shard on a loaded 2-core machine.
             Shard = Plan.For(k), Threads = threads,
@@ -29,7 +30,7 @@ internal sealed class ShardRunner : IDisposable
 
     public ShardPlan Plan { get; }
 
-    public CpuEngine[] Engines { get; }
+    public IShardEngine[] Engines { get; }
 
     public ShardFrameIngress[] Ingress { get; }
 

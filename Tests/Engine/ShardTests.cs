@@ -53,7 +53,7 @@ public class ShardTests
         var spec = ExamplesDirectory.Spec("delta_delays.json");
         var single = SingleHash(spec, 600);
         using var run = new ShardRunner(spec, 3, viaFrames: true, threads: 2).Run(600);
-        Assert.All(run.Engines, e => Assert.Equal(2, e.Threads));
+        Assert.All(run.Engines, e => Assert.Equal(2, Assert.IsType<CpuEngine>(e).Threads));
         Assert.Equal(single, run.Hash);
         Assert.All(run.Ingress, i => Assert.Equal(0, i.Decoder.RejectedTotal));
         Assert.All(run.Ingress, i => Assert.True(i.Decoder.Accepted >= 2 * run.Engines[0].WindowsRun));
@@ -189,7 +189,7 @@ public class ShardTests
             bad[12] ^= 0x01; // the CRC field
             return bad;
         };
-        var windows = run.Engines.Select(e => e.RunWindow()).ToArray();
+        var windows = run.Engines.Select(e => e.RunWindow(run.Plan.WindowTicks)).ToArray();
         run.Spikes.AddRange(windows.SelectMany(w => w.ToRecords()));
         foreach (var w in windows)
         {
@@ -197,7 +197,7 @@ public class ShardTests
         }
 
         Assert.Equal(1, run.Ingress[1].Decoder.Rejected(SpikeFrameRejection.BadChecksum));
-        var e = Assert.Throws<InvalidOperationException>(() => run.Engines[1].RunWindow());
+        var e = Assert.Throws<InvalidOperationException>(() => run.Engines[1].RunWindow(run.Plan.WindowTicks));
         Assert.Contains("no end of window 3 (ticks 33..43) from shard(s) 0", e.Message);
 
         // The intact frame arrives late (a retransmission): it is accepted, and the run goes on bit-identically.

@@ -1,6 +1,7 @@
 using NeuroMesh.Engine;
 using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Engine.Ilgpu;
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Network;
 using NeuroMesh.Spikes;
 using NeuroMesh.Tests.Engine;
@@ -267,6 +268,80 @@ public abstract class EngineParityTests<TContext>
         Assert.True(cpuSpikes.Count > 100, $"the network must be active ({cpuSpikes.Count} spikes)");
         Assert.Equal(cpuSpikes, gpuSpikes);
         AssertSameWeights(spec, cpu, gpu, expectChanges: true);
+    }
+
+    [SkippableTheory]
+    [InlineData(2, false, false)]
+    [InlineData(3, true, false)]
+    [InlineData(2, true, true)]
+    public void Shards_on_the_device_give_the_single_engine_spike_train(int shards, bool viaFrames, bool mixed)
+    {
+        _context.SkipIfAbsent();
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 40 };
+        using var single = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var expected = single.Run();
+
+        // Mixed: odd shards stay on CpuEngine, so device and CPU shards exchange frames with each other.
+        using var run = new ShardRunner(spec, shards, viaFrames, engine: a => mixed && a.Index % 2 == 1
+            ? new CpuEngine(spec, new EngineOptions { Threads = 1, Shard = a })
+            : new IlgpuEngine(spec, _context.Options() with { Shard = a })).Run(spec.TotalTicks);
+        Assert.True(expected.Spikes.Length > 300, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.SpikeTrainHash, run.Hash);
+        Assert.Equal(mixed ? 1 : shards, run.Engines.Count(e => e is IlgpuEngine));
+        Assert.All(run.Engines, e => Assert.Equal(0, e.RemotePending));
+        Assert.Equal(single.SynapseCount, run.Engines.Sum(e => e.SynapseCount));
+        var gpu = (IlgpuEngine)run.Engines[0];
+        Assert.Throws<InvalidOperationException>(() => gpu.Run(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => gpu.RunWindow(run.Plan.WindowTicks + 1));
+    }
+
+    [SkippableFact]
+    public void A_device_shard_refuses_a_window_before_its_peers_ended_the_last_one()
+    {
+        _context.SkipIfAbsent();
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 10 };
+        var plan = ShardPlan.Create(spec, 2);
+        using var gpu = new IlgpuEngine(spec, _context.Options() with { Shard = plan.For(0) });
+        gpu.RunWindow(plan.WindowTicks);
+        var e = Assert.Throws<InvalidOperationException>(() => gpu.RunWindow(plan.WindowTicks));
+        Assert.Contains("from shard(s) 1", e.Message);
+        Assert.Equal([1], gpu.MissingPeers());
+        var foreign = Spike.Create((uint)plan.Lo(0), Spike.BroadcastTarget, SpikeType.Excitatory, 0);
+        Assert.Throws<ArgumentException>(() => gpu.IngestRemote(1, [foreign]));
+        gpu.IngestRemote(1, []);
+        Assert.True(gpu.PeersComplete);
+        Assert.Throws<InvalidOperationException>(() => gpu.IngestRemote(1, []));
+    }
+
+    [SkippableFact]
+    public void Plastic_weight_diffs_of_a_device_shard_equal_CpuEngines_and_remote_plasticity_is_refused_by_name()
+    {
+        _context.SkipIfAbsent();
+        var spec = PlasticDelta(duration: 30);
+        var whole = ShardPlan.Create(spec, 1);
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1, Shard = whole.For(0) });
+        using var gpu = new IlgpuEngine(spec, _context.Options() with { Shard = whole.For(0) });
+        for (var w = 0; w < 3; w++)
+        {
+            var ticks = (int)Math.Min(whole.WindowTicks, 100);
+            Assert.Equal(cpu.RunWindow(ticks).ToRecords(), gpu.RunWindow(ticks).ToRecords());
+            var expected = cpu.DiffPlasticWeights();
+            var actual = gpu.DiffPlasticWeights();
+            Assert.Equal(expected.Digest(), actual.Digest());
+            Assert.Equal(expected.Count, actual.Count);
+        }
+
+        Assert.True(cpu.DiffPlasticWeights().Count == 0 && gpu.DiffPlasticWeights().Count == 0, "a second call with no window between reports nothing");
+        var (eligible, plastic, sample) = gpu.SampleWeights(100);
+        Assert.True(plastic);
+        Assert.Equal(cpu.SampleWeights(100).Eligible, eligible);
+        Assert.Equal(100, sample.Length);
+
+        var split = ShardPlan.Create(spec, 2);
+        var reason = IlgpuEngine.Unsupported(spec, split.For(1));
+        Assert.Contains("'E_all_E'", reason);
+        var e = Assert.Throws<NotSupportedException>(() => new IlgpuEngine(spec, _context.Options() with { Shard = split.For(1) }));
+        Assert.Contains("CpuEngine", e.Message);
     }
 
     [SkippableFact]

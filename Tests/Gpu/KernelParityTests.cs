@@ -71,13 +71,13 @@ public abstract class KernelParityTests<TContext>
             switch (model)
             {
                 case NeuronModels.LifCuba:
-                    k.Cuba(stream, k.For(n), default, views, rv, pops.View, 10, s.Stride, s.Scale);
+                    k.Cuba(stream, k.For(n), default, views, rv, pops.View, 10, s.Stride, s.Scale, 0, n);
                     break;
                 case NeuronModels.LifDelta:
-                    k.Delta(stream, k.For(n), default, views, rv, pops.View, 10, s.Stride, s.Scale);
+                    k.Delta(stream, k.For(n), default, views, rv, pops.View, 10, s.Stride, s.Scale, 0, n);
                     break;
                 default:
-                    k.Coba(stream, k.For(n), default, views, rv, pops.View, 10, s.Stride, s.Scale);
+                    k.Coba(stream, k.For(n), default, views, rv, pops.View, 10, s.Stride, s.Scale, 0, n);
                     break;
             }
 

@@ -1,26 +1,26 @@
-using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Engine.Sharding;
 
 namespace NeuroMesh.Fabric.Wire;
 
 /// <summary>
 /// Receives spike frames for one sharded engine: each frame is validated by a <see cref="SpikeFrameDecoder"/> and, if
-/// accepted, its spikes go to <see cref="CpuEngine.IngestRemote"/> from the sending shard, with its end-of-window flag.
+/// accepted, its spikes go to <see cref="IShardEngine.IngestRemote"/> from the sending shard, with its end-of-window flag.
 /// A rejected frame delivers nothing and is counted; its sender's end of window then never arrives, so the engine's next
-/// <see cref="CpuEngine.RunWindow()"/> refuses to start instead of running on without those spikes.
+/// <see cref="IShardEngine.RunWindow"/> refuses to start instead of running on without those spikes.
 /// </summary>
 /// <remarks>Not thread-safe; one per receiving shard.</remarks>
 public sealed class ShardFrameIngress
 {
-    private readonly CpuEngine _engine;
+    private readonly IShardEngine _engine;
 
     /// <summary>Creates the ingress of a sharded engine.</summary>
     /// <exception cref="ArgumentException">The engine is not sharded.</exception>
-    public ShardFrameIngress(CpuEngine engine)
+    public ShardFrameIngress(IShardEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
         if (engine.Shard is null)
         {
-            throw new ArgumentException("the engine is not sharded (EngineOptions.Shard is not set)", nameof(engine));
+            throw new ArgumentException("the engine is not sharded (it was built without a shard)", nameof(engine));
         }
 
         _engine = engine;
@@ -30,7 +30,7 @@ public sealed class ShardFrameIngress
     public SpikeFrameDecoder Decoder { get; } = new();
 
     /// <summary>Validates <paramref name="frame"/> and hands its spikes to the engine; returns why it was rejected, or <see cref="SpikeFrameRejection.None"/>.</summary>
-    /// <exception cref="ArgumentException">A valid frame whose spikes do not belong to its sender's shard or to the current window (see <see cref="CpuEngine.IngestRemote"/>).</exception>
+    /// <exception cref="ArgumentException">A valid frame whose spikes do not belong to its sender's shard or to the current window (see <see cref="IShardEngine.IngestRemote"/>).</exception>
     public SpikeFrameRejection Accept(ReadOnlySpan<byte> frame)
     {
         var reason = Decoder.TryDecode(frame, out var header, out var spikes);
