@@ -174,6 +174,15 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
         return null;
     }
 
+    /// <summary>Whether <paramref name="device"/> exists here (Auto: a CUDA or OpenCL device; the CPU emulator always does).</summary>
+    public static bool IsPresent(IlgpuDevice device) => device switch
+    {
+        IlgpuDevice.Auto => DeviceHost.CudaPresent || DeviceHost.OpenClPresent,
+        IlgpuDevice.Cuda => DeviceHost.CudaPresent,
+        IlgpuDevice.OpenCL => DeviceHost.OpenClPresent,
+        _ => true,
+    };
+
     /// <summary>A plastic projection onto this shard's neurons whose source population is not wholly on this shard.</summary>
     private static string? RemotePlastic(NetworkSpec spec, ShardAssignment shard)
     {

@@ -63,4 +63,7 @@ public sealed record class ShardInfo
 
     /// <summary>How it sends windows to peers: <c>Streams</c> or <c>Calls</c> (<c>NeuroMesh:Cluster:LockstepTransport</c>).</summary>
     [Id(18)] public string Transport { get; init; } = string.Empty;
+
+    /// <summary>The engine that simulates it, in words (CpuEngine, or IlgpuEngine and its device), and why it was chosen.</summary>
+    [Id(19)] public string Engine { get; init; } = string.Empty;
 }

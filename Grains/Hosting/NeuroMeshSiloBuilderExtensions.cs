@@ -37,7 +37,7 @@ public static class NeuroMeshSiloBuilderExtensions
     /// so a traced client call stays one trace across silos; and the <see cref="SupervisionWatchdog"/> that counts spikes lost
     /// with a dead silo and wakes the supervisors.
     /// </summary>
-    /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it).</exception>
+    /// <exception cref="OptionsValidationException">A <c>NeuroMesh:Cluster</c> setting is invalid (checked here, because the stream provider is built from it), or a <c>NeuroMesh:Gpu</c> one.</exception>
     public static ISiloBuilder AddNeuroMesh(this ISiloBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -59,6 +59,16 @@ public static class NeuroMeshSiloBuilderExtensions
         }
 
         builder.Services.AddSingleton(Options.Create(cluster));
+
+        var gpu = new GpuWorkerOptions();
+        configuration.GetSection(GpuWorkerOptions.SectionName).Bind(gpu);
+        if (gpu.Problem() is { } gpuProblem)
+        {
+            throw new OptionsValidationException(GpuWorkerOptions.SectionName, typeof(GpuWorkerOptions), [gpuProblem]);
+        }
+
+        builder.Services.AddSingleton(Options.Create(gpu));
+        builder.Services.AddSingleton<Simulation.GpuWorker>();
         ArraySegmentOfByteCodec.AddTo(builder.Services);
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();

@@ -19,7 +19,7 @@ namespace NeuroMesh.Simulation;
 /// A shard of a lockstep run on the silo its key names (<see cref="SiloPinnedPlacement"/>; immovable, because its engine
 /// and its channel live on that silo). Each window: wait until every peer's end-of-window marker for the previous window
 /// has arrived (frames come in through the silo's <see cref="FabricIngressGrain"/> and this shard's channel), apply the
-/// peers' spikes, run the window on the sharded <see cref="CpuEngine"/>, and send its spikes to every peer as spike frames
+/// peers' spikes, run the window on the shard's engine (from the silo's <see cref="GpuWorker"/>: the device or CpuEngine), and send its spikes to every peer as spike frames
 /// on the peers' silo streams, the last frame carrying the end-of-window flag.
 /// </summary>
 /// <remarks>
@@ -30,13 +30,13 @@ namespace NeuroMesh.Simulation;
 /// </remarks>
 [SiloPinnedPlacement]
 [Immovable]
-public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options, SiloMetrics metrics) : Grain, IRegionShardGrain, ISpikeBatchSink
+public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options, SiloMetrics metrics, GpuWorker gpu) : Grain, IRegionShardGrain, ISpikeBatchSink
 {
     private readonly ConcurrentQueue<byte[]> _inbox = new();
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly List<byte[]> _deferred = [];
     private ShardSetup? _setup;
-    private CpuEngine? _engine;
+    private IShardEngine? _engine;
     private ShardFrameIngress? _ingress;
     private ShardFrameEncoder? _encoder;
     private IDisposable? _registration;
@@ -79,7 +79,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var spec = NetworkSpec.Parse(setup.SpecJson);
         var engineOptions = new EngineOptions { Threads = options.Value.EngineThreads };
         var plan = ShardPlan.Create(spec, setup.SiloKeys.Count, engineOptions);
-        var engine = new CpuEngine(spec, engineOptions with { Shard = plan.For(setup.Index) });
+        var engine = gpu.Create(spec, engineOptions, plan.For(setup.Index));
         var provider = this.GetStreamProvider(SpikeStreams.ProviderName);
         _peers = [.. Enumerable.Range(0, setup.SiloKeys.Count)
             .Where(j => j != setup.Index)
@@ -209,7 +209,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     }
 
     /// <summary>Applies queued peer frames until every peer has ended the last window, waiting for more as needed.</summary>
-    private async Task AwaitPeersAsync(CpuEngine engine)
+    private async Task AwaitPeersAsync(IShardEngine engine)
     {
         var timeout = TimeSpan.FromSeconds(options.Value.WindowTimeoutSeconds);
         var deadline = DateTime.UtcNow + timeout;
@@ -237,7 +237,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     }
 
     /// <summary>Frames held back because they belong to the window after the one being completed.</summary>
-    private void ApplyDeferred(CpuEngine engine)
+    private void ApplyDeferred(IShardEngine engine)
     {
         if (_deferred.Count == 0)
         {
@@ -252,7 +252,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         }
     }
 
-    private void Apply(CpuEngine engine, byte[] frame)
+    private void Apply(IShardEngine engine, byte[] frame)
     {
         if (frame.Length >= SpikeFrameHeader.Size)
         {
@@ -313,6 +313,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             SpikesPending = _engine.RemotePending + _deferred.Concat(_inbox).Sum(SpikesIn),
             Channel = Channel(_setup.RunId, _setup.Epoch, shard.Index),
             Transport = _calls ? "Calls" : "Streams",
+            Engine = _engine.Description,
             WaitSeconds = (double)_waitTicks / Stopwatch.Frequency,
             ComputeSeconds = (double)_computeTicks / Stopwatch.Frequency,
             SendSeconds = (double)_sendTicks / Stopwatch.Frequency,

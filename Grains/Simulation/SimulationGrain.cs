@@ -509,6 +509,14 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 await AdvanceOnceAsync(ticks);
                 return;
             }
+            catch (Exception e) when (recoveries < MaxRecoveries && DeviceLost(e) is { } device)
+            {
+                // A shard's device failed: its silo's GPU worker now places shards on CpuEngine, so the run rolls back to
+                // its last checkpoint (replayed there, every checkpoint verified) and runs the same ticks again.
+                logger.LogWarning("Run {Run}: the device of silo {Silo} failed at the window from tick {Tick}; rolling back to the checkpoint and falling back to CpuEngine", this.GetPrimaryKeyString(), device.Silo, State.Tick);
+                RaiseEvent(new RunRecovered(State.Tick, [], $"GPU device of silo {device.Silo} lost, fell back to CpuEngine: {device.Message}"));
+                await ConfirmEvents();
+            }
             catch (Exception e) when (recoveries < MaxRecoveries && LostSilos() is { Length: > 0 } lost)
             {
                 RaiseEvent(new RunRecovered(State.Tick, lost, $"{e.GetType().Name}: {e.Message}"));
@@ -532,6 +540,15 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The device failure in <paramref name="e"/> (or in what it wraps), if any.</summary>
+    private static GpuDeviceLostException? DeviceLost(Exception e) => e switch
+    {
+        GpuDeviceLostException lost => lost,
+        AggregateException all => all.InnerExceptions.Select(DeviceLost).FirstOrDefault(d => d is not null),
+        { InnerException: { } inner } => DeviceLost(inner),
+        _ => null,
+    };
 
     /// <summary>The silos of the latest placement that are no longer active members.</summary>
     private string[] LostSilos()
@@ -590,16 +607,17 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         {
             var from = _engineTick;
             var inputs = State.Inputs.Where(i => i.Tick >= from && i.Tick < from + ticks).ToArray();
-            results = await WatchPlacementAsync(Task.WhenAll(shards.Select(s => s.Advance(from, ticks, inputs))), from);
+            var advancing = shards.Select(s => s.Advance(from, ticks, inputs)).ToArray();
+            results = await WatchPlacementAsync(Task.WhenAll(advancing), advancing, from);
         }
-        catch
+        catch (Exception failure)
         {
             // A shard that failed or timed out leaves the placement unusable; it is rebuilt by replay (in this call when a silo
             // was lost, see AdvanceAsync; otherwise by the next call). After a silo loss the survivors are still waiting for
             // the lost peer (until their window timeout), so their release is not awaited: the new placement uses a new
             // epoch and never meets them.
             var release = ReleaseShardsAsync();
-            if (LostSilos().Length == 0)
+            if (LostSilos().Length == 0 && DeviceLost(failure) is null)
             {
                 await release;
             }
@@ -652,7 +670,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     private double Dt() => _dt ??= NetworkSpec.Parse(State.SpecJson!).Dt;
 
     /// <summary>Awaits the shards' window, failing at once when a silo of the placement leaves the cluster (instead of after the survivors' window timeout).</summary>
-    private async Task<ShardAdvance[]> WatchPlacementAsync(Task<ShardAdvance[]> advancing, long from)
+    private async Task<ShardAdvance[]> WatchPlacementAsync(Task<ShardAdvance[]> advancing, Task<ShardAdvance>[] shards, long from)
     {
         while (await Task.WhenAny(advancing, Task.Delay(100)) != advancing)
         {
@@ -660,6 +678,13 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             {
                 _ = advancing.ContinueWith(t => t.Exception, TaskScheduler.Default); // the survivors fail later; observed here
                 throw new SiloUnavailableException($"silo(s) {string.Join(", ", lost)} of run '{this.GetPrimaryKeyString()}' left the cluster during the window from tick {from}");
+            }
+
+            // A shard whose device failed: its peers would wait for its frames until their window timeout.
+            if (shards.Select(t => t.IsFaulted ? DeviceLost(t.Exception!) : null).FirstOrDefault(d => d is not null) is { } device)
+            {
+                _ = advancing.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw device;
             }
         }
 
@@ -777,8 +802,10 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         RunId = this.GetPrimaryKeyString(),
         Phase = State.SpecJson is null ? RunPhase.Empty
             : State.Stopped ? RunPhase.Stopped
-            : _background is not null ? RunPhase.Running
+            // Finished once the last checkpoint is confirmed (its spikes are on the tap), even while the background run
+            // still frees its shards after it.
             : State.Tick >= State.TotalTicks ? RunPhase.Finished
+            : _background is not null ? RunPhase.Running
             : State.Tick == 0 ? RunPhase.Deployed
             : RunPhase.Paused,
         Tick = State.Tick,

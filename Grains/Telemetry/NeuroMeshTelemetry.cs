@@ -80,6 +80,8 @@ public static class NeuroMeshTelemetry
         Observe("neuromesh.simulation.windows", "{window}", "Lockstep windows run by this silo's shards.", s => s.SimulationWindows);
         Observe("neuromesh.simulation.spikes", "{spike}", "Spikes emitted by this silo's lockstep shards' engines.", s => s.SimulationSpikes);
         Meter.CreateObservableGauge("neuromesh.simulation.shards", static () => Each(s => s.One(s.ActiveShards)), "{shard}", "Lockstep shards prepared on this silo now.");
+        Meter.CreateObservableGauge("neuromesh.gpu.shards", static () => Each(s => s.One(s.GpuShards)), "{shard}", "Lockstep shards of this silo running on its GPU worker's device now.");
+        Observe("neuromesh.gpu.fallbacks", "{fallback}", "Device failures after which this silo's shards went back to CpuEngine (the run rolled back to its last checkpoint).", s => s.GpuFallbacks);
 
         // Persistence.
         Observe("neuromesh.deltalog.appends", "{batch}", "Delta-log batches appended by this silo's event-sourced grains.", s => s.DeltaAppends);

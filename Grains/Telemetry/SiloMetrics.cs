@@ -39,6 +39,8 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
     private PaddedLong _simulationWindows;
     private PaddedLong _simulationSpikes;
     private PaddedLong _activeShards;
+    private PaddedLong _gpuShards;
+    private PaddedLong _gpuFallbacks;
     private PaddedLong _lockstepFramesSent;
     private PaddedLong _lockstepSpikesSent;
     private PaddedLong _lockstepFramesReceived;
@@ -82,6 +84,10 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
     internal long SimulationSpikes => Volatile.Read(ref _simulationSpikes.Value);
 
     internal long ActiveShards => Volatile.Read(ref _activeShards.Value);
+
+    internal long GpuShards => Volatile.Read(ref _gpuShards.Value);
+
+    internal long GpuFallbacks => Volatile.Read(ref _gpuFallbacks.Value);
 
     internal long LockstepFramesSent => Volatile.Read(ref _lockstepFramesSent.Value);
 
@@ -131,6 +137,10 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
 
     /// <summary>A shard was prepared (+1) or freed (-1) on this silo.</summary>
     internal void AddShards(int delta) => Interlocked.Add(ref _activeShards.Value, delta);
+
+    internal void AddGpuShards(int delta) => Interlocked.Add(ref _gpuShards.Value, delta);
+
+    internal void AddGpuFallback() => Interlocked.Increment(ref _gpuFallbacks.Value);
 
     /// <summary>Adds one delta-log append of <paramref name="events"/> events that took <paramref name="seconds"/>.</summary>
     internal void AddAppend(int events, double seconds)

@@ -277,7 +277,7 @@ public abstract class EngineParityTests<TContext>
     public void Shards_on_the_device_give_the_single_engine_spike_train(int shards, bool viaFrames, bool mixed)
     {
         _context.SkipIfAbsent();
-        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 40 };
+        var spec = NetworkSpec.Load(Path.Combine(NetworkSpecValidationTests.ExamplesDirectory(), "delta_delays.json")) with { Duration = 15 };
         using var single = new CpuEngine(spec, new EngineOptions { Threads = 1 });
         var expected = single.Run();
 
@@ -285,7 +285,7 @@ public abstract class EngineParityTests<TContext>
         using var run = new ShardRunner(spec, shards, viaFrames, engine: a => mixed && a.Index % 2 == 1
             ? new CpuEngine(spec, new EngineOptions { Threads = 1, Shard = a })
             : new IlgpuEngine(spec, _context.Options() with { Shard = a })).Run(spec.TotalTicks);
-        Assert.True(expected.Spikes.Length > 300, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.True(expected.Spikes.Length > 50, $"the network must be active ({expected.Spikes.Length} spikes)");
         Assert.Equal(expected.SpikeTrainHash, run.Hash);
         Assert.Equal(mixed ? 1 : shards, run.Engines.Count(e => e is IlgpuEngine));
         Assert.All(run.Engines, e => Assert.Equal(0, e.RemotePending));

@@ -147,6 +147,9 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Exited is not yet the end of its output: the asynchronous readers may still hold the last lines (the
+                // error that says why), and only the wait without a timeout waits for them.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"the node exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 

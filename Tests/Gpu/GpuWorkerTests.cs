@@ -1,0 +1,176 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NeuroMesh.Cluster;
+using NeuroMesh.Hosting;
+using NeuroMesh.Network;
+using NeuroMesh.Simulation;
+using NeuroMesh.Telemetry;
+using NeuroMesh.Tests.Engine;
+using NeuroMesh.Tests.Simulation;
+
+namespace NeuroMesh.Tests.Gpu;
+
+/// <summary>
+/// The GPU worker grain of each silo in a real 2-silo cluster, on ILGPU's CPU accelerator (the device every machine has;
+/// the same path runs on CUDA): region shards go to the device by the offload policy, their spikes cross silos as CPU
+/// shards' do, and a device that fails mid-run sends the run back to its last checkpoint on CpuEngine.
+/// </summary>
+public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-gpu-worker-").FullName;
+
+    /// <summary>delta_delays for 8 ms: windows of 11 ticks across the two silos (the emulator pays milliseconds per kernel launch).</summary>
+    private static NetworkSpec Spec() => ExamplesDirectory.Spec("delta_delays.json") with { Duration = 8 };
+
+    private Task<EmbeddedCluster> StartAsync(string offload, string name) => EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
+    {
+        ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, $"{name}.db"),
+        ["NeuroMesh:Gpu:Device"] = "emulator",
+        ["NeuroMesh:Gpu:Offload"] = offload,
+        ["NeuroMesh:Gpu:MinNeurons"] = "0",
+        ["NeuroMesh:Cluster:WindowTimeoutSeconds"] = "60",
+    }, CancellationToken.None);
+
+    private static IGpuWorkerGrain Worker(EmbeddedCluster cluster, int silo)
+        => cluster.Grains.GetGrain<IGpuWorkerGrain>(SiloKey.For(cluster.Services[silo].GetRequiredService<ILocalSiloDetails>().SiloAddress));
+
+    [Fact]
+    public async Task Shards_handed_to_each_silos_device_give_the_single_engine_hash_and_say_where_they_ran()
+    {
+        var spec = Spec();
+        var expected = SingleEngine.Reference(spec);
+        await using var cluster = await StartAsync("auto", "offload");
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-offload");
+        await run.Deploy(spec.ToJson(), 2);
+        await run.Step(33);
+        var shards = await run.GetShards();
+        Assert.Equal(2, shards.Count);
+        Assert.All(shards, s => Assert.Contains("IlgpuEngine on CpuEmulator", s.Engine));
+        foreach (var silo in new[] { 0, 1 })
+        {
+            var worker = await Worker(cluster, silo).GetStatus();
+            Assert.Equal(("auto", "CpuEmulator", false, 1, 0), (worker.Offload, worker.Device, worker.DeviceLost, worker.ShardsOnDevice, worker.ShardsOnCpu));
+            Assert.Contains("on the device", worker.LastDecision);
+            Assert.Equal(1, cluster.Services[silo].GetRequiredService<SiloMetrics>().GpuShards);
+        }
+
+        var status = await StepToEndAsync(run);
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal(0, status.Recoveries);
+        shards = await run.GetShards();
+        Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
+        Assert.True(shards.Sum(s => s.SpikesSent) > 10, "spikes must cross between the device shards");
+
+        // A finished run frees its shards: the devices hold none.
+        Assert.All(await Task.WhenAll(Worker(cluster, 0).GetStatus(), Worker(cluster, 1).GetStatus()), w => Assert.Equal(0, w.ShardsOnDevice));
+    }
+
+    [Fact]
+    public async Task A_device_lost_mid_run_falls_back_to_CpuEngine_from_the_last_checkpoint_with_the_unfailed_hash()
+    {
+        var spec = Spec();
+        var expected = SingleEngine.Reference(spec);
+        await using var cluster = await StartAsync("auto", "fallback");
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-fallback");
+        await run.Deploy(spec.ToJson(), 2);
+        var checkpoint = await run.Step(33);
+        Assert.True(await Worker(cluster, 0).InjectDeviceFault("test: device fell off the bus"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var status = await StepToEndAsync(run);
+        output.WriteLine($"fallback run finished {clock.Elapsed.TotalSeconds:0.0} s after the fault; recoveries: {string.Join("; ", status.RecoveryHistory.Select(r => $"tick {r.Tick}: {r.Reason}"))}");
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+
+        // The run's log records the fallback at the checkpoint it rolled back to.
+        var recovery = Assert.Single(status.RecoveryHistory);
+        Assert.Equal(checkpoint.Tick, recovery.Tick);
+        Assert.Contains("fell back to CpuEngine", recovery.Reason);
+        Assert.Contains("test: device fell off the bus", recovery.Reason);
+        Assert.Empty(recovery.LostSilos);
+
+        // The failed silo's worker marked its device lost and counted it (the neuromesh.gpu.fallbacks counter); its shard
+        // now runs on CpuEngine, while the other silo's device still runs its shard.
+        var failed = await Worker(cluster, 0).GetStatus();
+        Assert.True(failed.DeviceLost);
+        Assert.Contains("test: device fell off the bus", failed.LostReason);
+        Assert.Equal(1, failed.Fallbacks);
+        Assert.Equal(1, cluster.Services[0].GetRequiredService<SiloMetrics>().GpuFallbacks);
+        Assert.Equal(0, cluster.Services[1].GetRequiredService<SiloMetrics>().GpuFallbacks);
+        Assert.False((await Worker(cluster, 1).GetStatus()).DeviceLost);
+        var silo0 = cluster.Services[0].GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+        var shards = await run.GetShards();
+        Assert.Contains("CpuEngine", Assert.Single(shards, s => s.Silo == silo0).Engine);
+        Assert.Contains("IlgpuEngine", Assert.Single(shards, s => s.Silo != silo0).Engine);
+
+        // A lost device takes no more faults, and later runs on that silo stay on CpuEngine.
+        Assert.False(await Worker(cluster, 0).InjectDeviceFault("again"));
+    }
+
+    /// <summary>Steps of 22 ticks (two windows) to the end: on the emulator a long step could outlast the client's 30 s call timeout on a loaded machine.</summary>
+    private static async Task<RunStatus> StepToEndAsync(ISimulationGrain run)
+    {
+        var status = await run.GetStatus();
+        while (status.Phase != RunPhase.Finished)
+        {
+            status = await run.Step(22);
+        }
+
+        return status;
+    }
+
+    [Fact]
+    public async Task Offload_gpu_refuses_a_network_the_kernels_cannot_run_with_the_reason_and_cpu_never_offloads()
+    {
+        var plain = Spec() with { Duration = 3 };
+        var filtered = plain with
+        {
+            Projections = [.. plain.Projections.Select(p => p.Name != "E_all_E" ? p : p with { Filter = new FilterSpec { Kind = "type", Type = "excitatory" } })],
+        };
+        await using (var cluster = await StartAsync("gpu", "refuse"))
+        {
+            var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-refused");
+            await run.Deploy(filtered.ToJson(), 2);
+            var e = await Assert.ThrowsAnyAsync<Exception>(() => run.Step(10));
+            Assert.Contains("NeuroMesh:Gpu:Offload is gpu", e.Message);
+            Assert.Contains("dendritic filter", e.Message);
+        }
+
+        await using (var cluster = await StartAsync("cpu", "cpu"))
+        {
+            var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-cpu-policy");
+            await run.Deploy(plain.ToJson(), 2);
+            await run.Step(20);
+            Assert.All(await run.GetShards(), s => Assert.Contains("CpuEngine", s.Engine));
+            var worker = await Worker(cluster, 0).GetStatus();
+            Assert.Equal(("cpu", "none", 0, 1), (worker.Offload, worker.Device, worker.ShardsOnDevice, worker.ShardsOnCpu));
+            Assert.Contains("the offload policy is cpu", worker.LastDecision);
+            Assert.False(await Worker(cluster, 0).InjectDeviceFault("nothing to fail"));
+        }
+    }
+
+    [Theory]
+    [InlineData("NeuroMesh:Gpu:Offload", "fast")]
+    [InlineData("NeuroMesh:Gpu:Device", "tpu")]
+    [InlineData("NeuroMesh:Gpu:MinNeurons", "-1")]
+    public async Task Invalid_gpu_settings_stop_the_silo_naming_the_setting(string key, string value)
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => EmbeddedCluster.StartAsync(1, new Dictionary<string, string?>
+        {
+            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "invalid.db"),
+            [key] = value,
+        }, CancellationToken.None));
+        Assert.Contains(key, e.Message);
+        Assert.Contains(value, e.Message);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
