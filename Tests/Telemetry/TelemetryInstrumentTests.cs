@@ -29,6 +29,7 @@ public sealed class TelemetryInstrumentTests
             "neuromesh.crosssilo.spikes.received", "neuromesh.crosssilo.batches.corrupt", "neuromesh.crosssilo.spikes.dropped",
             "neuromesh.simulation.tick.duration", "neuromesh.simulation.window.duration", "neuromesh.simulation.barrier.wait",
             "neuromesh.simulation.ticks", "neuromesh.simulation.windows", "neuromesh.simulation.spikes", "neuromesh.simulation.shards",
+            "neuromesh.gpu.shards", "neuromesh.gpu.fallbacks",
             "neuromesh.deltalog.append.duration", "neuromesh.deltalog.appends", "neuromesh.deltalog.deltas", "neuromesh.deltalog.replayed",
             "neuromesh.replay.checkpoints", "neuromesh.replay.ticks", "neuromesh.supervisor.restarts",
         ];
