@@ -31,3 +31,15 @@ public sealed class CudaContext : AcceleratorContext
 
     public override bool Available => DeviceHost.CudaPresent;
 }
+
+/// <summary>
+/// The tests that use ILGPU's accelerators run one class at a time: the process has one CPU-emulator accelerator whose
+/// gate every engine on it takes for a whole run, so parallel classes would wait on each other, and the 2-core machine's
+/// emulator (milliseconds per kernel launch) would push the cluster tests past their call timeouts.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AcceleratorCollection
+{
+    public const string Name = "ilgpu accelerators";
+}
+

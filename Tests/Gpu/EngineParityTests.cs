@@ -401,6 +401,8 @@ public abstract class EngineParityTests<TContext>
     }
 }
 
+[Collection(AcceleratorCollection.Name)]
 public sealed class EngineParityTestsOnCpuEmulator : EngineParityTests<CpuEmulatorContext>;
 
+[Collection(AcceleratorCollection.Name)]
 public sealed class EngineParityTestsOnCuda : EngineParityTests<CudaContext>;

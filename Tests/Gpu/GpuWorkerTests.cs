@@ -15,6 +15,7 @@ namespace NeuroMesh.Tests.Gpu;
 /// the same path runs on CUDA): region shards go to the device by the offload policy, their spikes cross silos as CPU
 /// shards' do, and a device that fails mid-run sends the run back to its last checkpoint on CpuEngine.
 /// </summary>
+[Collection(AcceleratorCollection.Name)]
 public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-gpu-worker-").FullName;
@@ -42,7 +43,8 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         await using var cluster = await StartAsync("auto", "offload");
         var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-offload");
         await run.Deploy(spec.ToJson(), 2);
-        await run.Step(33);
+        await run.Step(11);
+        await run.Step(11);
         var shards = await run.GetShards();
         Assert.Equal(2, shards.Count);
         Assert.All(shards, s => Assert.Contains("IlgpuEngine on CpuEmulator", s.Engine));
@@ -73,7 +75,8 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         await using var cluster = await StartAsync("auto", "fallback");
         var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-fallback");
         await run.Deploy(spec.ToJson(), 2);
-        var checkpoint = await run.Step(33);
+        await run.Step(11);
+        var checkpoint = await run.Step(11);
         Assert.True(await Worker(cluster, 0).InjectDeviceFault("test: device fell off the bus"));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -106,13 +109,13 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         Assert.False(await Worker(cluster, 0).InjectDeviceFault("again"));
     }
 
-    /// <summary>Steps of 22 ticks (two windows) to the end: on the emulator a long step could outlast the client's 30 s call timeout on a loaded machine.</summary>
+    /// <summary>Steps of 11 ticks (one window) to the end: on the emulator a long step could outlast the client's 30 s call timeout on a loaded machine.</summary>
     private static async Task<RunStatus> StepToEndAsync(ISimulationGrain run)
     {
         var status = await run.GetStatus();
         while (status.Phase != RunPhase.Finished)
         {
-            status = await run.Step(22);
+            status = await run.Step(11);
         }
 
         return status;

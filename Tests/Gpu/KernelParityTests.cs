@@ -237,6 +237,8 @@ public abstract class KernelParityTests<TContext>
         => output[i] = DeviceRng.Hash(77, CounterRng.StreamPoisson, (ulong)(int)i, (ulong)(i * 31));
 }
 
+[Collection(AcceleratorCollection.Name)]
 public sealed class KernelParityTestsOnCpuEmulator : KernelParityTests<CpuEmulatorContext>;
 
+[Collection(AcceleratorCollection.Name)]
 public sealed class KernelParityTestsOnCuda : KernelParityTests<CudaContext>;
