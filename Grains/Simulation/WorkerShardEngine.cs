@@ -54,12 +54,15 @@ internal sealed class WorkerShardEngine(IShardEngine inner, GpuWorker worker, bo
     /// <inheritdoc />
     public void IngestRemote(int fromShard, ReadOnlySpan<Spike> spikes, bool endOfWindow = true)
     {
-        var copy = spikes.ToArray();
-        Guard(() =>
+        // Not through Guard: a span cannot be captured, and copying every frame's spikes would tax the CPU path too.
+        try
         {
-            inner.IngestRemote(fromShard, copy, endOfWindow);
-            return 0;
-        });
+            inner.IngestRemote(fromShard, spikes, endOfWindow);
+        }
+        catch (Exception e) when (gpu && IsDeviceFailure(e))
+        {
+            throw worker.Lost(e);
+        }
     }
 
     /// <inheritdoc />
