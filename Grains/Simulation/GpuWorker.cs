@@ -166,7 +166,10 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
             }
         }
 
-        return new GpuDeviceLostException($"the device of silo {here} failed mid-window ({failure.GetType().Name}: {failure.Message}); the run rolls back to its last checkpoint on CpuEngine", failure)
+        // The failure itself is logged above and not attached: an ILGPU exception (or the injected one) has no Orleans
+        // codec, and an error that cannot be serialized would reach a run on another silo as something else, which then
+        // waits for its peers' window timeout instead of falling back.
+        return new GpuDeviceLostException($"the device of silo {here} failed mid-window ({failure.GetType().Name}: {failure.Message}); the run rolls back to its last checkpoint on CpuEngine")
         {
             Silo = here,
         };

@@ -151,6 +151,21 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         }
     }
 
+    [Fact]
+    public async Task A_device_failure_crosses_silos_as_itself()
+    {
+        // The run's grain and the failed shard may be on different silos: the error must arrive as a device failure (with
+        // its silo) for the run to fall back instead of waiting for its peers' window timeout.
+        await using var cluster = await EmbeddedCluster.StartAsync(1, new Dictionary<string, string?> { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "codec.db") }, CancellationToken.None);
+        var serializer = cluster.Services[0].GetRequiredService<Orleans.Serialization.Serializer>();
+        var worker = cluster.Services[0].GetRequiredService<GpuWorker>();
+        var lost = worker.Lost(new InjectedDeviceFaultException("the device fell off the bus"));
+        var copy = Assert.IsType<GpuDeviceLostException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(lost)));
+        Assert.Equal(lost.Silo, copy.Silo);
+        Assert.Contains("the device fell off the bus", copy.Message);
+        Assert.True((await Worker(cluster, 0).GetStatus()).DeviceLost);
+    }
+
     [Theory]
     [InlineData("NeuroMesh:Gpu:Offload", "fast")]
     [InlineData("NeuroMesh:Gpu:Device", "tpu")]
