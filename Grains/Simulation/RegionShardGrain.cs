@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Cluster;
 using NeuroMesh.Engine;
-using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Fabric.Wire;
 using NeuroMesh.Hosting;
@@ -19,8 +18,9 @@ namespace NeuroMesh.Simulation;
 /// A shard of a lockstep run on the silo its key names (<see cref="SiloPinnedPlacement"/>; immovable, because its engine
 /// and its channel live on that silo). Each window: wait until every peer's end-of-window marker for the previous window
 /// has arrived (frames come in through the silo's <see cref="FabricIngressGrain"/> and this shard's channel), apply the
-/// peers' spikes, run the window on the shard's engine (from the silo's <see cref="GpuWorker"/>: the device or CpuEngine), and send its spikes to every peer as spike frames
-/// on the peers' silo streams, the last frame carrying the end-of-window flag.
+/// peers' spikes, run the window on the shard's engine (built by the silo's <see cref="GpuWorker"/>: on the device or on
+/// CpuEngine), and send its spikes to every peer as spike frames on the peers' silo streams, the last frame carrying the
+/// end-of-window flag.
 /// </summary>
 /// <remarks>
 /// Frames may arrive at any time from the ingress grain's turns; they queue in a concurrent inbox and are applied only in

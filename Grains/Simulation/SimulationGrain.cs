@@ -607,8 +607,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         {
             var from = _engineTick;
             var inputs = State.Inputs.Where(i => i.Tick >= from && i.Tick < from + ticks).ToArray();
-            var advancing = shards.Select(s => s.Advance(from, ticks, inputs)).ToArray();
-            results = await WatchPlacementAsync(Task.WhenAll(advancing), advancing, from);
+            results = await WatchPlacementAsync([.. shards.Select(s => s.Advance(from, ticks, inputs))], from);
         }
         catch (Exception failure)
         {
@@ -669,9 +668,13 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
 
     private double Dt() => _dt ??= NetworkSpec.Parse(State.SpecJson!).Dt;
 
-    /// <summary>Awaits the shards' window, failing at once when a silo of the placement leaves the cluster (instead of after the survivors' window timeout).</summary>
-    private async Task<ShardAdvance[]> WatchPlacementAsync(Task<ShardAdvance[]> advancing, Task<ShardAdvance>[] shards, long from)
+    /// <summary>
+    /// Awaits the shards' window, failing at once when a silo of the placement leaves the cluster or a shard's device fails
+    /// (instead of after the survivors' window timeout).
+    /// </summary>
+    private async Task<ShardAdvance[]> WatchPlacementAsync(Task<ShardAdvance>[] shards, long from)
     {
+        var advancing = Task.WhenAll(shards);
         while (await Task.WhenAny(advancing, Task.Delay(100)) != advancing)
         {
             if (LostSilos() is { Length: > 0 } lost)
