@@ -24,7 +24,7 @@ public static class EngineFactory
     public static (bool Gpu, string Reason) Choose(NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!DeviceHost.CudaPresent && !DeviceHost.OpenClPresent)
+        if (!IlgpuEngine.IsPresent(IlgpuDevice.Auto))
         {
             return (false, "CpuEngine: no CUDA or OpenCL device is present (production without a GPU runs on CpuEngine; ILGPU's CPU accelerator is only a test vehicle)");
         }

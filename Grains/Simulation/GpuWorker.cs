@@ -28,6 +28,7 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
     private int _onCpu;
     private long _fallbacks;
     private bool? _present;
+    private string? _deviceName;
 
     /// <summary>The policy in effect (auto, gpu or cpu).</summary>
     public string Offload => _options.Offload.ToLowerInvariant();
@@ -62,8 +63,6 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
             };
         }
     }
-
-    private string? _deviceName;
 
     /// <summary>
     /// Where shard <paramref name="shard"/> of <paramref name="spec"/> runs, and why: the device when the policy, the device and
@@ -117,7 +116,11 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
             _lastDecision = $"shard {shard.Index}: {engine.Description} ({reason})";
         }
 
-        metrics.AddGpuShards(gpu ? 1 : 0);
+        if (gpu)
+        {
+            metrics.AddGpuShards(1);
+        }
+
         return engine;
     }
 
@@ -183,7 +186,10 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
             _ = gpu ? _onDevice-- : _onCpu--;
         }
 
-        metrics.AddGpuShards(gpu ? -1 : 0);
+        if (gpu)
+        {
+            metrics.AddGpuShards(-1);
+        }
     }
 
     private IlgpuDevice DeviceKind() => _options.Accelerator switch
