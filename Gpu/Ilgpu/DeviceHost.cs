@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.IR;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -92,7 +93,7 @@ internal sealed class DeviceHost
                 // mode 4,760); results do not change.
                 _ => b.CPU(new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1)),
             };
-            b.EnableAlgorithms().Optimize(OptimizationLevel.O1);
+            ConfigureCompiler(b);
         });
         Accelerator accelerator = kind switch
         {
@@ -101,6 +102,14 @@ internal sealed class DeviceHost
             _ => context.GetCPUDevice(0).CreateCPUAccelerator(context),
         };
         return new DeviceHost(context, accelerator, kind);
+    }
+
+    /// <summary>How every context compiles the kernels (tests that compile PTX without a device use it too).</summary>
+    internal static Context.Builder ConfigureCompiler(Context.Builder b)
+    {
+        b.EnableAlgorithms().Optimize(OptimizationLevel.O1);
+        Engine.Kernels.Rn.Register(b.GetIntrinsicManager());
+        return b;
     }
 
     private static bool Probe(Func<Context, bool> any, Action<Context.Builder> configure)

@@ -16,7 +16,7 @@ internal static class DeviceRng
 
     /// <summary>A uniform double in [0, 1).</summary>
     public static double Uniform(ulong seed, ulong stream, ulong a, ulong b)
-        => (Hash(seed, stream, a, b) >> 11) * (1.0 / (1UL << 53));
+        => Rn.Mul(Hash(seed, stream, a, b) >> 11, 1.0 / (1UL << 53));
 
     private static ulong Mix(ulong z)
     {

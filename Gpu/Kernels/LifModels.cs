@@ -4,7 +4,8 @@ namespace NeuroMesh.Engine.Kernels;
 
 /// <summary>
 /// A LIF variant as a functor (ILGPU specialises the kernel per struct type). Each one evaluates the same
-/// expressions in the same order as the scalar path of <see cref="Cpu.LifKernels"/>, so that float results match bit for bit.
+/// expressions in the same order as the scalar path of <see cref="Cpu.LifKernels"/>, each operation rounded on its own
+/// (<see cref="Rn"/>: no fused multiply-add on CUDA either), so that float results match bit for bit.
 /// </summary>
 internal interface ILifModel
 {
@@ -28,7 +29,7 @@ internal readonly struct CubaModel : ILifModel
     public bool HasConductances => true;
 
     public float Membrane(in LifParams p, float v, float gE, float gI, int inE, int inI, float scale)
-        => p.VInf + ((v - p.VInf) * p.Pm) + (gE * p.Ke) + (gI * p.Ki);
+        => Rn.Add(Rn.Add(Rn.Add(p.VInf, Rn.Mul(Rn.Sub(v, p.VInf), p.Pm)), Rn.Mul(gE, p.Ke)), Rn.Mul(gI, p.Ki)); // VInf + (v - VInf)·Pm + gE·Ke + gI·Ki
 }
 
 /// <summary>Delta synapses: the summed fixed-point input jumps v, which then relaxes exactly.</summary>
@@ -43,7 +44,7 @@ internal readonly struct DeltaModel : ILifModel
     public float Membrane(in LifParams p, float v, float gE, float gI, int inE, int inI, float scale)
     {
         var input = inE + inI; // integer sum first, as CpuEngine does
-        return p.VInf + ((v + (input * scale) - p.VInf) * p.Pm);
+        return Rn.Add(p.VInf, Rn.Mul(Rn.Sub(Rn.Add(v, Rn.Mul(input, scale)), p.VInf), p.Pm)); // VInf + (v + input·scale - VInf)·Pm
     }
 }
 
@@ -62,8 +63,8 @@ internal readonly struct CobaModel : ILifModel
 
     public float Membrane(in LifParams p, float v, float gE, float gI, int inE, int inI, float scale)
     {
-        var gTot = 1f + gE + gI;
-        var vInf = (p.VRestBias + (gE * p.EE) + (gI * p.EI)) / gTot;
-        return vInf + ((v - vInf) * XMath.Exp(-p.DtOverTauM * gTot));
+        var gTot = Rn.Add(Rn.Add(1f, gE), gI);
+        var vInf = Rn.Add(Rn.Add(p.VRestBias, Rn.Mul(gE, p.EE)), Rn.Mul(gI, p.EI)) / gTot;
+        return Rn.Add(vInf, Rn.Mul(Rn.Sub(v, vInf), XMath.Exp(Rn.Mul(-p.DtOverTauM, gTot))));
     }
 }

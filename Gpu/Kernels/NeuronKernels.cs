@@ -38,8 +38,8 @@ internal static class NeuronKernels
         var inI = r.Acc[inh];
         r.Acc[e] = 0;
         r.Acc[inh] = 0;
-        var gE = n.Ge[i] + (inE * scale);
-        var gI = n.Gi[i] + (inI * scale);
+        var gE = Rn.Add(n.Ge[i], Rn.Mul(inE, scale));
+        var gI = Rn.Add(n.Gi[i], Rn.Mul(inI, scale));
         var fired = 0;
         if (tick >= n.RefUntil[i])
         {
@@ -57,8 +57,8 @@ internal static class NeuronKernels
         n.Fired[i] = fired;
         if (model.HasConductances)
         {
-            n.Ge[i] = gE * p.Pe;
-            n.Gi[i] = gI * p.Pi;
+            n.Ge[i] = Rn.Mul(gE, p.Pe);
+            n.Gi[i] = Rn.Mul(gI, p.Pi);
         }
     }
 

@@ -62,7 +62,7 @@ internal static class PlasticityKernels
         {
             var cell = (2 * channelSize) + slot + i;
             var m = acc[cell];
-            p.Modulation[i] = m * scale;
+            p.Modulation[i] = Rn.Mul(m, scale);
             if (m != 0)
             {
                 acc[cell] = 0;
@@ -84,7 +84,7 @@ internal static class PlasticityKernels
                 if (j >= rule.SrcStart && j < rule.SrcEnd)
                 {
                     var at = (r * p.Neurons) + j;
-                    p.PreX[at] = (float)((p.PreX[at] * Decay(tick - p.PreT[at], rule.Dt, rule.TauPlus)) + 1);
+                    p.PreX[at] = (float)Rn.Add(Rn.Mul(p.PreX[at], Decay(tick - p.PreT[at], rule.Dt, rule.TauPlus)), 1);
                     p.PreT[at] = tick;
                 }
             }
@@ -110,8 +110,8 @@ internal static class PlasticityKernels
                         var rule = p.Rules[p.Rule[syn]];
                         if (rule.Reward != 0)
                         {
-                            var elig = p.Elig[syn] * Decay(tick - p.EligTick[syn], rule.Dt, rule.TauElig);
-                            p.Weight[syn] = SetWeight(p, rule, p.Weight[syn] + (rule.LearningRate * m * elig * p.ToFixed));
+                            var elig = Rn.Mul(p.Elig[syn], Decay(tick - p.EligTick[syn], rule.Dt, rule.TauElig));
+                            p.Weight[syn] = SetWeight(p, rule, Rn.Add(p.Weight[syn], Rn.Mul(Rn.Mul(Rn.Mul(rule.LearningRate, m), elig), p.ToFixed)));
                         }
                     }
                 }
@@ -128,13 +128,13 @@ internal static class PlasticityKernels
                 var r = p.Rule[syn];
                 var rule = p.Rules[r];
                 var at = (r * p.Neurons) + p.InSource[e];
-                Change(p, rule, syn, rule.APlus * (p.PreX[at] * Decay(tick - p.PreT[at], rule.Dt, rule.TauPlus)), tick);
+                Change(p, rule, syn, Rn.Mul(rule.APlus, Rn.Mul(p.PreX[at], Decay(tick - p.PreT[at], rule.Dt, rule.TauPlus))), tick);
             }
 
             for (var r = 0; r < p.Rules.IntLength; r++)
             {
                 var at = (r * p.Neurons) + i;
-                p.PostY[at] = (float)(PostTrace(p, r, i, tick) + 1);
+                p.PostY[at] = (float)Rn.Add(PostTrace(p, r, i, tick), 1);
                 p.PostT[at] = tick;
             }
         }
@@ -144,7 +144,7 @@ internal static class PlasticityKernels
     public static double PostTrace(PlasticViews p, int r, int i, int tick)
     {
         var at = (r * p.Neurons) + i;
-        return p.PostY[at] * Decay(tick - p.PostT[at], p.Rules[r].Dt, p.Rules[r].TauMinus);
+        return Rn.Mul(p.PostY[at], Decay(tick - p.PostT[at], p.Rules[r].Dt, p.Rules[r].TauMinus));
     }
 
     /// <summary>STDP changes the weight; R-STDP adds the change to the lazily decayed eligibility trace instead.</summary>
@@ -152,24 +152,24 @@ internal static class PlasticityKernels
     {
         if (rule.Reward != 0)
         {
-            p.Elig[syn] = (float)((p.Elig[syn] * Decay(tick - p.EligTick[syn], rule.Dt, rule.TauElig)) + delta);
+            p.Elig[syn] = (float)Rn.Add(Rn.Mul(p.Elig[syn], Decay(tick - p.EligTick[syn], rule.Dt, rule.TauElig)), delta);
             p.EligTick[syn] = tick;
         }
         else
         {
-            p.Weight[syn] = SetWeight(p, rule, p.Weight[syn] + (delta * p.ToFixed));
+            p.Weight[syn] = SetWeight(p, rule, Rn.Add(p.Weight[syn], Rn.Mul(delta, p.ToFixed)));
         }
     }
 
-    /// <summary>exp(-ticks·dt/τ), evaluated as CpuEngine's <see cref="Cpu.PlasticRule.Decay"/> does.</summary>
-    private static double Decay(int ticks, double dt, double tau) => XMath.Exp(-ticks * dt / tau);
+    /// <summary>exp(-ticks·dt/τ), evaluated as CpuEngine's <see cref="Cpu.PlasticRule.Decay"/> does (the same <see cref="Rn.Exp"/>).</summary>
+    public static double Decay(int ticks, double dt, double tau) => Rn.Exp(Rn.Mul(-ticks, dt) / tau);
 
     /// <summary>Rounds half to even (as <see cref="Math.Round(double)"/>), clips to the rule's bounds and counts a clip in Counters[1].</summary>
     private static int SetWeight(PlasticViews p, RuleParams rule, double fixedWeight)
     {
         var floor = XMath.Floor(fixedWeight);
-        var fraction = fixedWeight - floor; // exact: both lie in one binade of the integer part
-        var rounded = fraction > 0.5 || (fraction == 0.5 && (((long)floor) & 1) != 0) ? floor + 1 : floor;
+        var fraction = Rn.Sub(fixedWeight, floor); // exact: both lie in one binade of the integer part
+        var rounded = fraction > 0.5 || (fraction == 0.5 && (((long)floor) & 1) != 0) ? Rn.Add(floor, 1) : floor;
         if (rounded > rule.WMax || rounded < rule.WMin)
         {
             Atomic.Add(ref p.Counters[1], 1L);

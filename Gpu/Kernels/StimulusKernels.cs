@@ -45,8 +45,8 @@ internal static class StimulusKernels
         while (u > cdf && events < p.MaxEvents)
         {
             events++;
-            prob *= p.Lambda / events;
-            cdf += prob;
+            prob = Rn.Mul(prob, p.Lambda / events);
+            cdf = Rn.Add(cdf, prob);
         }
 
         if (events > 0)

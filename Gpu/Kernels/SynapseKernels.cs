@@ -81,7 +81,7 @@ internal readonly struct PlasticDelivery(PlasticViews p) : ISynapseDelivery
         if (rule >= 0)
         {
             var post = PlasticityKernels.PostTrace(_p, rule, csr.Target[k], tick);
-            PlasticityKernels.Change(_p, _p.Rules[rule], k, -_p.Rules[rule].AMinus * post, tick);
+            PlasticityKernels.Change(_p, _p.Rules[rule], k, Rn.Mul(-_p.Rules[rule].AMinus, post), tick);
         }
     }
 }
