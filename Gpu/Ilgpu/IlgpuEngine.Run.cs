@@ -165,12 +165,9 @@ public sealed partial class IlgpuEngine
         {
             var t = (int)(first + w);
             var slot = _ring.Offset(0, t - 1);
-            foreach (var p in _poisson)
+            if (PoissonActive(t))
             {
-                if (t >= p.Start && t < p.Stop && p.Neurons.Length > 0)
-                {
-                    _k.Poisson(_stream, _k.For(p.Neurons.Length), p.Params, p.Neurons, _ring.Acc, (p.Channel * _ring.ChannelSize) + slot, t);
-                }
+                _k.Poisson(_stream, _k.For(_poissonNeurons.Length), _poissonSources, _poissonNeurons, _poissonOwner, _ring.Acc, slot, _ring.ChannelSize, t);
             }
 
             EnqueueTimed(t, slot);
@@ -207,6 +204,20 @@ public sealed partial class IlgpuEngine
             _k.BumpPre(_stream, _k.For(NeuronCount), spikes, _plastic, t);
             _k.Post(_stream, _k.For(NeuronCount), _fired.View, _plastic, t, _hasReward && _hasModulation ? 1 : 0);
         }
+    }
+
+    /// <summary>Whether any Poisson stimulus drives tick <paramref name="t"/> (one launch then serves them all).</summary>
+    private bool PoissonActive(int t)
+    {
+        foreach (var (start, stop) in _poissonTicks)
+        {
+            if (t >= start && t < stop)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void EnqueueUpdate(int t, int slot)

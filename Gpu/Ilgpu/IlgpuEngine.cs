@@ -51,7 +51,10 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
     private readonly bool _hasRules;
     private readonly bool _hasModulation;
     private readonly bool _hasReward;
-    private readonly (PoissonParams Params, ArrayView<int> Neurons, int Channel, int Start, int Stop)[] _poisson;
+    private readonly (int Start, int Stop)[] _poissonTicks = [];
+    private readonly ArrayView<PoissonParams> _poissonSources;
+    private readonly ArrayView<int> _poissonNeurons;
+    private readonly ArrayView<int> _poissonOwner;
     private readonly int[] _timedTicks;
     private readonly ArrayView<CellInput> _timed;
     private int _timedCursor;
@@ -147,8 +150,12 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
                 || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory) || _hasReward;
             _plastic = PlasticState(rules);
             var stimuli = new StimulusPlan(spec, Seed, 1, _layout);
-            _poisson = [.. stimuli.Poisson.Select(p => (
-                new PoissonParams(p.Lambda, p.ExpMinusLambda, p.MaxEvents, p.Weight, p.Stream, Seed), Upload(p.Neurons), (int)p.Channel, p.StartTick, p.StopTick))];
+            var poisson = stimuli.Poisson.Where(p => p.Neurons.Length > 0).ToArray();
+            var (sources, targets, owner) = PoissonParams.Batch(poisson, Seed);
+            _poissonTicks = [.. poisson.Select(p => (p.StartTick, p.StopTick))];
+            _poissonSources = Upload(sources);
+            _poissonNeurons = Upload(targets);
+            _poissonOwner = Upload(owner);
             _timedTicks = [.. stimuli.Events.Select(e => e.Tick)];
             _timed = Upload(stimuli.Events.Select(e => new CellInput((e.Channel * _ring.ChannelSize) + e.Neuron, e.Weight)).ToArray());
             _propagateConfig = new KernelConfig(_k.MaxGroups, _k.GroupSize);

@@ -30,7 +30,7 @@ internal sealed class KernelSet
         Modulate = a.LoadKernel<ArrayView<int>, PlasticViews, int, int, float, int, int>(PlasticityKernels.Modulate);
         BumpPre = a.LoadKernel<SpikeWindowViews, PlasticViews, int>(PlasticityKernels.BumpPre);
         Post = a.LoadKernel<ArrayView<int>, PlasticViews, int, int>(PlasticityKernels.Post);
-        Poisson = a.LoadKernel<PoissonParams, ArrayView<int>, ArrayView<int>, int, int>(StimulusKernels.Poisson);
+        Poisson = a.LoadKernel<ArrayView<PoissonParams>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int>(StimulusKernels.Poisson);
         Timed = a.LoadKernel<ArrayView<CellInput>, ArrayView<int>, int>(StimulusKernels.Timed);
         Inject = a.LoadAutoGroupedKernel<Index1D, ArrayView<CellInput>, ArrayView<int>, ArrayView<long>>(StimulusKernels.Inject);
     }
@@ -70,7 +70,7 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int> Post { get; }
 
-    public Action<AcceleratorStream, KernelConfig, PoissonParams, ArrayView<int>, ArrayView<int>, int, int> Poisson { get; }
+    public Action<AcceleratorStream, KernelConfig, ArrayView<PoissonParams>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int> Poisson { get; }
 
     public Action<AcceleratorStream, KernelConfig, ArrayView<CellInput>, ArrayView<int>, int> Timed { get; }
 

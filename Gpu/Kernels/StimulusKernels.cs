@@ -2,15 +2,35 @@ using ILGPU;
 
 namespace NeuroMesh.Engine.Kernels;
 
-/// <summary>A Poisson stimulus as a kernel argument (see <see cref="Cpu.StimulusPlan"/>).</summary>
-internal readonly struct PoissonParams(double lambda, double expMinusLambda, int maxEvents, int weight, ulong stream, ulong seed)
+/// <summary>A Poisson stimulus on the device (see <see cref="Cpu.StimulusPlan"/>): its draw, its channel and its ticks [Start, Stop).</summary>
+internal readonly struct PoissonParams(Cpu.StimulusPlan.PoissonSource p, ulong seed)
 {
-    public readonly double Lambda = lambda;
-    public readonly double ExpMinusLambda = expMinusLambda;
-    public readonly int MaxEvents = maxEvents;
-    public readonly int Weight = weight;
-    public readonly ulong Stream = stream;
+    public readonly double Lambda = p.Lambda;
+    public readonly double ExpMinusLambda = p.ExpMinusLambda;
+    public readonly int MaxEvents = p.MaxEvents;
+    public readonly int Weight = p.Weight;
+    public readonly ulong Stream = p.Stream;
     public readonly ulong Seed = seed;
+    public readonly int Channel = p.Channel;
+    public readonly int Start = p.StartTick;
+    public readonly int Stop = p.StopTick;
+
+    /// <summary>
+    /// Every Poisson stimulus of a plan as one launch's arguments: the sources, the flat list of their target neurons and,
+    /// per entry, the source it belongs to.
+    /// </summary>
+    public static (PoissonParams[] Sources, int[] Neurons, int[] Owner) Batch(IReadOnlyList<Cpu.StimulusPlan.PoissonSource> sources, ulong seed)
+    {
+        var neurons = new List<int>();
+        var owner = new List<int>();
+        for (var s = 0; s < sources.Count; s++)
+        {
+            neurons.AddRange(sources[s].Neurons);
+            owner.AddRange(Enumerable.Repeat(s, sources[s].Neurons.Length));
+        }
+
+        return ([.. sources.Select(p => new PoissonParams(p, seed))], [.. neurons], [.. owner]);
+    }
 }
 
 /// <summary>An input added to one ring cell: spike-time stimuli (device-resident) and host injections.</summary>
@@ -24,15 +44,20 @@ internal readonly struct CellInput(int cell, long amount)
 internal static class StimulusKernels
 {
     /// <summary>
-    /// Poisson drive of neuron neurons[k] at <paramref name="tick"/>: the event count is the CDF inversion of the same
-    /// counter-based uniform draw CpuEngine makes, with the same double arithmetic, then added atomically
+    /// The Poisson drive of every stimulus at <paramref name="tick"/> in one launch (see <see cref="PoissonParams.Batch"/>):
+    /// entry k is neuron neurons[k] of source owner[k], active in its [Start, Stop). The event count is the CDF inversion
+    /// of the same counter-based uniform draw CpuEngine makes, with the same double arithmetic, then added atomically
     /// (several stimuli may target one neuron).
     /// </summary>
-    public static void Poisson(PoissonParams p, ArrayView<int> neurons, ArrayView<int> acc, int slot, int tick)
+    public static void Poisson(ArrayView<PoissonParams> sources, ArrayView<int> neurons, ArrayView<int> owner, ArrayView<int> acc, int slot, int channelSize, int tick)
     {
         for (var k = Grid.GlobalIndex.X; k < neurons.IntLength; k += Grid.DimX * Group.DimX)
         {
-            PoissonOne(p, neurons[k], acc, slot, tick);
+            var p = sources[owner[k]];
+            if (tick >= p.Start && tick < p.Stop)
+            {
+                PoissonOne(p, neurons[k], acc, (p.Channel * channelSize) + slot, tick);
+            }
         }
     }
 

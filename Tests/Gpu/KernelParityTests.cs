@@ -118,6 +118,7 @@ public abstract class KernelParityTests<TContext>
             [
                 new StimulusSpec { Name = "a", Kind = StimulusKinds.Poisson, Target = "N", Rate = 20, Count = 300, Weight = 0.2 },
                 new StimulusSpec { Name = "b", Kind = StimulusKinds.Poisson, Target = "N", Rate = 900, Weight = -0.5, Channel = SynapseChannels.Inhibitory, Neurons = [3, 7, 400] },
+                new StimulusSpec { Name = "later", Kind = StimulusKinds.Poisson, Target = "N", Rate = 5000, Weight = 1, Start = 5 }, // not yet at tick 17
             ],
         };
         var s = new NeuronState(500, 2, 16);
@@ -130,12 +131,12 @@ public abstract class KernelParityTests<TContext>
             var a = host.Accelerator;
             using var ring = a.Allocate1D<int>(3 * 2 * s.Stride);
             ring.MemSetToZero();
-            foreach (var p in plan.Poisson)
-            {
-                using var neurons = a.Allocate1D(p.Neurons);
-                host.Kernels.Poisson(a.DefaultStream, host.Kernels.For(p.Neurons.Length), new PoissonParams(p.Lambda, p.ExpMinusLambda, p.MaxEvents, p.Weight, p.Stream, 42),
-                    neurons.View, ring.View, (p.Channel * 2 * s.Stride) + s.Stride, 17);
-            }
+            var (sources, targets, owner) = PoissonParams.Batch(plan.Poisson, 42);
+            Assert.Equal(1003, targets.Length); // every stimulus in one launch; the kernel leaves out those not active at the tick
+            using var sourceBuffer = a.Allocate1D(sources);
+            using var neurons = a.Allocate1D(targets);
+            using var owners = a.Allocate1D(owner);
+            host.Kernels.Poisson(a.DefaultStream, host.Kernels.For(targets.Length), sourceBuffer.View, neurons.View, owners.View, ring.View, s.Stride, 2 * s.Stride, 17);
 
             a.Synchronize();
             var device = ring.GetAsArray1D();
