@@ -12,8 +12,9 @@ public interface IGpuWorkerGrain : IGrainWithStringKey
     Task<GpuWorkerStatus> GetStatus();
 
     /// <summary>
-    /// Fault injection (chaos testing): the next window of a shard on this silo's device fails as a lost device would,
-    /// with <paramref name="reason"/> in the error. Returns false when no device is in use here (nothing to fail).
+    /// Fault injection (chaos testing): the next use of this silo's device (a shard's window, or the building of a shard's
+    /// engine there) fails as a lost device would, with <paramref name="reason"/> in the error. Returns false when no
+    /// device is in use here (nothing to fail).
     /// </summary>
     Task<bool> InjectDeviceFault(string reason);
 }

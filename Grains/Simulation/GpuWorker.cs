@@ -98,17 +98,14 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
     {
         ArgumentNullException.ThrowIfNull(cpuOptions);
         var (gpu, reason) = Decide(spec, shard);
-        IShardEngine engine;
+        IShardEngine? engine = null;
         if (gpu)
         {
-            var device = new IlgpuEngine(spec, new IlgpuEngineOptions { Device = _options.Accelerator, Seed = cpuOptions.Seed, MaxDelayTicks = cpuOptions.MaxDelayTicks, Shard = shard });
-            _deviceName ??= device.DeviceName;
-            engine = new WorkerShardEngine(device, this, gpu: true, reason);
+            engine = TryBuildOnDevice(spec, cpuOptions, shard, reason, out var refused);
+            (gpu, reason) = engine is null ? (false, refused) : (true, reason);
         }
-        else
-        {
-            engine = new WorkerShardEngine(new CpuEngine(spec, cpuOptions with { Shard = shard }), this, gpu: false, reason);
-        }
+
+        engine ??= new WorkerShardEngine(new CpuEngine(spec, cpuOptions with { Shard = shard }), this, gpu: false, reason);
 
         lock (_gate)
         {
@@ -124,7 +121,51 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
         return engine;
     }
 
-    /// <summary>Arms a fault: the next device window on this silo fails as a lost device would. False when no device is in use.</summary>
+    /// <summary>
+    /// The shard's IlgpuEngine, or null with the reason it goes to CpuEngine instead: a device that fails while the
+    /// engine is built (kernel load, upload) is lost as it would be mid-window, and one that lacks the memory for the shard
+    /// keeps its other shards. Under the <c>gpu</c> policy either failure is the shard's error.
+    /// </summary>
+    private WorkerShardEngine? TryBuildOnDevice(NetworkSpec spec, EngineOptions cpuOptions, ShardAssignment shard, string reason, out string refused)
+    {
+        try
+        {
+            ThrowIfFaultArmed();
+            var device = new IlgpuEngine(spec, new IlgpuEngineOptions { Device = _options.Accelerator, Seed = cpuOptions.Seed, MaxDelayTicks = cpuOptions.MaxDelayTicks, Shard = shard });
+            _deviceName ??= device.DeviceName;
+            refused = string.Empty;
+            return new WorkerShardEngine(device, this, gpu: true, reason);
+        }
+        catch (Exception e) when (IsOutOfMemory(e))
+        {
+            refused = $"on CpuEngine: the device has no room for the shard ({e.GetType().Name}: {e.Message})";
+            logger.LogWarning("GPU worker of silo {Silo}: shard {Shard} does not fit on the device and runs on CpuEngine: {Error}", silo.SiloAddress.ToParsableString(), shard.Index, e.Message);
+            if (Offload == "gpu")
+            {
+                throw new NotSupportedException($"{GpuWorkerOptions.SectionName}:Offload is gpu, but shard {shard.Index} does not fit on the device: {e.Message}", e);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (WorkerShardEngine.IsDeviceFailure(e))
+        {
+            _ = Lost(e, "while a shard's engine was built");
+            if (Offload == "gpu")
+            {
+                throw new NotSupportedException($"{GpuWorkerOptions.SectionName}:Offload is gpu, but the device failed while shard {shard.Index}'s engine was built ({e.GetType().Name}: {e.Message})");
+            }
+
+            refused = $"on CpuEngine: the device failed while the shard was built ({e.GetType().Name}: {e.Message})";
+            return null;
+        }
+    }
+
+    /// <summary>An allocation the device could not serve (CUDA's out-of-memory, or .NET's for host-side buffers).</summary>
+    internal static bool IsOutOfMemory(Exception e)
+        => e is OutOfMemoryException or ILGPU.Runtime.Cuda.CudaException { Error: nameof(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_OUT_OF_MEMORY) }
+            || (e.InnerException is { } inner && IsOutOfMemory(inner));
+
+    /// <summary>Arms a fault: the next use of this silo's device (a shard's window, or the building of a shard's engine) fails as a lost device would. False when no device is in use.</summary>
     public bool InjectFault(string reason)
     {
         lock (_gate)
@@ -139,7 +180,7 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
         }
     }
 
-    /// <summary>Throws the armed fault once, if there is one (called before each device window).</summary>
+    /// <summary>Throws the armed fault once, if there is one (called before each device window and each device build).</summary>
     internal void ThrowIfFaultArmed()
     {
         string? fault;
@@ -155,7 +196,7 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
     }
 
     /// <summary>Marks the device lost after <paramref name="failure"/>, logs and counts it, and returns the error a run acts on.</summary>
-    internal GpuDeviceLostException Lost(Exception failure)
+    internal GpuDeviceLostException Lost(Exception failure, string when = "mid-window")
     {
         var here = silo.SiloAddress.ToParsableString();
         lock (_gate)
@@ -172,7 +213,7 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
         // The failure itself is logged above and not attached: an ILGPU exception (or the injected one) has no Orleans
         // codec, and an error that cannot be serialized would reach a run on another silo as something else, which then
         // waits for its peers' window timeout instead of falling back.
-        return new GpuDeviceLostException($"the device of silo {here} failed mid-window ({failure.GetType().Name}: {failure.Message}); the run rolls back to its last checkpoint on CpuEngine")
+        return new GpuDeviceLostException($"the device of silo {here} failed {when} ({failure.GetType().Name}: {failure.Message}); the run rolls back to its last checkpoint on CpuEngine")
         {
             Silo = here,
         };

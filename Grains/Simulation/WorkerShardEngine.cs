@@ -99,7 +99,7 @@ internal sealed class WorkerShardEngine(IShardEngine inner, GpuWorker worker, bo
         }
     }
 
-    private static bool IsDeviceFailure(Exception e)
+    internal static bool IsDeviceFailure(Exception e)
         => e is InjectedDeviceFaultException || e.GetType().Namespace?.StartsWith("ILGPU", StringComparison.Ordinal) == true
             || (e.InnerException is { } inner && IsDeviceFailure(inner));
 

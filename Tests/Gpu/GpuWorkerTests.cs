@@ -109,6 +109,55 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         Assert.False(await Worker(cluster, 0).InjectDeviceFault("again"));
     }
 
+    [Fact]
+    public async Task A_device_that_fails_while_a_shard_is_built_leaves_that_shard_on_CpuEngine_and_the_run_unchanged()
+    {
+        var spec = Spec();
+        var expected = SingleEngine.Reference(spec);
+        await using var cluster = await StartAsync("auto", "build-failure");
+        Assert.True(await Worker(cluster, 0).InjectDeviceFault("test: kernel load failed"));
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-build-failure");
+        await run.Deploy(spec.ToJson(), 2);
+        var status = await StepToEndAsync(run);
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Empty(status.RecoveryHistory); // nothing ran on the failed device, so nothing rolls back
+
+        var failed = await Worker(cluster, 0).GetStatus();
+        Assert.True(failed.DeviceLost);
+        Assert.Contains("test: kernel load failed", failed.LostReason);
+        Assert.Equal(1, failed.Fallbacks);
+        Assert.Contains("the device failed while the shard was built", failed.LastDecision);
+        Assert.Equal(1, cluster.Services[0].GetRequiredService<SiloMetrics>().GpuFallbacks);
+        var silo0 = cluster.Services[0].GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+        var shards = await run.GetShards();
+        Assert.Contains("CpuEngine", Assert.Single(shards, s => s.Silo == silo0).Engine);
+        Assert.Contains("IlgpuEngine", Assert.Single(shards, s => s.Silo != silo0).Engine);
+        Assert.False((await Worker(cluster, 1).GetStatus()).DeviceLost);
+    }
+
+    [Fact]
+    public void Only_an_allocation_failure_is_taken_for_a_full_device()
+    {
+        Assert.True(GpuWorker.IsOutOfMemory(Cuda(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_OUT_OF_MEMORY)));
+        Assert.True(GpuWorker.IsOutOfMemory(new InvalidOperationException("upload", new OutOfMemoryException())));
+        Assert.False(GpuWorker.IsOutOfMemory(Cuda(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_LAUNCH_FAILED)));
+        Assert.False(GpuWorker.IsOutOfMemory(new InvalidOperationException("no")));
+    }
+
+    /// <summary>
+    /// The exception ILGPU throws for a failed CUDA call, with its error name. Its public constructor asks the CUDA driver
+    /// for the message, which a machine without one lacks, so the object is made without it and given the name ILGPU sets.
+    /// </summary>
+    private static ILGPU.Runtime.Cuda.CudaException Cuda(ILGPU.Runtime.Cuda.CudaError error)
+    {
+        var e = (ILGPU.Runtime.Cuda.CudaException)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(ILGPU.Runtime.Cuda.CudaException));
+        var field = typeof(ILGPU.Runtime.Cuda.CudaException).GetField($"<{nameof(e.Error)}>k__BackingField", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        Assert.NotNull(field);
+        field.SetValue(e, error.ToString());
+        Assert.Equal(error.ToString(), e.Error);
+        return e;
+    }
+
     /// <summary>Steps of 11 ticks (one window) to the end.</summary>
     private static async Task<RunStatus> StepToEndAsync(ISimulationGrain run)
     {
