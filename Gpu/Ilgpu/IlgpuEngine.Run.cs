@@ -202,7 +202,7 @@ public sealed partial class IlgpuEngine
             // Plasticity: depression inside propagation, then the pre traces, then reward, potentiation and post traces.
             _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_plastic), spikes, _csrViews, _ring, t, _preMinSpikes);
             _k.BumpPre(_stream, _k.For(NeuronCount), spikes, _plastic, t);
-            _k.Post(_stream, _k.For(NeuronCount), _fired.View, _plastic, t, _hasReward && _hasModulation ? 1 : 0);
+            _k.Post(_stream, _k.For(NeuronCount), _fired.View, _plastic, t, _hasReward && _hasModulation ? 1 : 0, _lo, _hi);
         }
     }
 

@@ -13,13 +13,20 @@ namespace NeuroMesh.Engine.Ilgpu;
 /// holds only the synapses onto them, and runs windows of at most D ticks. The other shards' spikes of a window are
 /// uploaded once every peer has ended it, and go through their sources' rows tick by tick into the ring slots of
 /// tick + delay, which no update has read yet (delay + 1 ≥ D), exactly as <see cref="Cpu.CpuEngine"/> applies them.
-/// Plastic synapses from remote sources are not supported here (<see cref="Unsupported"/> says so).
+/// STDP on synapses from remote sources is replayed there too, tick by tick, in CpuEngine's order: the rows of the tick's
+/// remote spikes (depression by the post traces as they stood at that tick, from a copy taken as the window started), their
+/// pre traces, then the potentiation of those synapses by the tick's local post spikes and the replayed post traces.
 /// </summary>
 public sealed partial class IlgpuEngine
 {
     private readonly ShardWindowState? _shardWindow;
     private readonly List<long> _remote = [];
+    private readonly bool _remotePlastic;
+    private readonly PlasticViews _replayPlastic;
+    private long[] _windowLocal = [];
     private MemoryBuffer1D<int, Stride1D.Dense>? _remoteSpikes;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _localSpikes;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _replayMeta;
     private int[]? _weightBaseline;
 
     /// <summary>The shard this engine simulates, or null when it simulates the whole network.</summary>
@@ -56,10 +63,21 @@ public sealed partial class IlgpuEngine
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             Flush();
+            if (_remotePlastic)
+            {
+                _plastic.PostY.CopyTo(_stream, _replayPlastic.PostY);
+                _plastic.PostT.CopyTo(_stream, _replayPlastic.PostT);
+            }
+
             RunTicks(ticks, records, []);
         }
 
         window.Began(first, ticks);
+        if (_remotePlastic)
+        {
+            _windowLocal = [.. records.Select(r => (r.Tick << 32) | (uint)r.Neuron)]; // (tick, neuron) order, as RunTicks drains them
+        }
+
         var spikes = new Spike[records.Count];
         for (var i = 0; i < spikes.Length; i++)
         {
@@ -165,10 +183,16 @@ public sealed partial class IlgpuEngine
         return weights;
     }
 
-    /// <summary>Sends the window's remote spikes, sorted by (tick, neuron), through their rows tick by tick.</summary>
+    /// <summary>
+    /// Sends the window's remote spikes, sorted by (tick, neuron), through their rows tick by tick and, when synapses from
+    /// remote sources are plastic, replays their STDP with this window's local spikes (see the class summary). The
+    /// per-tick ranges go up in one copy, so the replay costs launches only.
+    /// </summary>
     private void ApplyRemote(ShardWindowState window)
     {
-        if (_remote.Count == 0)
+        // Without remote spikes there is still work when synapses from remote sources are plastic: this window's local post
+        // spikes potentiate them by the presynaptic traces of earlier windows.
+        if (_remote.Count == 0 && !_remotePlastic)
         {
             return;
         }
@@ -184,30 +208,52 @@ public sealed partial class IlgpuEngine
                 }
             }
 
-            var sources = _remote.Select(r => (int)(r & 0xFFFFFFFF)).ToArray();
+            // Per tick k of the window: (0, first, count) of its remote spikes, then of its local ones (a SpikeWindowViews' Meta).
+            var ticks = (int)(window.LastTick - window.First + 1);
+            var meta = new int[6 * ticks];
+            for (int k = 0, a = 0, b = 0; k < ticks; k++)
+            {
+                var t = window.First + k;
+                var (ra, lb) = (a, b);
+                for (; a < _remote.Count && (_remote[a] >> 32) == t; a++)
+                {
+                }
+
+                for (; _remotePlastic && b < _windowLocal.Length && (_windowLocal[b] >> 32) == t; b++)
+                {
+                }
+
+                (meta[6 * k], meta[(6 * k) + 1], meta[(6 * k) + 2]) = (0, ra, a - ra);
+                (meta[(6 * k) + 3], meta[(6 * k) + 4], meta[(6 * k) + 5]) = (0, lb, b - lb);
+            }
+
             lock (_host.Gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_remoteSpikes is null || _remoteSpikes.Length < sources.Length)
+                var remote = Stage(ref _remoteSpikes, [.. _remote.Select(r => (int)(r & 0xFFFFFFFF))]);
+                var local = _remotePlastic ? Stage(ref _localSpikes, [.. _windowLocal.Select(r => (int)(r & 0xFFFFFFFF))]) : remote;
+                var ranges = Stage(ref _replayMeta, meta);
+                for (var k = 0; k < ticks; k++)
                 {
-                    _remoteSpikes?.Dispose();
-                    _remoteSpikes = _host.Accelerator.Allocate1D<int>(Math.Max(1024, sources.Length * 2L));
-                }
-
-                _remoteSpikes.View.SubView(0, sources.Length).CopyFromCPU(_stream, sources);
-                var meta = _windows[1].Meta; // free between windows: Run and RunWindow have drained both buffers
-                var view = new SpikeWindowViews { Spikes = _remoteSpikes.View, Meta = meta, TickCounts = _windows[1].TickCounts };
-                for (int a = 0, t = (int)window.First; t <= window.LastTick; t++)
-                {
-                    var start = a;
-                    for (; a < _remote.Count && (_remote[a] >> 32) == t; a++)
+                    var t = (int)(window.First + k);
+                    if (meta[(6 * k) + 2] > 0)
                     {
+                        var view = new SpikeWindowViews { Spikes = remote, Meta = ranges.SubView(6 * k, 3), TickCounts = _windows[1].TickCounts };
+                        if (!_remotePlastic)
+                        {
+                            _k.Propagate(_stream, _propagateConfig, default, view, _csrViews, _ring, t, _preMinSpikes);
+                        }
+                        else
+                        {
+                            _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_replayPlastic), view, _csrViews, _ring, t, _preMinSpikes);
+                            _k.BumpPre(_stream, _k.For(meta[(6 * k) + 2]), view, _plastic, t);
+                        }
                     }
 
-                    if (a > start)
+                    if (_remotePlastic && meta[(6 * k) + 5] > 0)
                     {
-                        meta.SubView(0, 3).CopyFromCPU(_stream, new[] { 0, start, a - start });
-                        _k.Propagate(_stream, _propagateConfig, default, view, _csrViews, _ring, t, _preMinSpikes);
+                        var view = new SpikeWindowViews { Spikes = local, Meta = ranges.SubView((6 * k) + 3, 3), TickCounts = _windows[1].TickCounts };
+                        _k.PostRemote(_stream, _k.For(meta[(6 * k) + 5]), view, _replayPlastic, t, _lo, _hi);
                     }
                 }
 
@@ -218,5 +264,22 @@ public sealed partial class IlgpuEngine
         {
             _remote.Clear();
         }
+    }
+
+    /// <summary>Copies <paramref name="data"/> into <paramref name="buffer"/> (grown when too small) and returns the buffer's view (the caller holds the gate).</summary>
+    private ArrayView<int> Stage(ref MemoryBuffer1D<int, Stride1D.Dense>? buffer, int[] data)
+    {
+        if (buffer is null || buffer.Length < data.Length)
+        {
+            buffer?.Dispose();
+            buffer = _host.Accelerator.Allocate1D<int>(Math.Max(1024, data.Length * 2L));
+        }
+
+        if (data.Length > 0)
+        {
+            buffer.View.SubView(0, data.Length).CopyFromCPU(_stream, data);
+        }
+
+        return buffer.View;
     }
 }

@@ -149,6 +149,14 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
             _hasModulation = spec.Projections.Any(p => p.Channel == SynapseChannels.Modulatory)
                 || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory) || _hasReward;
             _plastic = PlasticState(rules);
+            _remotePlastic = _shard is not null && _hasRules && Enumerable.Range(_csr.InStart[_lo], _csr.InStart[_hi] - _csr.InStart[_lo]).Any(e => _csr.InSource[e] < _lo || _csr.InSource[e] >= _hi);
+            _replayPlastic = _plastic;
+            if (_remotePlastic)
+            {
+                // The post traces as the window started, replayed with the other shards' spikes (see ApplyRemote).
+                _replayPlastic.PostY = Alloc<float>(_plastic.PostY.Length).View;
+                _replayPlastic.PostT = Alloc<int>(_plastic.PostT.Length).View;
+            }
             var stimuli = new StimulusPlan(spec, Seed, 1, _layout);
             var poisson = stimuli.Poisson.Where(p => p.Neurons.Length > 0).ToArray();
             var (sources, targets, owner) = PoissonParams.Batch(poisson, Seed);
@@ -168,11 +176,6 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
     public static string? Unsupported(NetworkSpec spec, ShardAssignment? shard = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (shard is not null && RemotePlastic(spec, shard) is { } crossing)
-        {
-            return $"plastic projection '{crossing}' has sources on another shard (STDP from remote sources is replayed per window by CpuEngine only)";
-        }
-
         if (spec.Projections.FirstOrDefault(p => p.Filter is not null) is { } filtered)
         {
             return $"projection '{filtered.Name}' has a dendritic filter (filters are host callbacks)";
@@ -189,25 +192,6 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
         IlgpuDevice.OpenCL => DeviceHost.OpenClPresent,
         _ => true,
     };
-
-    /// <summary>A plastic projection onto this shard's neurons whose source population is not wholly on this shard.</summary>
-    private static string? RemotePlastic(NetworkSpec spec, ShardAssignment shard)
-    {
-        var offsets = spec.PopulationOffsets();
-        int lo = shard.Plan.Lo(shard.Index), hi = shard.Plan.Hi(shard.Index);
-        foreach (var p in spec.Projections.Where(p => p.Plasticity is { } ps && ps.Kind != PlasticityKinds.None))
-        {
-            int s = spec.IndexOfPopulation(p.Source), t = spec.IndexOfPopulation(p.Target);
-            var targetsHere = offsets[t] < hi && offsets[t] + spec.Populations[t].Size > lo;
-            var sourcesHere = offsets[s] >= lo && offsets[s] + spec.Populations[s].Size <= hi;
-            if (targetsHere && !sourcesHere)
-            {
-                return p.Name;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>The accelerator the engine runs on (never <see cref="IlgpuDevice.Auto"/>).</summary>
     public IlgpuDevice Device => _host.Kind;
@@ -285,7 +269,8 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
             }
 
             _remoteSpikes?.Dispose();
-
+            _localSpikes?.Dispose();
+            _replayMeta?.Dispose();
             _copyStream.Dispose();
             _stream.Dispose();
         }

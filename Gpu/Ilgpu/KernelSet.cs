@@ -29,7 +29,8 @@ internal sealed class KernelSet
         PropagatePlastic = a.LoadKernel<PlasticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
         Modulate = a.LoadKernel<ArrayView<int>, PlasticViews, int, int, float, int, int>(PlasticityKernels.Modulate);
         BumpPre = a.LoadKernel<SpikeWindowViews, PlasticViews, int>(PlasticityKernels.BumpPre);
-        Post = a.LoadKernel<ArrayView<int>, PlasticViews, int, int>(PlasticityKernels.Post);
+        Post = a.LoadKernel<ArrayView<int>, PlasticViews, int, int, int, int>(PlasticityKernels.Post);
+        PostRemote = a.LoadKernel<SpikeWindowViews, PlasticViews, int, int, int>(PlasticityKernels.PostRemote);
         Poisson = a.LoadKernel<ArrayView<PoissonParams>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int>(StimulusKernels.Poisson);
         Timed = a.LoadKernel<ArrayView<CellInput>, ArrayView<int>, int>(StimulusKernels.Timed);
         Inject = a.LoadAutoGroupedKernel<Index1D, ArrayView<CellInput>, ArrayView<int>, ArrayView<long>>(StimulusKernels.Inject);
@@ -68,7 +69,9 @@ internal sealed class KernelSet
 
     public Action<AcceleratorStream, KernelConfig, SpikeWindowViews, PlasticViews, int> BumpPre { get; }
 
-    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int> Post { get; }
+    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, PlasticViews, int, int, int, int> Post { get; }
+
+    public Action<AcceleratorStream, KernelConfig, SpikeWindowViews, PlasticViews, int, int, int> PostRemote { get; }
 
     public Action<AcceleratorStream, KernelConfig, ArrayView<PoissonParams>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int> Poisson { get; }
 

@@ -94,8 +94,10 @@ internal static class PlasticityKernels
     /// <summary>
     /// Neuron i after the tick's deliveries: a modulated neuron turns the eligibility of its R-STDP synapses into weight
     /// change; a neuron that fired potentiates its plastic synapses by their pre traces and bumps its post traces.
+    /// Synapses from sources outside [<paramref name="lo"/>, <paramref name="hi"/>) (another shard's neurons) are left to
+    /// <see cref="PostRemote"/>, which replays them once that shard's spikes of the window have arrived.
     /// </summary>
-    public static void Post(ArrayView<int> fired, PlasticViews p, int tick, int modulated)
+    public static void Post(ArrayView<int> fired, PlasticViews p, int tick, int modulated, int lo, int hi)
     {
         for (var i = Grid.GlobalIndex.X; i < p.Neurons; i += Grid.DimX * Group.DimX)
         {
@@ -122,21 +124,50 @@ internal static class PlasticityKernels
                 continue;
             }
 
-            for (var e = p.InStart[i]; e < p.InStart[i + 1]; e++)
+            Potentiate(p, i, tick, lo, hi, remote: false);
+        }
+    }
+
+    /// <summary>
+    /// The replay of a shard's window for its synapses from other shards' neurons (see CpuEngine.ApplyRemote), at
+    /// <paramref name="tick"/>, after the rows of that tick's remote spikes (depression by <paramref name="replay"/>'s post
+    /// traces) and their pre-trace bumps: each local spike Spikes[Meta[1] .. Meta[1] + Meta[2]) of the tick potentiates its
+    /// synapses from sources outside [<paramref name="lo"/>, <paramref name="hi"/>) by their pre traces, then bumps the
+    /// replayed post traces (<paramref name="replay"/>'s PostY/PostT: a copy taken as the window started).
+    /// </summary>
+    public static void PostRemote(SpikeWindowViews w, PlasticViews replay, int tick, int lo, int hi)
+    {
+        var first = w.Meta[1];
+        var count = w.Meta[2];
+        for (var s = Grid.GlobalIndex.X; s < count; s += Grid.DimX * Group.DimX)
+        {
+            Potentiate(replay, w.Spikes[first + s], tick, lo, hi, remote: true);
+        }
+    }
+
+    /// <summary>Neuron i fired: potentiation of its plastic synapses from local (or only remote) sources, then its post traces.</summary>
+    private static void Potentiate(PlasticViews p, int i, int tick, int lo, int hi, bool remote)
+    {
+        for (var e = p.InStart[i]; e < p.InStart[i + 1]; e++)
+        {
+            var source = p.InSource[e];
+            if ((source < lo || source >= hi) != remote)
             {
-                var syn = p.InSyn[e];
-                var r = p.Rule[syn];
-                var rule = p.Rules[r];
-                var at = (r * p.Neurons) + p.InSource[e];
-                Change(p, rule, syn, Rn.Mul(rule.APlus, Rn.Mul(p.PreX[at], Decay(tick - p.PreT[at], rule.Dt, rule.TauPlus))), tick);
+                continue;
             }
 
-            for (var r = 0; r < p.Rules.IntLength; r++)
-            {
-                var at = (r * p.Neurons) + i;
-                p.PostY[at] = (float)Rn.Add(PostTrace(p, r, i, tick), 1);
-                p.PostT[at] = tick;
-            }
+            var syn = p.InSyn[e];
+            var r = p.Rule[syn];
+            var rule = p.Rules[r];
+            var at = (r * p.Neurons) + source;
+            Change(p, rule, syn, Rn.Mul(rule.APlus, Rn.Mul(p.PreX[at], Decay(tick - p.PreT[at], rule.Dt, rule.TauPlus))), tick);
+        }
+
+        for (var r = 0; r < p.Rules.IntLength; r++)
+        {
+            var at = (r * p.Neurons) + i;
+            p.PostY[at] = (float)Rn.Add(PostTrace(p, r, i, tick), 1);
+            p.PostT[at] = tick;
         }
     }
 

@@ -132,6 +132,7 @@ public sealed partial class CudaCodeTests
         yield return (nameof(PlasticityKernels.Modulate), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.Modulate))!, true, true);
         yield return (nameof(PlasticityKernels.BumpPre), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.BumpPre))!, true, true);
         yield return (nameof(PlasticityKernels.Post), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.Post))!, true, true);
+        yield return (nameof(PlasticityKernels.PostRemote), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.PostRemote))!, true, true);
         yield return (nameof(StimulusKernels.Poisson), typeof(StimulusKernels).GetMethod(nameof(StimulusKernels.Poisson))!, true, true);
         yield return (nameof(StimulusKernels.Timed), typeof(StimulusKernels).GetMethod(nameof(StimulusKernels.Timed))!, true, true);
         yield return (nameof(StimulusKernels.Inject), typeof(StimulusKernels).GetMethod(nameof(StimulusKernels.Inject))!, false, true);

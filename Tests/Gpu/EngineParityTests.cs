@@ -314,7 +314,7 @@ public abstract class EngineParityTests<TContext>
     }
 
     [SkippableFact]
-    public void Plastic_weight_diffs_of_a_device_shard_equal_CpuEngines_and_remote_plasticity_is_refused_by_name()
+    public void Plastic_weight_diffs_of_a_device_shard_equal_CpuEngines()
     {
         _context.SkipIfAbsent();
         var spec = PlasticDelta(duration: 30);
@@ -336,12 +336,41 @@ public abstract class EngineParityTests<TContext>
         Assert.True(plastic);
         Assert.Equal(cpu.SampleWeights(100).Eligible, eligible);
         Assert.Equal(100, sample.Length);
+    }
 
-        var split = ShardPlan.Create(spec, 2);
-        var reason = IlgpuEngine.Unsupported(spec, split.For(1));
-        Assert.Contains("'E_all_E'", reason);
-        var e = Assert.Throws<NotSupportedException>(() => new IlgpuEngine(spec, _context.Options() with { Shard = split.For(1) }));
-        Assert.Contains("CpuEngine", e.Message);
+    [SkippableTheory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    [InlineData(2, true)]
+    public void Stdp_across_device_shards_gives_the_single_engine_spikes_and_weights(int shards, bool mixed)
+    {
+        _context.SkipIfAbsent();
+        var spec = PlasticDelta(duration: 25);
+        using var single = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var expected = single.Run();
+
+        // Mixed: odd shards on CpuEngine, so a device shard replays the STDP of spikes a CPU shard sent and vice versa.
+        using var run = new ShardRunner(spec, shards, viaFrames: true, engine: a => mixed && a.Index % 2 == 1
+            ? new CpuEngine(spec, new EngineOptions { Threads = 1, Shard = a })
+            : new IlgpuEngine(spec, _context.Options() with { Shard = a })).Run(spec.TotalTicks);
+        Assert.Null(IlgpuEngine.Unsupported(spec, run.Plan.For(1)));
+        Assert.True(expected.Spikes.Length > 100, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.SpikeTrainHash, run.Hash);
+
+        // Every E→E synapse (the plastic projection) of a sample, read from the shard that owns its target.
+        var random = new Random(3);
+        int moved = 0, remote = 0;
+        foreach (var (s, t) in Enumerable.Range(0, 3000).Select(_ => (S: random.Next(400), T: random.Next(400))))
+        {
+            var owner = run.Engines[run.Plan.ShardOf(t)];
+            Assert.Equal(single.TryGetWeight(s, t, out var weight), owner.TryGetWeight(s, t, out var actual));
+            Assert.Equal(weight, actual);
+            var changed = single.TryGetWeight(s, t, out _) && Math.Abs(weight - 0.2) > 1e-6;
+            moved += changed ? 1 : 0;
+            remote += changed && run.Plan.ShardOf(s) != run.Plan.ShardOf(t) && owner is IlgpuEngine ? 1 : 0;
+        }
+
+        Assert.True(remote > 20, $"STDP must move weights of device-shard synapses from other shards ({moved} moved, {remote} of them remote onto a device shard)");
     }
 
     [SkippableFact]
