@@ -189,19 +189,19 @@ public sealed partial class IlgpuEngine
             if (NeuronCount > 0)
             {
                 _k.Scan(_stream, _fired.View, _position.View, _scanTemp);
-                _k.Compact(_stream, _k.For(NeuronCount), _fired.View, _position.View, spikes);
             }
 
-            _k.Advance(_stream, 1, _fired.View, _position.View, spikes, w, NeuronCount);
+            _k.Compact(_stream, _k.For(NeuronCount), _fired.View, _position.View, spikes, w, NeuronCount);
+            var tick = spikes.Tick(w);
             if (!_hasRules)
             {
-                _k.Propagate(_stream, _propagateConfig, default, spikes, _csrViews, _ring, t, _preMinSpikes);
+                _k.Propagate(_stream, _propagateConfig, default, tick, _csrViews, _ring, t, _preMinSpikes);
                 continue;
             }
 
             // Plasticity: depression inside propagation, then the pre traces, then reward, potentiation and post traces.
-            _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_plastic), spikes, _csrViews, _ring, t, _preMinSpikes);
-            _k.BumpPre(_stream, _k.For(NeuronCount), spikes, _plastic, t);
+            _k.PropagatePlastic(_stream, _propagateConfig, new PlasticDelivery(_plastic), tick, _csrViews, _ring, t, _preMinSpikes);
+            _k.BumpPre(_stream, _k.For(NeuronCount), tick, _plastic, t);
             _k.Post(_stream, _k.For(NeuronCount), _fired.View, _plastic, t, _hasReward && _hasModulation ? 1 : 0, _lo, _hi);
         }
     }

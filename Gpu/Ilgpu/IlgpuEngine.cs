@@ -136,7 +136,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
             {
                 _windows[b] = new SpikeWindowViews
                 {
-                    Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(3).View, TickCounts = Alloc<int>(_window).View,
+                    Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(SpikeWindowViews.MetaLength(_window)).View, TickCounts = Alloc<int>(_window).View,
                 };
             }
 

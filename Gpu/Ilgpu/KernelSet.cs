@@ -22,8 +22,7 @@ internal sealed class KernelSet
         Force = a.LoadKernel<ArrayView<int>, NeuronViews>(NeuronKernels.Force);
         Gather = a.LoadKernel<ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(NeuronKernels.Gather);
         Scan = a.CreateScan<int, Stride1D.Dense, Stride1D.Dense, AddInt32>(ScanKind.Exclusive);
-        Compact = a.LoadKernel<ArrayView<int>, ArrayView<int>, SpikeWindowViews>(SpikeKernels.Compact);
-        Advance = a.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, SpikeWindowViews, int, int>(SpikeKernels.Advance);
+        Compact = a.LoadKernel<ArrayView<int>, ArrayView<int>, SpikeWindowViews, int, int>(SpikeKernels.Compact);
         ResetWindow = a.LoadAutoGroupedKernel<Index1D, SpikeWindowViews>(SpikeKernels.ResetWindow);
         Propagate = a.LoadKernel<StaticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
         PropagatePlastic = a.LoadKernel<PlasticDelivery, SpikeWindowViews, CsrViews, RingViews, int, int>(SynapseKernels.Propagate);
@@ -55,9 +54,7 @@ internal sealed class KernelSet
 
     public Scan<int, Stride1D.Dense, Stride1D.Dense> Scan { get; }
 
-    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, ArrayView<int>, SpikeWindowViews> Compact { get; }
-
-    public Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, SpikeWindowViews, int, int> Advance { get; }
+    public Action<AcceleratorStream, KernelConfig, ArrayView<int>, ArrayView<int>, SpikeWindowViews, int, int> Compact { get; }
 
     public Action<AcceleratorStream, Index1D, SpikeWindowViews> ResetWindow { get; }
 

@@ -41,12 +41,20 @@ internal struct CsrViews
 }
 
 /// <summary>
-/// The spikes of one window: Spikes[Meta[0] ..] is where the next tick's spikes go. After a tick's compaction,
-/// Meta[1] is the offset of its spikes, Meta[2] their count, and TickCounts[tick in window] the count.
+/// Spikes and where they are. For a window: Meta holds a triple (unused, first, count) per tick w at 3·(w + 1), after a
+/// triple for "before the first tick" at 0 (see <see cref="SpikeKernels.Compact"/>), and TickCounts[w] the count. For a
+/// kernel that reads one tick's spikes (propagation, plasticity), Meta is that tick's triple (<see cref="Tick"/>):
+/// Spikes[Meta[1] .. Meta[1] + Meta[2]).
 /// </summary>
 internal struct SpikeWindowViews
 {
     public ArrayView<int> Spikes;
     public ArrayView<int> Meta;
     public ArrayView<int> TickCounts;
+
+    /// <summary>Tick <paramref name="tickInWindow"/>'s spikes of this window.</summary>
+    public readonly SpikeWindowViews Tick(int tickInWindow) => this with { Meta = Meta.SubView(3 * (tickInWindow + 1), 3) };
+
+    /// <summary>The Meta length of a window of <paramref name="ticks"/> ticks.</summary>
+    public static long MetaLength(int ticks) => 3L * (ticks + 1);
 }

@@ -8,32 +8,37 @@ namespace NeuroMesh.Engine.Kernels;
 /// </summary>
 internal static class SpikeKernels
 {
-    /// <summary>Writes firing neuron <paramref name="i"/> to Spikes[Meta[0] + position[i]].</summary>
-    public static void Compact(ArrayView<int> fired, ArrayView<int> position, SpikeWindowViews w)
+    /// <summary>
+    /// Tick <paramref name="tickInWindow"/>'s compaction: firing neuron i goes to Spikes[first + position[i]], where first
+    /// follows the previous tick's spikes (Meta triple <paramref name="tickInWindow"/>); one thread then records the tick's
+    /// (first, count) in the next triple and its count in TickCounts. The triples are distinct, so no thread reads what
+    /// another writes, and no separate launch is needed to advance a cursor.
+    /// </summary>
+    public static void Compact(ArrayView<int> fired, ArrayView<int> position, SpikeWindowViews w, int tickInWindow, int neurons)
     {
-        var first = w.Meta[0];
-        for (var i = Grid.GlobalIndex.X; i < fired.IntLength; i += Grid.DimX * Group.DimX)
+        var previous = 3 * tickInWindow;
+        var first = w.Meta[previous + 1] + w.Meta[previous + 2];
+        for (var i = Grid.GlobalIndex.X; i < neurons; i += Grid.DimX * Group.DimX)
         {
             if (fired[i] != 0)
             {
                 w.Spikes[first + position[i]] = i;
             }
         }
+
+        if (Grid.GlobalIndex.X == 0)
+        {
+            var count = neurons == 0 ? 0 : position[neurons - 1] + fired[neurons - 1];
+            w.Meta[previous + 4] = first;
+            w.Meta[previous + 5] = count;
+            w.TickCounts[tickInWindow] = count;
+        }
     }
 
-    /// <summary>
-    /// One thread: records the tick's count and advances the window cursor. A separate launch, because every
-    /// <see cref="Compact"/> thread must have read the old cursor first.
-    /// </summary>
-    public static void Advance(Index1D unused, ArrayView<int> fired, ArrayView<int> position, SpikeWindowViews w, int tickInWindow, int neurons)
+    /// <summary>Starts a window: the triple before its first tick says "no spikes yet".</summary>
+    public static void ResetWindow(Index1D unused, SpikeWindowViews w)
     {
-        var count = neurons == 0 ? 0 : position[neurons - 1] + fired[neurons - 1];
-        w.Meta[1] = w.Meta[0];
-        w.Meta[2] = count;
-        w.Meta[0] += count;
-        w.TickCounts[tickInWindow] = count;
+        w.Meta[1] = 0;
+        w.Meta[2] = 0;
     }
-
-    /// <summary>Starts a window: the cursor goes back to 0.</summary>
-    public static void ResetWindow(Index1D unused, SpikeWindowViews w) => w.Meta[0] = 0;
 }

@@ -125,7 +125,6 @@ public sealed partial class CudaCodeTests
         yield return (nameof(NeuronKernels.Force), typeof(NeuronKernels).GetMethod(nameof(NeuronKernels.Force))!, true, true);
         yield return (nameof(NeuronKernels.Gather), typeof(NeuronKernels).GetMethod(nameof(NeuronKernels.Gather))!, true, true);
         yield return (nameof(SpikeKernels.Compact), typeof(SpikeKernels).GetMethod(nameof(SpikeKernels.Compact))!, true, true);
-        yield return (nameof(SpikeKernels.Advance), typeof(SpikeKernels).GetMethod(nameof(SpikeKernels.Advance))!, false, true);
         yield return (nameof(SpikeKernels.ResetWindow), typeof(SpikeKernels).GetMethod(nameof(SpikeKernels.ResetWindow))!, false, true);
         yield return ("Propagate<StaticDelivery>", propagate.MakeGenericMethod(typeof(StaticDelivery)), true, true);
         yield return ("Propagate<PlasticDelivery>", propagate.MakeGenericMethod(typeof(PlasticDelivery)), true, true);
