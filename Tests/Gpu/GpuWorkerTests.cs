@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Cluster;
+using NeuroMesh.Engine.Ilgpu;
 using NeuroMesh.Hosting;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
@@ -23,10 +24,10 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
     /// <summary>delta_delays for 8 ms: windows of 11 ticks across the two silos (the emulator pays milliseconds per kernel launch).</summary>
     private static NetworkSpec Spec() => ExamplesDirectory.Spec("delta_delays.json") with { Duration = 8 };
 
-    private Task<EmbeddedCluster> StartAsync(string offload, string name) => EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
+    private Task<EmbeddedCluster> StartAsync(string offload, string name, string device = "emulator") => EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
     {
         ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, $"{name}.db"),
-        ["NeuroMesh:Gpu:Device"] = "emulator",
+        ["NeuroMesh:Gpu:Device"] = device,
         ["NeuroMesh:Gpu:Offload"] = offload,
         ["NeuroMesh:Gpu:MinNeurons"] = "0",
         ["NeuroMesh:Cluster:WindowTimeoutSeconds"] = "60",
@@ -36,22 +37,33 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         => cluster.Grains.GetGrain<IGpuWorkerGrain>(SiloKey.For(cluster.Services[silo].GetRequiredService<ILocalSiloDetails>().SiloAddress));
 
     [Fact]
-    public async Task Shards_handed_to_each_silos_device_give_the_single_engine_hash_and_say_where_they_ran()
+    public Task Shards_handed_to_each_silos_device_give_the_single_engine_hash_and_say_where_they_ran()
+        => OffloadAsync("emulator", "CpuEmulator");
+
+    /// <summary>The same on a CUDA device (skipped without one; <c>deploy/gpu-check.sh</c> runs it).</summary>
+    [SkippableFact]
+    public Task On_cuda_shards_handed_to_each_silos_device_give_the_single_engine_hash()
+    {
+        Skip.IfNot(IlgpuEngine.IsPresent(IlgpuDevice.Cuda), "no CUDA device on this machine");
+        return OffloadAsync("cuda", "Cuda");
+    }
+
+    private async Task OffloadAsync(string setting, string device)
     {
         var spec = Spec();
         var expected = SingleEngine.Reference(spec);
-        await using var cluster = await StartAsync("auto", "offload");
-        var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-offload");
+        await using var cluster = await StartAsync("auto", "offload-" + setting, setting);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-offload-" + setting);
         await run.Deploy(spec.ToJson(), 2);
         await StepAsync(run, 11);
         await StepAsync(run, 11);
         var shards = await run.GetShards();
         Assert.Equal(2, shards.Count);
-        Assert.All(shards, s => Assert.Contains("IlgpuEngine on CpuEmulator", s.Engine));
+        Assert.All(shards, s => Assert.Contains($"IlgpuEngine on {device}", s.Engine));
         foreach (var silo in new[] { 0, 1 })
         {
             var worker = await Worker(cluster, silo).GetStatus();
-            Assert.Equal(("auto", "CpuEmulator", false, 1, 0), (worker.Offload, worker.Device, worker.DeviceLost, worker.ShardsOnDevice, worker.ShardsOnCpu));
+            Assert.Equal(("auto", device, false, 1, 0), (worker.Offload, worker.Device, worker.DeviceLost, worker.ShardsOnDevice, worker.ShardsOnCpu));
             Assert.Contains("on the device", worker.LastDecision);
             Assert.Equal(1, cluster.Services[silo].GetRequiredService<SiloMetrics>().GpuShards);
         }
