@@ -27,7 +27,7 @@ fi
 
 status=0
 timeout "${TEST_TIMEOUT:-900}" dotnet test Tests/NeuroMesh.Tests.csproj -c Release --no-build \
-  --filter "FullyQualifiedName~OnCuda|FullyQualifiedName~On_cuda|FullyQualifiedName~CudaCodeTests" >"$out/cuda-tests.log" 2>&1 || status=1
+  --filter "FullyQualifiedName~OnCuda|FullyQualifiedName~On_cuda|FullyQualifiedName~KernelCodeTests" >"$out/cuda-tests.log" 2>&1 || status=1
 grep -E "^\s*Failed |Passed!|Failed!" "$out/cuda-tests.log" | head -n 60 # without a device every CUDA copy is skipped
 
 timeout "${BENCH_TIMEOUT:-600}" dotnet run -c Release --no-build --project Benchmarks -- gpu --quick --json "$out/gpu-quick.json" \

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using ILGPU;
+using ILGPU.Backends.OpenCL;
 using ILGPU.Backends.PTX;
 using ILGPU.IR.Intrinsics;
 using ILGPU.Runtime.Cuda;
@@ -39,9 +40,10 @@ internal static class Rn
     public static double Mul(double a, double b) => a * b;
 
     /// <summary>
-    /// Maps <see cref="Add(float, float)"/> and the others onto <see cref="PtxRn"/> in PTX kernels (a redirect: the
-    /// kernel calls the inline-assembly version on CUDA and the operators elsewhere, with no branch left in the code).
-    /// Every context that may compile for CUDA registers them.
+    /// Maps <see cref="Add(float, float)"/> and the others onto <see cref="PtxRn"/> in PTX kernels and onto the plain
+    /// operators (<see cref="PlainRn"/>) in OpenCL ones (redirects: no branch is left in the code). An intrinsic without
+    /// a mapping for a backend does not compile there, so every context registers both; ILGPU's CPU accelerator runs the
+    /// methods' own bodies.
     /// </summary>
     public static void Register(IntrinsicImplementationManager manager)
     {
@@ -51,8 +53,8 @@ internal static class Rn
             {
                 Type[] args = [type, type];
                 var source = typeof(Rn).GetMethod(name, BindingFlags.Public | BindingFlags.Static, args)!;
-                var target = typeof(PtxRn).GetMethod(name, BindingFlags.Public | BindingFlags.Static, args)!;
-                manager.RegisterMethod(source, new PTXIntrinsic(target, IntrinsicImplementationMode.Redirect));
+                manager.RegisterMethod(source, new PTXIntrinsic(typeof(PtxRn).GetMethod(name, BindingFlags.Public | BindingFlags.Static, args)!, IntrinsicImplementationMode.Redirect));
+                manager.RegisterMethod(source, new CLIntrinsic(typeof(PlainRn).GetMethod(name, BindingFlags.Public | BindingFlags.Static, args)!, IntrinsicImplementationMode.Redirect));
             }
         }
     }
@@ -207,4 +209,20 @@ internal static class PtxRn
         CudaAsm.Emit("mul.rn.f64 %0, %1, %2;", out double r, a, b);
         return r;
     }
+}
+
+/// <summary><see cref="Rn"/>'s operations as plain operators, for backends with no rounding control (OpenCL).</summary>
+internal static class PlainRn
+{
+    public static float Add(float a, float b) => a + b;
+
+    public static float Sub(float a, float b) => a - b;
+
+    public static float Mul(float a, float b) => a * b;
+
+    public static double Add(double a, double b) => a + b;
+
+    public static double Sub(double a, double b) => a - b;
+
+    public static double Mul(double a, double b) => a * b;
 }

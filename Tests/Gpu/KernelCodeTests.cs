@@ -2,7 +2,9 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.OpenCL;
 using ILGPU.Backends.PTX;
+using ILGPU.Runtime.OpenCL;
 using ILGPU.Runtime.Cuda;
 using NeuroMesh.Engine.Cpu;
 using NeuroMesh.Engine.Ilgpu;
@@ -12,13 +14,13 @@ using NeuroMesh.Network;
 namespace NeuroMesh.Tests.Gpu;
 
 /// <summary>
-/// What the CUDA JIT will be given, checked on a machine without a GPU: every kernel is compiled to PTX for an H100
-/// (sm_90) with ILGPU's own PTX backend and the context settings DeviceHost gives CudaAccelerator, and the floating-point instructions of the kernels
-/// that must match CpuEngine bit for bit are inspected. A PTX <c>add</c>/<c>sub</c>/<c>mul</c> without a rounding modifier
+/// What the CUDA JIT (and an OpenCL compiler) will be given, checked on a machine without a GPU: every kernel is compiled
+/// to PTX for an H100 (sm_90) with ILGPU's own PTX backend and the context settings DeviceHost gives CudaAccelerator, and
+/// to OpenCL C; the floating-point instructions of the PTX kernels that must match CpuEngine bit for bit are inspected. A PTX <c>add</c>/<c>sub</c>/<c>mul</c> without a rounding modifier
 /// may be fused into an FMA by the JIT (one rounding where CpuEngine makes two), and an <c>.approx</c> instruction is not
 /// IEEE-rounded, so neither may appear there.
 /// </summary>
-public sealed partial class CudaCodeTests
+public sealed partial class KernelCodeTests
 {
     /// <summary>Every kernel KernelSet loads (ILGPU.Algorithms' integer scan aside), with whether it must be bit-exact.</summary>
     public static TheoryData<string> Kernels => [.. Entries().Select(e => e.Name)];
@@ -50,6 +52,21 @@ public sealed partial class CudaCodeTests
             // bit-identical, so only its approximations are pinned down.
             Assert.All(approximate, a => Assert.StartsWith("ex2.approx", a));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Kernel_compiles_for_OpenCL(string name)
+    {
+        // The rounding helpers are ILGPU intrinsics: without an OpenCL mapping the kernels would not compile there at all.
+        var entry = Entries().Single(e => e.Name == name);
+        using var context = Context.Create(b => DeviceHost.ConfigureCompiler(b));
+        using var backend = new CLBackend(context, new CLCapabilityContext(true, true, true, true, true), CLDeviceVendor.Nvidia, CLCVersion.CL12);
+        var description = entry.Grouped
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(entry.Method)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(entry.Method);
+        var source = ((CLCompiledKernel)backend.Compile(description, default)).Source;
+        Assert.Contains("kernel void", source);
     }
 
     [Fact]
