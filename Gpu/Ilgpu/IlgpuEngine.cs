@@ -103,79 +103,103 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
         _window = (int)Math.Clamp((1L << 26) / Math.Max(1, NeuronCount), 1, options.WindowTicks);
         lock (_host.Gate)
         {
-            _k = _host.Kernels;
-            _stream = a.CreateStream();
-            var offsets = spec.PopulationOffsets();
-            var kernels = spec.Populations.Select((p, i) => new PopulationKernel(p, offsets[i], Dt)).ToArray();
-            var population = new byte[NeuronCount];
-            for (var p = 0; p < kernels.Length; p++)
+            try
             {
-                population.AsSpan(kernels[p].Start, kernels[p].End - kernels[p].Start).Fill(checked((byte)p));
-                _models[LifParams.ModelId(kernels[p].Model)] |= kernels[p].End > kernels[p].Start;
-            }
-
-            SpikeMonitors.InitialPotentials(spec, Seed, _layout.V, _lo, _hi);
-            _fired = Alloc<int>(NeuronCount);
-            _position = Alloc<int>(NeuronCount);
-            _neurons = new NeuronViews
-            {
-                V = Upload(_layout.V), Ge = Alloc<float>(NeuronCount).View, Gi = Alloc<float>(NeuronCount).View,
-                RefUntil = Alloc<int>(NeuronCount).View, Population = Upload(population), Fired = _fired.View,
-            };
-            _ring = new RingViews
-            {
-                Acc = Alloc<int>(3L * _layout.Slots * _layout.Stride).View, Slots = _layout.Slots, Stride = _layout.Stride,
-                ChannelSize = _layout.Slots * _layout.Stride,
-            };
-            _pops = Upload(kernels.Select(k => new LifParams(k)).ToArray());
-            _csrViews = new CsrViews
-            {
-                RowStart = Upload(_csr.RowStart), Target = Upload(_csr.Target), Weight = Upload(_csr.Weight), DelayChannel = Upload(_csr.DelayChannel),
-            };
-            for (var b = 0; b < _windows.Length; b++)
-            {
-                _windows[b] = new SpikeWindowViews
+                _k = _host.Kernels;
+                _stream = a.CreateStream();
+                var offsets = spec.PopulationOffsets();
+                var kernels = spec.Populations.Select((p, i) => new PopulationKernel(p, offsets[i], Dt)).ToArray();
+                var population = new byte[NeuronCount];
+                for (var p = 0; p < kernels.Length; p++)
                 {
-                    Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(SpikeWindowViews.MetaLength(_window)).View, TickCounts = Alloc<int>(_window).View,
-                };
-            }
+                    population.AsSpan(kernels[p].Start, kernels[p].End - kernels[p].Start).Fill(checked((byte)p));
+                    _models[LifParams.ModelId(kernels[p].Model)] |= kernels[p].End > kernels[p].Start;
+                }
 
-            _copyStream = a.CreateStream();
-            _scanTemp = Alloc<int>(Math.Max(1, a.ComputeScanTempStorageSize<int>(Math.Max(1, NeuronCount)))).View;
-            _counters = Alloc<long>(2).View;
-            var rules = plan.PlasticSpecs.Select(p => new RuleParams(new PlasticRule(p.Spec, p.SrcStart, p.SrcEnd, 1, 0, Dt, _layout), Dt)).ToArray();
-            _hasRules = rules.Length > 0;
-            _hasReward = rules.Any(r => r.Reward != 0);
-            _hasModulation = spec.Projections.Any(p => p.Channel == SynapseChannels.Modulatory)
-                || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory) || _hasReward;
-            _plastic = PlasticState(rules);
-            _remotePlastic = _shard is not null && _hasRules && Enumerable.Range(_csr.InStart[_lo], _csr.InStart[_hi] - _csr.InStart[_lo]).Any(e => _csr.InSource[e] < _lo || _csr.InSource[e] >= _hi);
-            _replayPlastic = _plastic;
-            if (_remotePlastic)
-            {
-                // The post traces as the window started, replayed with the other shards' spikes (see ApplyRemote).
-                _replayPlastic.PostY = Alloc<float>(_plastic.PostY.Length).View;
-                _replayPlastic.PostT = Alloc<int>(_plastic.PostT.Length).View;
+                SpikeMonitors.InitialPotentials(spec, Seed, _layout.V, _lo, _hi);
+                _fired = Alloc<int>(NeuronCount);
+                _position = Alloc<int>(NeuronCount);
+                _neurons = new NeuronViews
+                {
+                    V = Upload(_layout.V), Ge = Alloc<float>(NeuronCount).View, Gi = Alloc<float>(NeuronCount).View,
+                    RefUntil = Alloc<int>(NeuronCount).View, Population = Upload(population), Fired = _fired.View,
+                };
+                _ring = new RingViews
+                {
+                    Acc = Alloc<int>(3L * _layout.Slots * _layout.Stride).View, Slots = _layout.Slots, Stride = _layout.Stride,
+                    ChannelSize = _layout.Slots * _layout.Stride,
+                };
+                _pops = Upload(kernels.Select(k => new LifParams(k)).ToArray());
+                _csrViews = new CsrViews
+                {
+                    RowStart = Upload(_csr.RowStart), Target = Upload(_csr.Target), Weight = Upload(_csr.Weight), DelayChannel = Upload(_csr.DelayChannel),
+                };
+                for (var b = 0; b < _windows.Length; b++)
+                {
+                    _windows[b] = new SpikeWindowViews
+                    {
+                        Spikes = Alloc<int>((long)_window * NeuronCount).View, Meta = Alloc<int>(SpikeWindowViews.MetaLength(_window)).View, TickCounts = Alloc<int>(_window).View,
+                    };
+                }
+
+                _copyStream = a.CreateStream();
+                _scanTemp = Alloc<int>(Math.Max(1, a.ComputeScanTempStorageSize<int>(Math.Max(1, NeuronCount)))).View;
+                _counters = Alloc<long>(2).View;
+                var rules = plan.PlasticSpecs.Select(p => new RuleParams(new PlasticRule(p.Spec, p.SrcStart, p.SrcEnd, 1, 0, Dt, _layout), Dt)).ToArray();
+                _hasRules = rules.Length > 0;
+                _hasReward = rules.Any(r => r.Reward != 0);
+                _hasModulation = spec.Projections.Any(p => p.Channel == SynapseChannels.Modulatory)
+                    || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory) || _hasReward;
+                _plastic = PlasticState(rules);
+                _remotePlastic = _shard is not null && _hasRules && Enumerable.Range(_csr.InStart[_lo], _csr.InStart[_hi] - _csr.InStart[_lo]).Any(e => _csr.InSource[e] < _lo || _csr.InSource[e] >= _hi);
+                _replayPlastic = _plastic;
+                if (_remotePlastic)
+                {
+                    // The post traces as the window started, replayed with the other shards' spikes (see ApplyRemote).
+                    _replayPlastic.PostY = Alloc<float>(_plastic.PostY.Length).View;
+                    _replayPlastic.PostT = Alloc<int>(_plastic.PostT.Length).View;
+                }
+                var stimuli = new StimulusPlan(spec, Seed, 1, _layout);
+                var poisson = stimuli.Poisson.Where(p => p.Neurons.Length > 0).ToArray();
+                var (sources, targets, owner) = PoissonParams.Batch(poisson, Seed);
+                _poissonTicks = [.. poisson.Select(p => (p.StartTick, p.StopTick))];
+                _poissonSources = Upload(sources);
+                _poissonNeurons = Upload(targets);
+                _poissonOwner = Upload(owner);
+                _timedTicks = [.. stimuli.Events.Select(e => e.Tick)];
+                _timed = Upload(stimuli.Events.Select(e => new CellInput((e.Channel * _ring.ChannelSize) + e.Neuron, e.Weight)).ToArray());
+                _propagateConfig = new KernelConfig(_k.MaxGroups, _k.GroupSize);
+                _preMinSpikes = options.PresynapticMinSpikes > 0 ? options.PresynapticMinSpikes : _k.MaxGroups * _k.GroupSize;
+                _stream.Synchronize();
             }
-            var stimuli = new StimulusPlan(spec, Seed, 1, _layout);
-            var poisson = stimuli.Poisson.Where(p => p.Neurons.Length > 0).ToArray();
-            var (sources, targets, owner) = PoissonParams.Batch(poisson, Seed);
-            _poissonTicks = [.. poisson.Select(p => (p.StartTick, p.StopTick))];
-            _poissonSources = Upload(sources);
-            _poissonNeurons = Upload(targets);
-            _poissonOwner = Upload(owner);
-            _timedTicks = [.. stimuli.Events.Select(e => e.Tick)];
-            _timed = Upload(stimuli.Events.Select(e => new CellInput((e.Channel * _ring.ChannelSize) + e.Neuron, e.Weight)).ToArray());
-            _propagateConfig = new KernelConfig(_k.MaxGroups, _k.GroupSize);
-            _preMinSpikes = options.PresynapticMinSpikes > 0 ? options.PresynapticMinSpikes : _k.MaxGroups * _k.GroupSize;
-            _stream.Synchronize();
+            catch
+            {
+                // A build that fails (the device out of memory, or failing) gives back what it took, so a device that
+                // keeps serving other shards does not lose the memory.
+                foreach (var b in _buffers)
+                {
+                    b.Dispose();
+                }
+
+                _stream?.Dispose();
+                _copyStream?.Dispose();
+                throw;
+            }
         }
     }
+
+    /// <summary>The most populations a network on the device may have (each neuron's population is a byte there).</summary>
+    public const int MaxPopulations = 256;
 
     /// <summary>Why the device kernels cannot run <paramref name="spec"/> (or its <paramref name="shard"/>), or null when they can.</summary>
     public static string? Unsupported(NetworkSpec spec, ShardAssignment? shard = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Populations.Count > MaxPopulations)
+        {
+            return $"the network has {spec.Populations.Count} populations; the device keeps a byte per neuron for its population, so at most {MaxPopulations}";
+        }
+
         if (spec.Projections.FirstOrDefault(p => p.Filter is not null) is { } filtered)
         {
             return $"projection '{filtered.Name}' has a dendritic filter (filters are host callbacks)";

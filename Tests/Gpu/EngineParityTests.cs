@@ -374,6 +374,22 @@ public abstract class EngineParityTests<TContext>
     }
 
     [SkippableFact]
+    public void Networks_with_more_populations_than_the_device_indexes_are_refused_with_a_pointer_to_CpuEngine()
+    {
+        _context.SkipIfAbsent();
+        var spec = new NetworkSpec
+        {
+            Populations = [.. Enumerable.Range(0, IlgpuEngine.MaxPopulations + 1).Select(i => new PopulationSpec { Name = $"P{i}", Size = 1, Params = Specs.Quiet() })],
+        };
+        var e = Assert.Throws<NotSupportedException>(() => new IlgpuEngine(spec, _context.Options()));
+        Assert.Contains("257 populations", e.Message);
+        Assert.Contains("CpuEngine", e.Message);
+        Assert.Contains("at most 256", IlgpuEngine.Unsupported(spec)); // so EngineFactory and the GPU worker keep it on CpuEngine
+        using var engine = new IlgpuEngine(spec with { Populations = spec.Populations[..IlgpuEngine.MaxPopulations] }, _context.Options());
+        Assert.Equal(IlgpuEngine.MaxPopulations, engine.NeuronCount);
+    }
+
+    [SkippableFact]
     public void Filtered_networks_are_refused_with_a_pointer_to_CpuEngine()
     {
         _context.SkipIfAbsent();
