@@ -70,6 +70,16 @@ public sealed partial class KernelCodeTests
     }
 
     [Fact]
+    public void Every_kernel_the_engine_loads_is_checked_here()
+    {
+        // KernelSet holds one launcher delegate per kernel (ILGPU.Algorithms' scan aside, which is integer-only): a new
+        // kernel must join Entries() so that its PTX is checked too.
+        var launchers = typeof(KernelSet).GetProperties()
+            .Where(p => typeof(Delegate).IsAssignableFrom(p.PropertyType) && p.Name != nameof(KernelSet.Scan)).Select(p => p.Name).ToArray();
+        Assert.Equal(Entries().Count(), launchers.Length);
+    }
+
+    [Fact]
     public void The_float_arithmetic_of_the_bit_exact_kernels_is_explicitly_rounded()
     {
         // The check above is only as good as its pattern: the CUBA update must show its arithmetic with .rn.
