@@ -68,11 +68,11 @@ internal sealed class PlasticRule
     public int[] PostT { get; }
 
     /// <summary>
-    /// exp(-ticks·dt/τ) through <see cref="Kernels.Rn.HostExp"/> rather than <see cref="Math.Exp(double)"/>: the C library's
-    /// exponential and the one a GPU would use need not agree to the last bit, and the STDP weights of CpuEngine and
-    /// IlgpuEngine must. Bit for bit <see cref="Kernels.PlasticityKernels.Decay"/>, with the operators inlined.
+    /// exp(-ticks·dt/τ) as the device computes it (<see cref="Kernels.PlasticityKernels.Decay"/>, through
+    /// <see cref="Kernels.Rn.Exp"/> rather than <see cref="Math.Exp(double)"/>): the C library's exponential and the one a
+    /// GPU would use need not agree to the last bit, and the STDP weights of CpuEngine and IlgpuEngine must.
     /// </summary>
-    public double Decay(int ticks, double tau) => Kernels.Rn.HostExp(-ticks * _dt / tau);
+    public double Decay(int ticks, double tau) => Kernels.PlasticityKernels.Decay(ticks, _dt, tau);
 
     public double Pre(int worker, int j, int tick) => PreX[worker][j] * Decay(tick - PreT[worker][j], TauPlus);
 

@@ -74,7 +74,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
             throw new ArgumentOutOfRangeException(nameof(options), "MaxDelayTicks must be in [0, 65535], WindowTicks >= 1 and PresynapticMinSpikes >= 0");
         }
 
-        if (Unsupported(spec, options.Shard) is { } reason)
+        if (Unsupported(spec) is { } reason)
         {
             throw new NotSupportedException($"IlgpuEngine cannot run this network: {reason}; run it on CpuEngine");
         }
@@ -191,8 +191,8 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
     /// <summary>The most populations a network on the device may have (each neuron's population is a byte there).</summary>
     public const int MaxPopulations = 256;
 
-    /// <summary>Why the device kernels cannot run <paramref name="spec"/> (or its <paramref name="shard"/>), or null when they can.</summary>
-    public static string? Unsupported(NetworkSpec spec, ShardAssignment? shard = null)
+    /// <summary>Why the device kernels cannot run <paramref name="spec"/> (whole or as any shard of it), or null when they can.</summary>
+    public static string? Unsupported(NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Populations.Count > MaxPopulations)

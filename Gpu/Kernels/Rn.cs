@@ -65,15 +65,8 @@ internal static class Rn
     /// exponent bits), every step through the helpers above. Error below 1 ulp. CpuEngine's STDP decays use it too, since
     /// <see cref="Math.Exp(double)"/> (the C library's) and ILGPU's software exponential on CUDA need not agree to the bit.
     /// </summary>
-    public static double Exp(double x) => Exp<Rounded>(x);
-
-    /// <summary><see cref="Exp(double)"/> with the operators inlined, for host code (the same bits: .NET rounds every operation).</summary>
-    public static double HostExp(double x) => Exp<Plain>(x);
-
-    private static double Exp<T>(double x)
-        where T : struct, IArithmetic
+    public static double Exp(double x)
     {
-        var o = default(T);
         const double Ln2Hi = 6.93147180369123816490e-01;
         const double Ln2Lo = 1.90821492927058770002e-10;
         const double InvLn2 = 1.44269504088896338700e+00;
@@ -100,7 +93,7 @@ internal static class Rn
         var ax = x < 0 ? -x : x;
         if (ax < 3.7252902984e-09)
         {
-            return o.Add(1, x); // |x| < 2^-28: 1 + x is e^x rounded
+            return Add(1, x); // |x| < 2^-28: 1 + x is e^x rounded
         }
 
         var k = 0;
@@ -108,67 +101,34 @@ internal static class Rn
         if (ax > 0.5 * 6.93147180559945286227e-01)
         {
             // k = round(x / ln 2); k·Ln2Hi is exact (Ln2Hi has 32 trailing zero bits), so hi - lo is x - k·ln 2 to ~2^-60.
-            k = (int)o.Add(o.Mul(InvLn2, x), x < 0 ? -0.5 : 0.5);
+            k = (int)Add(Mul(InvLn2, x), x < 0 ? -0.5 : 0.5);
             double t = k;
-            hi = o.Sub(x, o.Mul(t, Ln2Hi));
-            lo = o.Mul(t, Ln2Lo);
+            hi = Sub(x, Mul(t, Ln2Hi));
+            lo = Mul(t, Ln2Lo);
         }
 
-        var r = o.Sub(hi, lo);
-        var tt = o.Mul(r, r);
-        var poly = o.Add(P4, o.Mul(tt, P5));
-        poly = o.Add(P3, o.Mul(tt, poly));
-        poly = o.Add(P2, o.Mul(tt, poly));
-        poly = o.Add(P1, o.Mul(tt, poly));
-        var c = o.Sub(r, o.Mul(tt, poly));
-        var rc = o.Mul(r, c);
+        var r = Sub(hi, lo);
+        var tt = Mul(r, r);
+        var poly = Add(P4, Mul(tt, P5));
+        poly = Add(P3, Mul(tt, poly));
+        poly = Add(P2, Mul(tt, poly));
+        poly = Add(P1, Mul(tt, poly));
+        var c = Sub(r, Mul(tt, poly));
+        var rc = Mul(r, c);
         if (k == 0)
         {
-            return o.Sub(1, o.Sub(rc / o.Sub(c, 2), r));
+            return Sub(1, Sub(rc / Sub(c, 2), r));
         }
 
-        var y = o.Sub(1, o.Sub(o.Sub(lo, rc / o.Sub(2, c)), hi));
+        var y = Sub(1, Sub(Sub(lo, rc / Sub(2, c)), hi));
         if (k >= -1021)
         {
             return Interop.IntAsFloat(Interop.FloatAsInt(y) + ((ulong)(long)k << 52));
         }
 
         // Subnormal results: scale by 2^(k + 1000) in the exponent, then by 2^-1000 (one rounding, as fdlibm).
-        return o.Mul(Interop.IntAsFloat(Interop.FloatAsInt(y) + ((ulong)(long)(k + 1000) << 52)), 9.33263618503218878990e-302);
+        return Mul(Interop.IntAsFloat(Interop.FloatAsInt(y) + ((ulong)(long)(k + 1000) << 52)), 9.33263618503218878990e-302);
     }
-}
-
-/// <summary>The double operations <see cref="Rn.Exp(double)"/> is written with.</summary>
-internal interface IArithmetic
-{
-    double Add(double a, double b);
-
-    double Sub(double a, double b);
-
-    double Mul(double a, double b);
-}
-
-/// <summary>Through <see cref="Rn"/>: explicitly rounded on CUDA.</summary>
-internal readonly struct Rounded : IArithmetic
-{
-    public double Add(double a, double b) => Rn.Add(a, b);
-
-    public double Sub(double a, double b) => Rn.Sub(a, b);
-
-    public double Mul(double a, double b) => Rn.Mul(a, b);
-}
-
-/// <summary>The C# operators, inlined (host code only).</summary>
-internal readonly struct Plain : IArithmetic
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Add(double a, double b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Sub(double a, double b) => a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Mul(double a, double b) => a * b;
 }
 
 /// <summary>The PTX forms of <see cref="Rn"/>'s operations (inline assembly; only ever compiled for CUDA).</summary>

@@ -80,7 +80,7 @@ public sealed class GpuWorker(IOptions<GpuWorkerOptions> options, ILocalSiloDeta
             against = Offload == "cpu" ? "the offload policy is cpu"
                 : _lostReason is not null ? $"this silo's device was lost ({_lostReason})"
                 : !DevicePresent ? $"no {(_options.Accelerator == IlgpuDevice.Auto ? "CUDA or OpenCL" : _options.Accelerator.ToString())} device is present"
-                : IlgpuEngine.Unsupported(spec, shard) is { } unsupported ? unsupported
+                : IlgpuEngine.Unsupported(spec) is { } unsupported ? unsupported
                 : Offload == "auto" && neurons < _options.MinNeurons ? $"the shard has {neurons} neurons, fewer than {GpuWorkerOptions.SectionName}:MinNeurons ({_options.MinNeurons})"
                 : null;
         }

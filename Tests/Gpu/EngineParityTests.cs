@@ -353,7 +353,7 @@ public abstract class EngineParityTests<TContext>
         using var run = new ShardRunner(spec, shards, viaFrames: true, engine: a => mixed && a.Index % 2 == 1
             ? new CpuEngine(spec, new EngineOptions { Threads = 1, Shard = a })
             : new IlgpuEngine(spec, _context.Options() with { Shard = a })).Run(spec.TotalTicks);
-        Assert.Null(IlgpuEngine.Unsupported(spec, run.Plan.For(1)));
+        Assert.Null(IlgpuEngine.Unsupported(spec)); // plastic synapses across shards are no reason to stay on CpuEngine
         Assert.True(expected.Spikes.Length > 100, $"the network must be active ({expected.Spikes.Length} spikes)");
         Assert.Equal(expected.SpikeTrainHash, run.Hash);
 

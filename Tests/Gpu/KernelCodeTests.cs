@@ -30,12 +30,7 @@ public sealed partial class KernelCodeTests
     public void Kernel_compiles_for_sm_90_without_contractible_or_approximate_float_arithmetic(string name)
     {
         var entry = Entries().Single(e => e.Name == name);
-        using var context = Context.Create(b => DeviceHost.ConfigureCompiler(b));
-        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
-        var description = entry.Grouped
-            ? EntryPointDescription.FromExplicitlyGroupedKernel(entry.Method)
-            : EntryPointDescription.FromImplicitlyGroupedKernel(entry.Method);
-        var ptx = ((PTXCompiledKernel)backend.Compile(description, default)).PTXAssembly;
+        var ptx = Ptx(entry);
 
         Assert.Contains(".target sm_", ptx);
         Assert.DoesNotMatch(FusedOp(), ptx);
@@ -59,13 +54,9 @@ public sealed partial class KernelCodeTests
     public void Kernel_compiles_for_OpenCL(string name)
     {
         // The rounding helpers are ILGPU intrinsics: without an OpenCL mapping the kernels would not compile there at all.
-        var entry = Entries().Single(e => e.Name == name);
         using var context = Context.Create(b => DeviceHost.ConfigureCompiler(b));
         using var backend = new CLBackend(context, new CLCapabilityContext(true, true, true, true, true), CLDeviceVendor.Nvidia, CLCVersion.CL12);
-        var description = entry.Grouped
-            ? EntryPointDescription.FromExplicitlyGroupedKernel(entry.Method)
-            : EntryPointDescription.FromImplicitlyGroupedKernel(entry.Method);
-        var source = ((CLCompiledKernel)backend.Compile(description, default)).Source;
+        var source = ((CLCompiledKernel)backend.Compile(Description(Entries().Single(e => e.Name == name)), default)).Source;
         Assert.Contains("kernel void", source);
     }
 
@@ -83,10 +74,7 @@ public sealed partial class KernelCodeTests
     public void The_float_arithmetic_of_the_bit_exact_kernels_is_explicitly_rounded()
     {
         // The check above is only as good as its pattern: the CUBA update must show its arithmetic with .rn.
-        using var context = Context.Create(b => DeviceHost.ConfigureCompiler(b));
-        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
-        var cuba = Entries().Single(e => e.Name == "Update<CubaModel>");
-        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(cuba.Method), default)).PTXAssembly;
+        var ptx = Ptx(Entries().Single(e => e.Name == "Update<CubaModel>"));
         Assert.Contains("mul.rn.f32", ptx);
         Assert.Contains("add.rn.f32", ptx);
         Assert.Contains("sub.rn.f32", ptx);
@@ -102,7 +90,6 @@ public sealed partial class KernelCodeTests
             // STDP decays take exp(-ticks·dt/τ): mostly [-50, 0], but the whole finite range is checked.
             var x = n % 4 == 0 ? (rng.NextDouble() * 1450) - 740 : -rng.NextDouble() * 50;
             worst = Math.Max(worst, Ulps(Rn.Exp(x), Math.Exp(x)));
-            Assert.Equal(Rn.Exp(x), Rn.HostExp(x));
         }
 
         foreach (var x in new[] { 0.0, -0.0, 1e-300, -1e-20, 0.3465735902799726, -0.3465735902799727, 1, -1, 0.5, -708.39, -709, -740, -745, 709.78 })
@@ -142,6 +129,18 @@ public sealed partial class KernelCodeTests
         return Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
     }
 
+    /// <summary>The PTX ILGPU's backend makes of <paramref name="entry"/> for an H100 (sm_90), with DeviceHost's context settings.</summary>
+    private static string Ptx((string Name, MethodInfo Method, bool Grouped, bool Exact) entry)
+    {
+        using var context = Context.Create(b => DeviceHost.ConfigureCompiler(b));
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
+        return ((PTXCompiledKernel)backend.Compile(Description(entry), default)).PTXAssembly;
+    }
+
+    private static EntryPointDescription Description((string Name, MethodInfo Method, bool Grouped, bool Exact) entry) => entry.Grouped
+        ? EntryPointDescription.FromExplicitlyGroupedKernel(entry.Method)
+        : EntryPointDescription.FromImplicitlyGroupedKernel(entry.Method);
+
     private static IEnumerable<(string Name, MethodInfo Method, bool Grouped, bool Exact)> Entries()
     {
         var update = typeof(NeuronKernels).GetMethod(nameof(NeuronKernels.Update))!;
@@ -149,19 +148,22 @@ public sealed partial class KernelCodeTests
         yield return ("Update<CubaModel>", update.MakeGenericMethod(typeof(CubaModel)), true, true);
         yield return ("Update<DeltaModel>", update.MakeGenericMethod(typeof(DeltaModel)), true, true);
         yield return ("Update<CobaModel>", update.MakeGenericMethod(typeof(CobaModel)), true, false);
-        yield return (nameof(NeuronKernels.Force), typeof(NeuronKernels).GetMethod(nameof(NeuronKernels.Force))!, true, true);
-        yield return (nameof(NeuronKernels.Gather), typeof(NeuronKernels).GetMethod(nameof(NeuronKernels.Gather))!, true, true);
-        yield return (nameof(SpikeKernels.Compact), typeof(SpikeKernels).GetMethod(nameof(SpikeKernels.Compact))!, true, true);
-        yield return (nameof(SpikeKernels.ResetWindow), typeof(SpikeKernels).GetMethod(nameof(SpikeKernels.ResetWindow))!, false, true);
         yield return ("Propagate<StaticDelivery>", propagate.MakeGenericMethod(typeof(StaticDelivery)), true, true);
         yield return ("Propagate<PlasticDelivery>", propagate.MakeGenericMethod(typeof(PlasticDelivery)), true, true);
-        yield return (nameof(PlasticityKernels.Modulate), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.Modulate))!, true, true);
-        yield return (nameof(PlasticityKernels.BumpPre), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.BumpPre))!, true, true);
-        yield return (nameof(PlasticityKernels.Post), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.Post))!, true, true);
-        yield return (nameof(PlasticityKernels.PostRemote), typeof(PlasticityKernels).GetMethod(nameof(PlasticityKernels.PostRemote))!, true, true);
-        yield return (nameof(StimulusKernels.Poisson), typeof(StimulusKernels).GetMethod(nameof(StimulusKernels.Poisson))!, true, true);
-        yield return (nameof(StimulusKernels.Timed), typeof(StimulusKernels).GetMethod(nameof(StimulusKernels.Timed))!, true, true);
-        yield return (nameof(StimulusKernels.Inject), typeof(StimulusKernels).GetMethod(nameof(StimulusKernels.Inject))!, false, true);
+        foreach (var (type, name) in new[]
+        {
+            (typeof(NeuronKernels), nameof(NeuronKernels.Force)), (typeof(NeuronKernels), nameof(NeuronKernels.Gather)),
+            (typeof(SpikeKernels), nameof(SpikeKernels.Compact)), (typeof(SpikeKernels), nameof(SpikeKernels.ResetWindow)),
+            (typeof(PlasticityKernels), nameof(PlasticityKernels.Modulate)), (typeof(PlasticityKernels), nameof(PlasticityKernels.BumpPre)),
+            (typeof(PlasticityKernels), nameof(PlasticityKernels.Post)), (typeof(PlasticityKernels), nameof(PlasticityKernels.PostRemote)),
+            (typeof(StimulusKernels), nameof(StimulusKernels.Poisson)), (typeof(StimulusKernels), nameof(StimulusKernels.Timed)),
+            (typeof(StimulusKernels), nameof(StimulusKernels.Inject)),
+        })
+        {
+            var method = type.GetMethod(name)!;
+            // Implicitly grouped kernels take an Index1D first (ResetWindow, Inject); the others pick their own grid.
+            yield return (name, method, method.GetParameters()[0].ParameterType != typeof(Index1D), true);
+        }
     }
 
     /// <summary>A float add, sub or mul with no rounding modifier (<c>add.f32</c>, not <c>add.rn.f32</c>).</summary>
