@@ -23,7 +23,7 @@ public sealed partial class IlgpuEngine
     private readonly List<long> _remote = [];
     private readonly bool _remotePlastic;
     private readonly PlasticViews _replayPlastic;
-    private long[] _windowLocal = [];
+    private List<SpikeRecord> _windowLocal = [];
     private MemoryBuffer1D<int, Stride1D.Dense>? _remoteSpikes;
     private MemoryBuffer1D<int, Stride1D.Dense>? _localSpikes;
     private MemoryBuffer1D<int, Stride1D.Dense>? _replayMeta;
@@ -75,7 +75,7 @@ public sealed partial class IlgpuEngine
         window.Began(first, ticks);
         if (_remotePlastic)
         {
-            _windowLocal = [.. records.Select(r => (r.Tick << 32) | (uint)r.Neuron)]; // (tick, neuron) order, as RunTicks drains them
+            _windowLocal = records; // (tick, neuron) order, as RunTicks drains them
         }
 
         var spikes = new Spike[records.Count];
@@ -219,7 +219,7 @@ public sealed partial class IlgpuEngine
                 {
                 }
 
-                for (; _remotePlastic && b < _windowLocal.Length && (_windowLocal[b] >> 32) == t; b++)
+                for (; _remotePlastic && b < _windowLocal.Count && _windowLocal[b].Tick == t; b++)
                 {
                 }
 
@@ -231,7 +231,7 @@ public sealed partial class IlgpuEngine
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 var remote = Stage(ref _remoteSpikes, [.. _remote.Select(r => (int)(r & 0xFFFFFFFF))]);
-                var local = _remotePlastic ? Stage(ref _localSpikes, [.. _windowLocal.Select(r => (int)(r & 0xFFFFFFFF))]) : remote;
+                var local = _remotePlastic ? Stage(ref _localSpikes, [.. _windowLocal.Select(r => r.Neuron)]) : remote;
                 var ranges = Stage(ref _replayMeta, meta);
                 for (var k = 0; k < ticks; k++)
                 {
