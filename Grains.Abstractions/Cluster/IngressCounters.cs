@@ -16,6 +16,12 @@ public sealed record class IngressCounters
     /// <summary>Batches whose sink threw while taking them (counted, never rethrown into the stream).</summary>
     [Id(3)] public long SinkFaults { get; init; }
 
+    /// <summary>
+    /// Batches addressed to silos that had left the cluster, drained here (by a stand-in for the departed silo's ingress
+    /// activated on this silo) and dropped so that the stream queue they share with live silos moves on.
+    /// </summary>
+    [Id(6)] public long DroppedSiloLeft { get; init; }
+
     /// <summary>Rings of the silo's spike fabric leased now (its occupancy, with <see cref="RingCount"/>).</summary>
     [Id(4)] public int LeasedRings { get; init; }
 

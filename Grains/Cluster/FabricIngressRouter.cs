@@ -13,6 +13,7 @@ public sealed class FabricIngressRouter
     private long _delivered;
     private long _droppedNoSink;
     private long _sinkFaults;
+    private long _droppedSiloLeft;
 
     /// <summary>Batches handed to a sink.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
@@ -22,6 +23,9 @@ public sealed class FabricIngressRouter
 
     /// <summary>Batches whose sink threw.</summary>
     public long SinkFaults => Interlocked.Read(ref _sinkFaults);
+
+    /// <summary>Batches addressed to a silo that has left the cluster, taken by a drain on this silo and dropped (see <see cref="SiloIngressPlacement"/>).</summary>
+    public long DroppedSiloLeft => Interlocked.Read(ref _droppedSiloLeft);
 
     /// <summary>Registers <paramref name="sink"/> for <paramref name="channel"/>; disposing the result unregisters it.</summary>
     /// <exception cref="InvalidOperationException">Another sink holds the channel.</exception>
@@ -58,6 +62,13 @@ public sealed class FabricIngressRouter
             Interlocked.Increment(ref _sinkFaults);
             return false;
         }
+    }
+
+    /// <summary>Drops <paramref name="batch"/>, addressed to a silo that has left the cluster, and counts it.</summary>
+    public void DropForDepartedSilo(SpikeBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Interlocked.Increment(ref _droppedSiloLeft);
     }
 
     private sealed class Registration(FabricIngressRouter router, string channel, ISpikeBatchSink sink) : IDisposable

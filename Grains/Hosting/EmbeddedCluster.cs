@@ -56,7 +56,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
                     .AddEnvironmentVariables()
                     .AddInMemoryCollection(settings);
-                builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical).AddFilter("Polly", LogLevel.Error);
+                builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Critical).AddFilter("Polly", LogLevel.Error)
+                    .AddConfiguration(builder.Configuration.GetSection("Logging"));
                 var (siloPort, gatewayPort) = (ports[2 * i], ports[(2 * i) + 1]);
                 cluster._gatewayPorts.Add(gatewayPort);
                 builder.UseOrleans(silo => silo

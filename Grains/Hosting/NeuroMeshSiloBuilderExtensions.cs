@@ -72,6 +72,7 @@ public static class NeuroMeshSiloBuilderExtensions
         ArraySegmentOfByteCodec.AddTo(builder.Services);
         builder.Services.AddSingleton<FabricIngressRouter>();
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        builder.AddPlacementDirector<SiloIngressPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddSingleton<MeshIngress>();
         builder.Services.AddSingleton<IMeshTransport>(sp => cluster.MeshTransport == "Calls"
             ? new GrainCallMeshTransport(sp.GetRequiredService<IGrainFactory>())

@@ -47,6 +47,7 @@ internal static class ClusterEndpoints
                     ingressDelivered = ingress?.Delivered,
                     ingressDroppedNoSink = ingress?.DroppedNoSink,
                     ingressSinkFaults = ingress?.SinkFaults,
+                    ingressDroppedSiloLeft = ingress?.DroppedSiloLeft,
                     shards = shards.Where(s => s.Silo == address),
                 });
             }

@@ -161,7 +161,7 @@ async function refreshCluster() {
   $('cluster').querySelector('tbody').innerHTML = cluster.silos.map(s => `<tr class="silo" data-address="${s.address}">
     <td>${s.endpoint}${s.local ? ' (this node)' : ''}</td><td>${s.status}</td>
     <td>${s.ringCount == null ? '-' : `${s.leasedRings}/${s.ringCount} leased`}</td>
-    <td>${s.ingressDelivered == null ? '-' : `${s.ingressDelivered} delivered, ${s.ingressDroppedNoSink} no sink`}</td>
+    <td>${s.ingressDelivered == null ? '-' : `${s.ingressDelivered} delivered, ${s.ingressDroppedNoSink} no sink, ${s.ingressDroppedSiloLeft} for departed silos`}</td>
     <td>${s.shards.map(h => `#${h.index} neurons ${h.firstNeuron}-${h.endNeuron - 1}, ${h.synapses} synapses, tick ${h.tick}, spikes sent ${h.spikesSent} / received ${h.spikesReceived}`).join('<br>') || '-'}</td></tr>`).join('');
 }
 
