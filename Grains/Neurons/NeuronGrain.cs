@@ -97,12 +97,11 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             HostInMesh();
         }
 
-        // The first configuration: this activation was placed before the neuron had a region. Let it go, so that the next
-        // call is placed by RegionAffinityPlacement like every other neuron of the region; deciding here from this silo's
-        // membership view could disagree with the placement's view of the silos and split a region.
+        // The first configuration: this activation was placed before the neuron had a region. If its region belongs on
+        // another silo, move it there once idle (RegionAffinityPlacement picks the silo, from the same membership view).
         if (firstConfiguration)
         {
-            this.DeactivateOnIdle();
+            LetGoIfOffRegion();
         }
 
         return Info();
@@ -389,30 +388,36 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             return null;
         }
 
-        SiloAddress[] active = [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+        var snapshot = membership.CurrentSnapshot;
         var local = silo.SiloAddress;
-        if (Array.IndexOf(active, local) < 0)
+        if (snapshot.GetSiloStatus(local) != SiloStatus.Active)
         {
             return null;
         }
 
-        var home = RendezvousHash.Pick(State.Region, active);
-        return home.Equals(local) ? null : home;
+        var home = RendezvousHash.Home(State.Region, snapshot);
+        return home is null || home.Equals(local) ? null : home;
     }
 
     /// <summary>
-    /// Lets an activation hosted away from its region's silo (<see cref="RegionSiloElsewhere"/>) go once idle, so that the
-    /// next call places the neuron again: it serves the calls it has, but it is never left there for good (it is
-    /// immovable, and no mesh sends it anything). It happens when the placement and this silo see different silos (just
-    /// after a silo joins, before its grain manifest has reached the others) or when the activation placed before the
-    /// neuron had a region takes its <c>BindBehaviour</c>. GetActivity names the silo it belongs on meanwhile.
+    /// Moves an activation hosted away from its region's silo (<see cref="RegionSiloElsewhere"/>) there once idle: it serves
+    /// the calls it has, but it is never left there for good (it is immovable to Orleans' rebalancers, and no mesh sends it
+    /// anything). It happens to the activation placed before the neuron had a region (its first <c>Configure</c>), and when
+    /// silos see different memberships for a moment (a silo joining or leaving). GetActivity names the silo it belongs on
+    /// meanwhile.
     /// </summary>
+    /// <remarks>
+    /// A migration, not a deactivation: a deactivated grain leaves the directory empty until its next call is placed, and a
+    /// call addressed from a location cache in that gap activates the grain wherever the cache pointed, off its region for
+    /// good. A migrating grain keeps its directory entry until the new activation takes it over, so such a call is
+    /// forwarded instead.
+    /// </remarks>
     private void LetGoIfOffRegion()
     {
         if (RegionSiloElsewhere() is { } home)
         {
-            _hostError = $"hosted on silo {silo.SiloAddress} only until idle: region '{State.Region}' is routed to silo {home}, where the next activation is placed";
-            this.DeactivateOnIdle();
+            _hostError = $"hosted on silo {silo.SiloAddress} only until idle: region '{State.Region}' is routed to silo {home}, where it moves next";
+            this.MigrateOnIdle();
         }
     }
 

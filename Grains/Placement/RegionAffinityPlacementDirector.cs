@@ -6,9 +6,11 @@ namespace NeuroMesh.Placement;
 
 /// <summary>
 /// The director of <see cref="RegionAffinityPlacement"/>. Assignments never change once made, so a region found for a
-/// neuron is cached; a neuron with none yet is looked up again next time.
+/// neuron is cached; a neuron with none yet is looked up again next time. The region's silo is picked among the active
+/// members (<see cref="RendezvousHash.Home"/>), as the meshes and the neuron pick it, not among the silos whose grain
+/// manifest this silo has received, which lags membership and could split a region while a silo joins.
 /// </summary>
-internal sealed class RegionAffinityPlacementDirector(IGrainFactory grains) : IPlacementDirector
+internal sealed class RegionAffinityPlacementDirector(IGrainFactory grains, IClusterMembershipService membership) : IPlacementDirector
 {
     private readonly ConcurrentDictionary<uint, RegionPath> _regions = new();
 
@@ -32,7 +34,7 @@ internal sealed class RegionAffinityPlacementDirector(IGrainFactory grains) : IP
                 }
             }
 
-            return RendezvousHash.Pick(region, compatible);
+            return RendezvousHash.Home(region, membership.CurrentSnapshot) ?? RendezvousHash.Pick(region, compatible);
         }
 
         return Fallback(context, compatible);

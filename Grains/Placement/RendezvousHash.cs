@@ -35,6 +35,19 @@ public static class RendezvousHash
         return best!;
     }
 
+    /// <summary>
+    /// The silo that owns <paramref name="region"/> among the active members of <paramref name="snapshot"/>, or null when
+    /// none is active. Placement, the neuron itself and the silo meshes all pick from this list, so that they agree
+    /// whenever they see the same membership (a silo whose grain manifest has not reached the placing silo yet is still
+    /// an active member).
+    /// </summary>
+    public static SiloAddress? Home(RegionPath region, ClusterMembershipSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        SiloAddress[] active = [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+        return active.Length == 0 ? null : Pick(region, active);
+    }
+
     /// <summary>A stable 64-bit score of (region, silo): FNV-1a over both, then a SplitMix64 finaliser.</summary>
     internal static ulong Score(string region, string silo)
     {

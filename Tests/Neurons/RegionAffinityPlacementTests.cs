@@ -14,16 +14,23 @@ public sealed class RegionAffinityPlacementTests(DeltaLogClusterFixture fixture)
         var silos = fixture.Cluster.Silos.Select(s => s.SiloAddress).ToArray();
         var (a, b) = RegionGrainTests.RegionsOnDifferentSilos(silos, "place");
         var placed = new Dictionary<RegionPath, HashSet<string>> { [a] = [], [b] = [] };
+        var seen = new List<string>();
         for (uint i = 0; i < 24; i++)
         {
             var region = i % 2 == 0 ? a : b;
             var neuron = fixture.Cluster.GrainFactory.GetGrain<INeuronGrain>(3000 + i);
             await neuron.Configure(new NeuronConfig { Region = region });
-            placed[region].Add((await neuron.GetActivity()).Silo);
+            var activity = await neuron.GetActivity();
+            placed[region].Add(activity.Silo);
+            seen.Add($"{3000 + i} ({region}): {activity.Silo} {activity.Activation}");
         }
 
-        Assert.Equal(RendezvousHash.Pick(a, silos).ToParsableString(), Assert.Single(placed[a]));
-        Assert.Equal(RendezvousHash.Pick(b, silos).ToParsableString(), Assert.Single(placed[b]));
+        // Named per neuron, so that a split shows which neurons went where (a single one is the signature of an activation
+        // left where it was first placed, before it had a region).
+        var where = $"silos {string.Join(", ", silos.Select(s => s.ToParsableString()))}; {string.Join("; ", seen)}";
+        Assert.True(placed[a].Count == 1 && placed[b].Count == 1, $"a region's neurons are on more than one silo: {where}");
+        Assert.Equal(RendezvousHash.Pick(a, silos).ToParsableString(), placed[a].Single());
+        Assert.Equal(RendezvousHash.Pick(b, silos).ToParsableString(), placed[b].Single());
         Assert.NotEqual(placed[a].Single(), placed[b].Single());
     }
 
