@@ -216,9 +216,11 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         EnsureRunnable("start");
         if (_background is null)
         {
-            // Logged first, so that an activation that replaces this one carries on with the run.
+            // Listed, then logged, before it runs: an activation that replaces this one carries on with the run, and a silo
+            // loss wakes the listed runs, so that one whose grain went with a crashed silo gets its next activation.
             if (!State.Started || State.Pace != pace)
             {
+                await GrainFactory.GetGrain<IStartedRunsGrain>(0).Add(this.GetPrimaryKeyString());
                 RaiseEvent(new RunStarted(pace));
                 await ConfirmEvents();
             }
@@ -242,6 +244,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         {
             RaiseEvent(new RunPaused(State.Tick, "paused"));
             await ConfirmEvents();
+            await UnlistAsync();
         }
 
         return Status();
@@ -440,6 +443,22 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     /// <summary>The log says the run was started and not paused, stopped or finished, and this node lets such runs carry on.</summary>
     private bool CarriesOn => State.Started && !State.Stopped && State.Tick < State.TotalTicks && options.Value.ResumeStartedRuns;
 
+    /// <summary>
+    /// Takes the run off the started-runs list once it no longer carries on. A failure is only logged: a run left listed
+    /// costs one status call after the next silo loss, which then takes it off.
+    /// </summary>
+    private async Task UnlistAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IStartedRunsGrain>(0).Remove(this.GetPrimaryKeyString());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Run {Run}: taking it off the started-runs list failed", this.GetPrimaryKeyString());
+        }
+    }
+
     private void StartBackground()
     {
         _pauseRequested = false;
@@ -468,6 +487,11 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                     }
                 }
             }
+
+            if (State.Tick >= State.TotalTicks)
+            {
+                await UnlistAsync();
+            }
         }
         catch (Exception e) when (!_deactivating)
         {
@@ -478,6 +502,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             {
                 RaiseEvent(new RunPaused(State.Tick, $"failed: {e.GetType().Name}: {e.Message}"));
                 await ConfirmEvents();
+                await UnlistAsync();
             }
             catch (Exception logFailure)
             {

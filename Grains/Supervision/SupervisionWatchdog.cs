@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NeuroMesh.Cluster;
 using NeuroMesh.Persistence;
+using NeuroMesh.Simulation;
 
 namespace NeuroMesh.Supervision;
 
@@ -9,7 +10,9 @@ namespace NeuroMesh.Supervision;
 /// Watches cluster membership on every silo. When a silo is declared dead: this silo's outbox counts the spikes still
 /// unacknowledged by it as lost (<see cref="MeshLaneCounters.DroppedSiloLost"/>), and the oldest surviving silo calls
 /// every supervisor in the delta log to run a health-check pass at once, which activates any supervisor that lived on
-/// the dead silo (rebuilt from its log) and restores its children on the survivors.
+/// the dead silo (rebuilt from its log) and restores its children on the survivors, and calls every run on the
+/// <see cref="IStartedRunsGrain"/> list, which activates a started run whose grain lived there, and that activation
+/// carries on from its last checkpoint (the same holds for any lockstep run, so it is the one watchdog for both).
 /// </summary>
 internal sealed class SupervisionWatchdog(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -69,7 +72,7 @@ internal sealed class SupervisionWatchdog(IServiceProvider services) : ILifecycl
                     .FirstOrDefault();
                 if (local.Equals(oldest))
                 {
-                    await WakeSupervisorsAsync(logger);
+                    await Task.WhenAll(WakeSupervisorsAsync(logger), WakeStartedRunsAsync(logger));
                 }
             }
         }
@@ -99,6 +102,42 @@ internal sealed class SupervisionWatchdog(IServiceProvider services) : ILifecycl
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Supervisor {Supervisor} failed its check after a silo loss; its own timer retries", id);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Calls every listed started run; a run found finished or stopped (its own removal failed) is taken off the list.
+    /// A paused one stays: it may be an activation about to carry on, and a later removal by the run itself takes it off.
+    /// </summary>
+    private async Task WakeStartedRunsAsync(ILogger logger)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var list = grains.GetGrain<IStartedRunsGrain>(0);
+        IReadOnlyList<string> runs;
+        try
+        {
+            runs = await list.List();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "The started-runs list could not be read after a silo loss; a run whose grain was lost carries on at its next call");
+            return;
+        }
+
+        await Task.WhenAll(runs.Select(async id =>
+        {
+            try
+            {
+                var status = await grains.GetGrain<ISimulationGrain>(id).GetStatus();
+                if (status.Phase is RunPhase.Finished or RunPhase.Stopped or RunPhase.Empty)
+                {
+                    await list.Remove(id);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Started run {Run} did not answer after a silo loss; it carries on at its next call", id);
             }
         }));
     }

@@ -73,6 +73,26 @@ public sealed class SimulationGrainTests(DeltaLogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_started_run_is_on_the_started_runs_list_until_it_pauses_or_stops()
+    {
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("listed");
+        var list = fixture.Cluster.GrainFactory.GetGrain<IStartedRunsGrain>(0);
+        await run.Deploy(Spec.ToJson());
+        Assert.DoesNotContain("listed", await list.List());
+
+        // Held to a hundredth of real time (15 s for the whole run), so it is still running while the list is read.
+        Assert.Equal(RunPhase.Running, (await run.Start(pace: 0.01)).Phase);
+        Assert.Contains("listed", await list.List());
+        Assert.Contains((await run.Pause()).Phase, new[] { RunPhase.Paused, RunPhase.Deployed }); // Deployed: paused before its first slice
+        Assert.DoesNotContain("listed", await list.List());
+
+        await run.Start(pace: 0.01);
+        Assert.Contains("listed", await list.List());
+        Assert.Equal(RunPhase.Stopped, (await run.Stop()).Phase);
+        Assert.DoesNotContain("listed", await list.List());
+    }
+
+    [Fact]
     public async Task A_tampered_checkpoint_makes_replay_fail_loudly_at_that_checkpoint()
     {
         var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("tampered");
