@@ -5,8 +5,6 @@ using NeuroMesh.Simulation;
 using NeuroMesh.Tests.Engine;
 using NeuroMesh.Tests.Silo;
 using NeuroMesh.Tests.Simulation;
-using Orleans.Core.Internal;
-using Orleans.Runtime.Placement;
 using Xunit.Abstractions;
 
 namespace NeuroMesh.Tests.Clustering;
@@ -44,15 +42,7 @@ public sealed class StartedRunCrashTests(ITestOutputHelper output) : IDisposable
 
         var run = grains.GetGrain<ISimulationGrain>("crash-started");
         await run.Deploy(spec.ToJson(), 2);
-        for (var attempt = 0; !victimSilo.Equals(await management.GetActivationAddress(run)); attempt++)
-        {
-            Assert.True(attempt < 20, "the run's grain did not move to the silo that is killed");
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, victimSilo);
-            await run.Cast<IGrainManagementExtension>().MigrateOnIdle();
-            RequestContext.Clear();
-            await Task.Delay(100);
-            await run.GetStatus();
-        }
+        await LostSiloTests.MoveTo(grains, run, victimSilo);
 
         await run.Start(pace: 0.1);
         var running = await Eventually(run.GetStatus, s => s.Tick >= SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's first checkpoint");

@@ -207,14 +207,17 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
     }
 
     /// <summary>Migrates the run's grain to the primary silo (which is never the one stopped) if it is elsewhere.</summary>
-    private static async Task KeepOnPrimary(EmbeddedCluster cluster, ISimulationGrain run)
+    private static Task KeepOnPrimary(EmbeddedCluster cluster, ISimulationGrain run)
+        => MoveTo(cluster.Grains, run, cluster.Services[0].GetRequiredService<ILocalSiloDetails>().SiloAddress);
+
+    /// <summary>Migrates the run's grain to <paramref name="silo"/> (placement hint, then a move when idle) until it is there.</summary>
+    internal static async Task MoveTo(IGrainFactory grains, ISimulationGrain run, SiloAddress silo)
     {
-        var primary = cluster.Services[0].GetRequiredService<ILocalSiloDetails>().SiloAddress;
-        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
-        for (var attempt = 0; !primary.Equals(await management.GetActivationAddress(run)); attempt++)
+        var management = grains.GetGrain<IManagementGrain>(0);
+        for (var attempt = 0; !silo.Equals(await management.GetActivationAddress(run)); attempt++)
         {
-            Assert.True(attempt < 20, "the run's grain did not move to the primary silo");
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, primary);
+            Assert.True(attempt < 20, $"the run's grain did not move to silo {silo}");
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
             await run.Cast<IGrainManagementExtension>().MigrateOnIdle();
             RequestContext.Clear();
             await Task.Delay(100);
