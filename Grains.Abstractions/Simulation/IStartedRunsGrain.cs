@@ -13,6 +13,6 @@ public interface IStartedRunsGrain : IGrainWithIntegerKey
     /// <summary>Takes <paramref name="runId"/> off the list; nothing happens when it is not listed.</summary>
     Task Remove(string runId);
 
-    /// <summary>The listed runs, in the order they were first listed.</summary>
+    /// <summary>The listed runs, in the order they were listed.</summary>
     Task<IReadOnlyList<string>> List();
 }

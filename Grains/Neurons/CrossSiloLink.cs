@@ -267,7 +267,7 @@ internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
         if (snapshot.Version != _picksVersion)
         {
             _picks.Clear();
-            _active = [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+            _active = RendezvousHash.ActiveSilos(snapshot);
             _picksVersion = snapshot.Version;
         }
 

@@ -43,9 +43,15 @@ public static class RendezvousHash
     /// </summary>
     public static SiloAddress? Home(RegionPath region, ClusterMembershipSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        SiloAddress[] active = [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+        var active = ActiveSilos(snapshot);
         return active.Length == 0 ? null : Pick(region, active);
+    }
+
+    /// <summary>The active members of <paramref name="snapshot"/>: the silos regions are hashed over.</summary>
+    public static SiloAddress[] ActiveSilos(ClusterMembershipSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return [.. snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
     }
 
     /// <summary>A stable 64-bit score of (region, silo): FNV-1a over both, then a SplitMix64 finaliser.</summary>

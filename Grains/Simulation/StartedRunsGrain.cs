@@ -55,6 +55,6 @@ public sealed class StartedRunsGrain : DeltaLogGrain<StartedRunsState, StartedRu
 [Alias("NeuroMesh.Simulation.StartedRunsState")]
 public sealed class StartedRunsState
 {
-    /// <summary>The listed runs, in the order they were first listed.</summary>
+    /// <summary>The listed runs, in the order they were listed.</summary>
     [Id(0)] public List<string> Runs { get; set; } = [];
 }

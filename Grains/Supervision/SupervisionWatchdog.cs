@@ -10,9 +10,9 @@ namespace NeuroMesh.Supervision;
 /// Watches cluster membership on every silo. When a silo is declared dead: this silo's outbox counts the spikes still
 /// unacknowledged by it as lost (<see cref="MeshLaneCounters.DroppedSiloLost"/>), and the oldest surviving silo calls
 /// every supervisor in the delta log to run a health-check pass at once, which activates any supervisor that lived on
-/// the dead silo (rebuilt from its log) and restores its children on the survivors, and calls every run on the
+/// the dead silo (rebuilt from its log) and restores its children on the survivors; it also calls every run on the
 /// <see cref="IStartedRunsGrain"/> list, which activates a started run whose grain lived there, and that activation
-/// carries on from its last checkpoint (the same holds for any lockstep run, so it is the one watchdog for both).
+/// carries on from its last checkpoint (one membership watch and one choice of silo serve both).
 /// </summary>
 internal sealed class SupervisionWatchdog(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {

@@ -50,9 +50,11 @@ public sealed class DepartedSiloStreamTests : IDisposable
         Assert.Equal([4, 5, 6], Assert.Single(sink.Batches).Frame);
         await Eventually.True(() => router.DroppedSiloLeft > drainedBefore, "the departed silo's frame is counted as dropped for a departed silo", TimeSpan.FromSeconds(20));
 
-        // The drain stands in for the departed silo's ingress on the survivor and says which silo it drains.
+        // The drain ran on the survivor, so the survivor's own ingress reports the drop (read between two reads of the
+        // router, since a late mesh frame to the departed silo may add to it meanwhile).
+        var low = router.DroppedSiloLeft;
         var counters = await cluster.Grains.GetGrain<IFabricIngressGrain>(SiloKey.For(live)).GetCounters();
-        Assert.Equal(router.DroppedSiloLeft, counters.DroppedSiloLeft);
+        Assert.InRange(counters.DroppedSiloLeft, low, router.DroppedSiloLeft);
     }
 
     /// <summary>Publishes, retrying a call that failed because the queue's grain was on the silo that left.</summary>
