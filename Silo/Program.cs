@@ -24,7 +24,9 @@ if (args.Length > 0 && !args[0].StartsWith('-'))
 }
 
 // The node: an Orleans silo and, on the same host, its HTTP endpoints (Urls in appsettings.json, ASPNETCORE_URLS or --urls).
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the program's folder (appsettings.json is copied there), not the working folder: `dotnet run`
+// runs in the folder the user typed it from (RunWorkingDirectory), where relative data paths such as ./data resolve.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.UseOrleans(silo => silo
     .UseNeuroMeshClustering(builder.Configuration)
     .AddNeuroMesh(builder.Configuration));

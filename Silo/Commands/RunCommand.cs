@@ -116,7 +116,24 @@ internal static class RunCommand
 
         if (options.JsonPath is not null)
         {
-            await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+            try
+            {
+                // The folder is made as needed, so `--json results/cuba.json` works on a fresh clone.
+                var folder = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath));
+                if (folder is not null)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                await File.WriteAllTextAsync(options.JsonPath, json);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"cannot write {options.JsonPath}: {e.Message}");
+                return 1;
+            }
+
             output.WriteLine($"wrote {options.JsonPath}");
         }
 
