@@ -19,17 +19,32 @@ public sealed class ShardPlan
     /// <summary>The window used when no synapse crosses shards (any window would be exact; this keeps barriers rare).</summary>
     public const int UnboundedWindowTicks = 1024;
 
+    /// <summary>The most shards whose targets <see cref="_remoteTargets"/> can name (one bit each).</summary>
+    private const int RoutedShards = 64;
+
     private readonly int[] _bounds;
 
-    private ShardPlan(NetworkSpec spec, ulong seed, int[] bounds, int windowTicks, string? windowProjection, int fixedShift)
+    /// <summary>Per neuron, bit k is set when it has a synapse onto a neuron of shard k other than its own; null above <see cref="RoutedShards"/> shards.</summary>
+    private readonly ulong[]? _remoteTargets;
+
+    private ShardPlan(NetworkSpec spec, ulong seed, int[] bounds, int windowTicks, string? windowProjection, int fixedShift, ulong[]? remoteTargets, long synapses, long crossingSynapses)
     {
         Spec = spec;
         Seed = seed;
         _bounds = bounds;
+        _remoteTargets = remoteTargets;
         WindowTicks = windowTicks;
         WindowProjection = windowProjection;
         FixedPointShift = fixedShift;
+        Synapses = synapses;
+        CrossingSynapses = crossingSynapses;
     }
+
+    /// <summary>The network's synapses.</summary>
+    public long Synapses { get; }
+
+    /// <summary>The synapses whose source and target lie in different shards (the cut of the partition).</summary>
+    public long CrossingSynapses { get; }
 
     /// <summary>The spec the plan splits.</summary>
     public NetworkSpec Spec { get; }
@@ -83,6 +98,8 @@ public sealed class ShardPlan
         }
 
         var plan = new NetworkPlan(spec, seed, options.Filters);
+        var remoteTargets = shardCount is > 1 and <= RoutedShards ? new ulong[n] : null;
+        var crossing = 0L;
         var window = int.MaxValue;
         string? limiting = null;
         var errors = new List<SpecError>();
@@ -96,6 +113,11 @@ public sealed class ShardPlan
                 if (owner[edge.Source] != owner[edge.Target])
                 {
                     minDelay = Math.Min(minDelay, edge.Delay);
+                    crossing++;
+                    if (remoteTargets is not null)
+                    {
+                        remoteTargets[edge.Source] |= 1UL << owner[edge.Target];
+                    }
                 }
             }
 
@@ -124,7 +146,8 @@ public sealed class ShardPlan
             throw new NetworkSpecException(errors);
         }
 
-        return new ShardPlan(spec, seed, bounds, limiting is null ? UnboundedWindowTicks : window, limiting, plan.FixedShift);
+        return new ShardPlan(spec, seed, bounds, limiting is null ? UnboundedWindowTicks : window, limiting, plan.FixedShift,
+            remoteTargets, plan.AllEdges.Count, crossing);
     }
 
     /// <summary>
@@ -218,6 +241,16 @@ public sealed class ShardPlan
         }
 
         return ~i - 1;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="neuron"/> has at least one synapse onto a neuron of <paramref name="shard"/> (another shard
+    /// than its own): only then does that shard need its spikes. Always true above 64 shards, where no mask is kept.
+    /// </summary>
+    public bool Targets(int neuron, int shard)
+    {
+        CheckShard(shard);
+        return _remoteTargets is null ? ShardOf(neuron) != shard : (_remoteTargets[neuron] & (1UL << shard)) != 0;
     }
 
     /// <summary>The assignment to pass as <see cref="EngineOptions.Shard"/> for shard <paramref name="shard"/>.</summary>

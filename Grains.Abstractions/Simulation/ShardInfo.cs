@@ -61,9 +61,21 @@ public sealed record class ShardInfo
     /// <summary>Seconds spent producing frames onto the peers' streams.</summary>
     [Id(17)] public double SendSeconds { get; init; }
 
-    /// <summary>How it sends windows to peers: <c>Streams</c> or <c>Calls</c> (<c>NeuroMesh:Cluster:LockstepTransport</c>).</summary>
+    /// <summary>How it sends windows to peers: <c>Push</c>, <c>Calls</c> or <c>Streams</c> (<c>NeuroMesh:Cluster:LockstepTransport</c>).</summary>
     [Id(18)] public string Transport { get; init; } = string.Empty;
 
     /// <summary>The engine that simulates it, in words (CpuEngine, or IlgpuEngine and its device), and why it was chosen.</summary>
     [Id(19)] public string Engine { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Spikes sent to each shard, by shard index (0 for itself): only the spikes of neurons with a synapse onto that
+    /// shard travel there, so a shard without such synapses gets end-of-window markers only.
+    /// </summary>
+    [Id(20)] public long[] SpikesSentTo { get; init; } = [];
+
+    /// <summary>Synapses of the whole network whose source and target lie in different shards (the partition's cut).</summary>
+    [Id(21)] public long CrossingSynapses { get; init; }
+
+    /// <summary>Synapses of the whole network.</summary>
+    [Id(22)] public long NetworkSynapses { get; init; }
 }

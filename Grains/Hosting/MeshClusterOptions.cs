@@ -1,3 +1,5 @@
+using NeuroMesh.Cluster;
+
 namespace NeuroMesh.Hosting;
 
 /// <summary>Cross-silo settings, bound from the <c>NeuroMesh:Cluster</c> configuration section.</summary>
@@ -19,11 +21,12 @@ public sealed class MeshClusterOptions
     public int WindowTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
-    /// How lockstep shards send their windows to peers: <c>Streams</c> (the default: the peer silo's spike stream, read by
-    /// its pulling agent) or <c>Calls</c> (one grain call per window and peer to the peer silo's fabric ingress, no polling).
-    /// Both deliver the same frames to the same sink; only the latency differs.
+    /// How lockstep shards send their windows to peers: <see cref="Cluster.LockstepTransport.Push"/> (the default: a peer
+    /// silo in this process is handed the frames directly, any other gets a grain call), <c>Calls</c> (one grain call per
+    /// window and peer to the peer silo's fabric ingress) or <c>Streams</c> (the peer silo's spike stream, read by its
+    /// pulling agent). All deliver the same frames to the same sink; only the latency differs.
     /// </summary>
-    public string LockstepTransport { get; set; } = "Streams";
+    public LockstepTransport LockstepTransport { get; set; } = LockstepTransport.Push;
 
     /// <summary>
     /// Whether a run started in the background carries on when its grain is activated again (after its silo was lost, its
@@ -79,7 +82,7 @@ public sealed class MeshClusterOptions
         { PollPeriodMs: < 1 or > 10_000 } => $"{SectionName}:PollPeriodMs must be in [1, 10000] (got {PollPeriodMs}).",
         { Queues: < 1 or > 1024 } => $"{SectionName}:Queues must be in [1, 1024] (got {Queues}).",
         { WindowTimeoutSeconds: < 1 } => $"{SectionName}:WindowTimeoutSeconds must be positive (got {WindowTimeoutSeconds}).",
-        { LockstepTransport: not ("Streams" or "Calls") } => $"{SectionName}:LockstepTransport must be Streams or Calls (got '{LockstepTransport}').",
+        _ when !Enum.IsDefined(LockstepTransport) => $"{SectionName}:LockstepTransport must be Push, Calls or Streams (got '{LockstepTransport}').",
         { EngineThreads: < 0 or > 1024 } => $"{SectionName}:EngineThreads must be 0 (auto) or in [1, 1024] (got {EngineThreads}).",
         { FlushMicros: < 0 or > 1_000_000 } => $"{SectionName}:FlushMicros must be in [0, 1000000] (got {FlushMicros}).",
         { MaxBatchSpikes: < 1 or > 65_536 } => $"{SectionName}:MaxBatchSpikes must be in [1, 65536] (got {MaxBatchSpikes}).",

@@ -52,7 +52,16 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.AddCustomStorageBasedLogConsistencyProvider(DeltaLogGrainOptions.ProviderName);
 
         var cluster = new MeshClusterOptions();
-        configuration.GetSection(MeshClusterOptions.SectionName).Bind(cluster);
+        var section = configuration.GetSection(MeshClusterOptions.SectionName);
+        if (section[nameof(MeshClusterOptions.LockstepTransport)] is { } transport && !Enum.TryParse<LockstepTransport>(transport, ignoreCase: true, out _))
+        {
+            // Checked before binding: the binder's own error would name .NET types, not the choices.
+            throw new OptionsValidationException(MeshClusterOptions.SectionName, typeof(MeshClusterOptions),
+                [$"{MeshClusterOptions.SectionName}:LockstepTransport must be Push, Calls or Streams (got '{transport}')."]);
+        }
+
+        section.Bind(cluster);
+
         if (cluster.Problem() is { } problem)
         {
             throw new OptionsValidationException(MeshClusterOptions.SectionName, typeof(MeshClusterOptions), [problem]);
@@ -80,6 +89,7 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(sp => new SiloOutbox(
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InProcessSiloLifecycle>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SupervisionWatchdog>();
         builder.AddPlacementDirector<RegionAffinityPlacement, RegionAffinityPlacementDirector>();
         builder.Services.AddSingleton<SiloMetrics>();

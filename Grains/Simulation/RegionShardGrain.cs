@@ -38,10 +38,10 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private ShardSetup? _setup;
     private IShardEngine? _engine;
     private ShardFrameIngress? _ingress;
-    private ShardFrameEncoder? _encoder;
     private IDisposable? _registration;
-    private (string Channel, IAsyncStream<SpikeBatch> Stream, IFabricIngressGrain Ingress)[] _peers = [];
-    private bool _calls;
+    private Peer[] _peers = [];
+    private long[] _spikesSentTo = [];
+    private LockstepTransport _transport;
     private long _tick;
     private long _framesSent;
     private long _waitTicks;
@@ -83,10 +83,12 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var provider = this.GetStreamProvider(SpikeStreams.ProviderName);
         _peers = [.. Enumerable.Range(0, setup.SiloKeys.Count)
             .Where(j => j != setup.Index)
-            .Select(j => (Channel(setup.RunId, setup.Epoch, j), SpikeStreams.Open(provider, setup.SiloKeys[j]), GrainFactory.GetGrain<IFabricIngressGrain>(setup.SiloKeys[j])))];
-        _calls = options.Value.LockstepTransport == "Calls";
+            .Select(j => new Peer(j, setup.SiloKeys[j], Channel(setup.RunId, setup.Epoch, j), SpikeStreams.Open(provider, setup.SiloKeys[j]),
+                GrainFactory.GetGrain<IFabricIngressGrain>(setup.SiloKeys[j]), new ShardFrameEncoder(setup.Index)))];
+        _spikesSentTo = new long[setup.SiloKeys.Count];
+        _transport = options.Value.LockstepTransport;
         _registration = router.Register(Channel(setup.RunId, setup.Epoch, setup.Index), this);
-        (_setup, _engine, _ingress, _encoder, _tick) = (setup, engine, new ShardFrameIngress(engine), new ShardFrameEncoder(setup.Index), 0);
+        (_setup, _engine, _ingress, _tick) = (setup, engine, new ShardFrameIngress(engine), 0);
         this.DelayDeactivation(TimeSpan.FromDays(1));
         metrics.AddShards(1);
         return Task.FromResult(Info());
@@ -268,24 +270,77 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         _ingress!.Accept(frame);
     }
 
-    private async Task SendAsync(ShardWindow window)
+    /// <summary>
+    /// Sends each peer the window's spikes of the neurons with a synapse onto that peer (the others would act on nothing
+    /// there), in frames of that peer's own sequence; a peer with none gets the end-of-window marker alone.
+    /// </summary>
+    private Task SendAsync(ShardWindow window)
     {
-        var frames = _encoder!.Encode(window);
-        await Task.WhenAll(_peers.Select(async peer =>
+        var plan = _engine!.Shard!.Plan;
+        var sends = new Task[_peers.Length];
+        for (var p = 0; p < _peers.Length; p++)
         {
-            if (_calls)
-            {
-                await peer.Ingress.Deliver([.. frames.Select(f => new SpikeBatch(peer.Channel, f))]);
-                return;
-            }
+            var peer = _peers[p];
+            var spikes = SpikesFor(window.Spikes, plan, peer.Index);
+            var frames = peer.Encoder.Encode(spikes.Length == window.Spikes.Length ? window : window with { Spikes = spikes });
+            _framesSent += frames.Count;
+            _spikesSent += spikes.Length;
+            _spikesSentTo[peer.Index] += spikes.Length;
+            sends[p] = SendAsync(peer, frames);
+        }
 
+        return Task.WhenAll(sends);
+    }
+
+    private Task SendAsync(Peer peer, IReadOnlyList<byte[]> frames)
+    {
+        if (_transport == LockstepTransport.Push && InProcessSilos.TryGet(peer.SiloKey, out var local))
+        {
+            // The peer's silo runs in this process: its router takes the frames as its ingress grain would, without a message.
             foreach (var frame in frames)
             {
-                await peer.Stream.OnNextAsync(new SpikeBatch(peer.Channel, frame));
+                local.Route(new SpikeBatch(peer.Channel, frame));
             }
-        }));
-        _framesSent += (long)frames.Count * _peers.Length;
-        _spikesSent += (long)window.Spikes.Length * _peers.Length;
+
+            return Task.CompletedTask;
+        }
+
+        return _transport == LockstepTransport.Streams ? StreamAsync(peer, frames) : peer.Ingress.Deliver([.. frames.Select(f => new SpikeBatch(peer.Channel, f))]);
+    }
+
+    private static async Task StreamAsync(Peer peer, IReadOnlyList<byte[]> frames)
+    {
+        foreach (var frame in frames)
+        {
+            await peer.Stream.OnNextAsync(new SpikeBatch(peer.Channel, frame));
+        }
+    }
+
+    /// <summary>The spikes of <paramref name="spikes"/> whose neurons have a synapse onto shard <paramref name="shard"/> (the array itself when all do).</summary>
+    private static Spikes.Spike[] SpikesFor(Spikes.Spike[] spikes, ShardPlan plan, int shard)
+    {
+        var keep = 0;
+        foreach (var spike in spikes)
+        {
+            keep += plan.Targets((int)spike.Source, shard) ? 1 : 0;
+        }
+
+        if (keep == spikes.Length)
+        {
+            return spikes;
+        }
+
+        var kept = new Spikes.Spike[keep];
+        var k = 0;
+        foreach (var spike in spikes)
+        {
+            if (plan.Targets((int)spike.Source, shard))
+            {
+                kept[k++] = spike;
+            }
+        }
+
+        return kept;
     }
 
     private ShardInfo Info()
@@ -312,8 +367,11 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             FramesRejected = _ingress.Decoder.RejectedTotal,
             SpikesPending = _engine.RemotePending + _deferred.Concat(_inbox).Sum(SpikesIn),
             Channel = Channel(_setup.RunId, _setup.Epoch, shard.Index),
-            Transport = _calls ? "Calls" : "Streams",
+            Transport = _transport.ToString(),
             Engine = _engine.Description,
+            SpikesSentTo = [.. _spikesSentTo],
+            CrossingSynapses = shard.Plan.CrossingSynapses,
+            NetworkSynapses = shard.Plan.Synapses,
             WaitSeconds = (double)_waitTicks / Stopwatch.Frequency,
             ComputeSeconds = (double)_computeTicks / Stopwatch.Frequency,
             SendSeconds = (double)_sendTicks / Stopwatch.Frequency,
@@ -356,4 +414,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         _engine?.Dispose();
         _engine = null;
     }
+
+    /// <summary>A peer shard: its index, silo, channel, the two ways to reach its silo, and the encoder of this shard's frames to it.</summary>
+    private sealed record class Peer(int Index, string SiloKey, string Channel, IAsyncStream<SpikeBatch> Stream, IFabricIngressGrain Ingress, ShardFrameEncoder Encoder);
 }

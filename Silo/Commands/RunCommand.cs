@@ -107,10 +107,14 @@ internal static class RunCommand
         {
             var shards = await run.GetShards();
             output.WriteLine($"transport        {shards[0].Transport} (NeuroMesh:Cluster:LockstepTransport)");
+            var cut = shards[0].NetworkSynapses == 0 ? 0 : (double)shards[0].CrossingSynapses / shards[0].NetworkSynapses;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cut              {shards[0].CrossingSynapses:N0} of {shards[0].NetworkSynapses:N0} synapses cross silos ({cut:P1}); a spike goes only to the silos its neuron has synapses on"));
             foreach (var shard in shards)
             {
+                var perPeer = string.Join(", ", shard.SpikesSentTo.Select((n, j) => (n, j)).Where(x => x.j != shard.Index).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.n:N0} to shard {x.j}")));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0}, received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending"));
+                    $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0} ({perPeer}), received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending"));
             }
         }
 

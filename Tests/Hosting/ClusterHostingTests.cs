@@ -31,6 +31,17 @@ public sealed class ClusterHostingTests : IDisposable
         Assert.Contains($"(got {value})", error.Message);
     }
 
+    [Theory]
+    [InlineData("Pigeon")]
+    [InlineData("7")]
+    public void An_unknown_lockstep_transport_stops_the_silo_builder_naming_the_choices(string value)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddNeuroMesh(Config(("NeuroMesh:Cluster:LockstepTransport", value)))));
+        Assert.Contains("NeuroMesh:Cluster:LockstepTransport must be Push, Calls or Streams", error.Message);
+        Assert.Contains($"(got '{value}')", error.Message);
+    }
+
     [Fact]
     public void The_spike_streams_retry_a_failed_queue_read_or_delivery_within_a_window_not_after_orleans_ten_second_default()
     {

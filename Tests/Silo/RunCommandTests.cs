@@ -14,7 +14,9 @@ public sealed class RunCommandTests : IDisposable
     private Dictionary<string, string?> Settings => new() { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "deltalog.db") };
 
     [Theory]
-    [InlineData(1, "Streams")]
+    [InlineData(1, "Push")]
+    [InlineData(2, "Push")]
+    [InlineData(3, "Push")]
     [InlineData(3, "Streams")]
     [InlineData(3, "Calls")]
     public async Task Run_starts_a_cluster_of_n_silos_prints_the_summary_and_its_hash_matches_one_engine(int silos, string transport)

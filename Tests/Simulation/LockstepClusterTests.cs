@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NeuroMesh.Cluster;
 using NeuroMesh.Engine;
 using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Fabric.Wire;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
@@ -12,7 +13,7 @@ using Orleans.TestingHost;
 
 namespace NeuroMesh.Tests.Simulation;
 
-/// <summary>Runs placed on 1, 2 and 3 silos of a real in-process cluster, exchanging spikes over the memory streams.</summary>
+/// <summary>Runs placed on 1, 2 and 3 silos of a real in-process cluster, exchanging spikes over the default transport.</summary>
 [Collection(SiloCollection.Name)]
 public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
 {
@@ -56,11 +57,14 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
             var shards = await run.GetShards();
             Assert.Equal(silos, shards.Select(s => s.Silo).Distinct().Count());
             Assert.Equal(spec.NeuronCount, shards.Sum(s => s.EndNeuron - s.FirstNeuron));
+            var plan = ShardPlan.Create(spec, silos);
             foreach (var shard in shards)
             {
-                // Each shard sent every spike of its own neurons to each peer, and nothing else.
-                var own = records.LongCount(r => r.Neuron >= shard.FirstNeuron && r.Neuron < shard.EndNeuron);
-                Assert.Equal(own * (silos - 1), shard.SpikesSent);
+                // Each shard sent each peer exactly the spikes of its own neurons with a synapse onto that peer.
+                var own = records.Where(r => r.Neuron >= shard.FirstNeuron && r.Neuron < shard.EndNeuron).ToList();
+                var expected = Enumerable.Range(0, silos).Select(j => j == shard.Index ? 0L : own.LongCount(r => plan.Targets(r.Neuron, j))).ToArray();
+                Assert.Equal(expected, shard.SpikesSentTo);
+                Assert.Equal(expected.Sum(), shard.SpikesSent);
                 Assert.Equal(0, shard.FramesRejected);
             }
 
@@ -69,6 +73,70 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
             Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
             Assert.Equal(RunPhase.Stopped, (await run.Stop()).Phase);
         }
+    }
+
+    /// <summary>Two areas of 400 delta neurons with Poisson drive, connected within each area and, when asked, from A to B only (one synapse per B neuron).</summary>
+    private static NetworkSpec Areas(bool aToB)
+    {
+        const string Lif = """ "model": "lif_delta", "params": { "tauM": 20, "vRest": 0, "vThreshold": 20, "vReset": 10, "refractory": 2 } """;
+        static string Projection(string name, string source, string target, int n) =>
+            $$"""{ "name": "{{name}}", "source": "{{source}}", "target": "{{target}}", "rule": { "kind": "fixed_in_degree", "n": {{n}} }, "channel": "excitatory", "weight": 0.1, "delay": 1.5 }""";
+        var projections = new List<string> { Projection("AA", "A", "A", 40), Projection("BB", "B", "B", 40) };
+        if (aToB)
+        {
+            projections.Add(Projection("AB", "A", "B", 1)); // about a third of A has no synapse in B
+        }
+
+        return NetworkSpec.Parse($$"""
+            {
+              "dt": 0.1, "duration": 200, "seed": 11,
+              "populations": [ { "name": "A", "size": 400, {{Lif}} }, { "name": "B", "size": 400, {{Lif}} } ],
+              "projections": [ {{string.Join(", ", projections)}} ],
+              "stimuli": [
+                { "name": "driveA", "kind": "poisson", "target": "A", "rate": 20, "count": 300, "weight": 0.2 },
+                { "name": "driveB", "kind": "poisson", "target": "B", "rate": 20, "count": 300, "weight": 0.2 }
+              ]
+            }
+            """);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_spike_goes_only_to_silos_that_hold_its_targets_and_a_silo_without_any_gets_markers_only(bool aToB)
+    {
+        var spec = Areas(aToB);
+        var (spikes, hash, records) = SingleEngine.Reference(spec);
+        Assert.True(records.Any(r => r.Neuron < 400) && records.Any(r => r.Neuron >= 400), "both areas should fire");
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>($"lockstep-areas-{aToB}");
+        await run.Deploy(spec.ToJson(), 2);
+        var status = await run.Step(spec.TotalTicks);
+        Assert.Equal((RunPhase.Finished, spikes, hash), (status.Phase, status.Spikes, status.SpikeTrainHash));
+
+        var shards = (await run.GetShards()).OrderBy(s => s.Index).ToArray();
+        Assert.Equal([(0, 400), (400, 800)], shards.Select(s => (s.FirstNeuron, s.EndNeuron)));
+
+        // B never sends: nothing in A listens to it. A sends only when A→B exists, and then only the spikes of A's
+        // neurons with a synapse in B; without it each window costs A its end-of-window marker alone.
+        Assert.Equal([0L, 0L], shards[1].SpikesSentTo);
+        Assert.Equal(shards[1].Windows, shards[1].FramesSent);
+        var plan = ShardPlan.Create(spec, 2);
+        var fromA = records.LongCount(r => r.Neuron < 400 && plan.Targets(r.Neuron, 1));
+        Assert.Equal([0L, fromA], shards[0].SpikesSentTo);
+        if (aToB)
+        {
+            Assert.InRange(fromA, 1, records.LongCount(r => r.Neuron < 400) - 1);
+            Assert.Equal(400, shards[0].CrossingSynapses);
+        }
+        else
+        {
+            Assert.Equal(0, fromA);
+            Assert.Equal(shards[0].Windows, shards[0].FramesSent);
+            Assert.Equal(0, shards[0].CrossingSynapses);
+        }
+
+        Assert.Equal(shards.Sum(s => s.SpikesSent), shards.Sum(s => s.SpikesReceived + s.SpikesPending));
+        Assert.Equal(RunPhase.Stopped, (await run.Stop()).Phase);
     }
 
     [Fact]
