@@ -141,7 +141,8 @@ public sealed class CubaSuite : IBenchmarkSuite
         {
             // Warm-up: JIT the silo, grain and shard paths on a throwaway 2-silo cluster, so the 1-silo case is not charged for it.
             _ = RunOnCluster(spec with { Duration = 5 }, 2, new Dictionary<string, string?> { ["NeuroMesh:DeltaLog:Path"] = Path.Combine(data.FullName, "warm-up.db") }).GetAwaiter().GetResult();
-            foreach (var (silos, transport) in new[] { (1, "Streams"), (2, "Streams"), (3, "Streams"), (2, "Calls"), (3, "Calls") })
+            var seconds = new Dictionary<(int, string), double>();
+            foreach (var (silos, transport) in new[] { (1, "Push"), (2, "Push"), (3, "Push"), (2, "Calls"), (3, "Calls"), (2, "Streams"), (3, "Streams") })
             {
                 Console.Error.WriteLine($"  running CUBA on {silos} silo(s) over {transport}...");
                 var settings = new Dictionary<string, string?>
@@ -150,15 +151,33 @@ public sealed class CubaSuite : IBenchmarkSuite
                     ["NeuroMesh:Cluster:EngineThreads"] = Math.Max(1, Environment.ProcessorCount / silos).ToString(CultureInfo.InvariantCulture),
                     ["NeuroMesh:Cluster:LockstepTransport"] = transport,
                 };
-                var (seconds, status) = RunOnCluster(spec, silos, settings).GetAwaiter().GetResult();
+                var (wall, status, shards) = RunOnCluster(spec, silos, settings).GetAwaiter().GetResult();
+                seconds[(silos, transport)] = wall;
                 var simulated = spec.TotalTicks * spec.Dt / 1000.0;
                 var @case = quick ? "cuba_4000_100ms_lockstep" : "cuba_4000_lockstep";
                 var impl = silos == 1 ? "ours_1_silo" : $"ours_{silos}_silos_{transport.ToLowerInvariant()}";
-                report.Add(@case, impl, seconds, "s");
-                report.Add(@case + "_realtime_factor", impl, seconds / simulated, "x");
+                report.Add(@case, impl, wall, "s");
+                report.Add(@case + "_realtime_factor", impl, wall / simulated, "x");
+                if (silos > 1)
+                {
+                    // What a window costs beyond computing it: the wait for peers plus sending, per window, mean over shards.
+                    var exchange = shards.Average(s => (s.WaitSeconds + s.SendSeconds) / Math.Max(1, s.Windows));
+                    report.Add(@case + "_window_exchange_mean", impl, exchange * 1e6, "us");
+                    if (transport == "Push" && silos == 2)
+                    {
+                        report.Ratios["lockstep_window_exchange_mean_us"] = exchange * 1e6;
+                    }
+                }
+
                 report.Add(@case + "_window", impl, status.WindowTicks, "ticks");
                 report.Add(@case + "_hash_equals_one_engine", impl, status.SpikeTrainHash == expected ? 1 : 0, "bool");
             }
+
+            // The default transport (Push) against one silo, in the same run.
+            report.Ratios["lockstep_2silos_vs_1silo"] = seconds[(2, "Push")] / seconds[(1, "Push")];
+            report.Ratios["lockstep_3silos_vs_1silo"] = seconds[(3, "Push")] / seconds[(1, "Push")];
+            report.Ratios["lockstep_3silos_calls_vs_1silo"] = seconds[(3, "Calls")] / seconds[(1, "Push")];
+            report.Ratios["lockstep_3silos_streams_vs_1silo"] = seconds[(3, "Streams")] / seconds[(1, "Push")];
         }
         finally
         {
@@ -166,7 +185,7 @@ public sealed class CubaSuite : IBenchmarkSuite
         }
     }
 
-    private static async Task<(double Seconds, Simulation.RunStatus Status)> RunOnCluster(NetworkSpec spec, int silos, Dictionary<string, string?> settings)
+    private static async Task<(double Seconds, Simulation.RunStatus Status, IReadOnlyList<Simulation.ShardInfo> Shards)> RunOnCluster(NetworkSpec spec, int silos, Dictionary<string, string?> settings)
     {
         await using var cluster = await Hosting.EmbeddedCluster.StartAsync(silos, settings, CancellationToken.None);
         var run = cluster.Grains.GetGrain<Simulation.ISimulationGrain>($"bench-cuba-{silos}-{Guid.NewGuid():N}");
@@ -177,7 +196,8 @@ public sealed class CubaSuite : IBenchmarkSuite
             status = await run.Step(Simulation.SimulationGrain.Window);
         }
 
-        return (clock.Elapsed.TotalSeconds, status);
+        var wall = clock.Elapsed.TotalSeconds;
+        return (wall, status, silos > 1 ? await run.GetShards() : []);
     }
 
     private static double TimeBrian(BenchmarkReport report, string @case, string mode, string script, int neurons)
