@@ -86,7 +86,7 @@ public sealed class NeuroMeshClient : IAsyncDisposable
     /// <summary>The neuron <paramref name="id"/>.</summary>
     public NeuronHandle Neuron(uint id) => new(Cluster, id);
 
-    /// <summary>The supervisor <paramref name="id"/> (see the README's Supervision section for its API).</summary>
+    /// <summary>The supervisor <paramref name="id"/> (see docs/supervision.md for its API).</summary>
     /// <exception cref="ArgumentException">The id is empty.</exception>
     public ISupervisorGrain Supervisor(string id)
     {

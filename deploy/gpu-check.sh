@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The checks to run first on a machine with an NVIDIA GPU (see README, "GPU engine"): the CUDA copies of the GPU tests
+# The checks to run first on a machine with an NVIDIA GPU (see docs/engines.md, "GPU engine"): the CUDA copies of the GPU tests
 # (they skip without a device), then the gpu benchmark suite, IlgpuEngine against CpuEngine in the same run. Everything
 # they print goes under $OUT (default ./gpu-check-out): machine.txt, build.log, cuda-tests.log, gpu-quick.json/.log and,
 # unless QUICK_ONLY=1, gpu.json/.log with the Brunel-size and microcircuit-scale networks.

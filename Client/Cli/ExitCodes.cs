@@ -1,6 +1,6 @@
 namespace NeuroMesh.Cli;
 
-/// <summary>The neuromesh CLI's exit codes (README, "Client and CLI").</summary>
+/// <summary>The neuromesh CLI's exit codes (docs/client.md).</summary>
 internal static class ExitCodes
 {
     /// <summary>Done.</summary>

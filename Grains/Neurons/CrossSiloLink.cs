@@ -23,7 +23,7 @@ namespace NeuroMesh.Neurons;
 /// <para>The loop posts (<see cref="SiloOutbox.Post"/>) rather than awaiting <see cref="SiloOutbox.SendAsync"/>: it runs
 /// under the Cortex's pass lock, which grain turns on this silo also take, so waiting on another silo's acknowledgements
 /// there would stall this silo's grains. What does not fit is dropped and counted as <c>OutboxFull</c> (see
-/// docs/decisions.md).</para>
+/// docs/decisions/0014-cortex-posts-across-silos.md).</para>
 /// </remarks>
 internal sealed class CrossSiloLink : ICortexEgress, IMeshSpikeConsumer
 {

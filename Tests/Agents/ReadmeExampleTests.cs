@@ -6,13 +6,13 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Agents;
 
-/// <summary>The README's "Agents" snippet, verbatim, so that it keeps compiling and working.</summary>
+/// <summary>The "Agents" snippet of docs/agents.md, verbatim, so that it keeps compiling and working.</summary>
 public class ReadmeExampleTests
 {
     [Fact]
     public void The_readme_agents_example_works()
     {
-        // README: begin
+        // docs/agents.md: begin
         using var mesh = new Cortex();
         var asker = new Asker();
         mesh.AddAgent(new AgentCard("asker", 1, regions: [RegionPath.Parse("app/front")]), asker);
@@ -25,14 +25,14 @@ public class ReadmeExampleTests
 
         Console.WriteLine(string.Join(", ", asker.Answers));               // HELLO
         Console.WriteLine(mesh.Counters.Balances);                         // True: fired = delivered + dropped + in flight
-        // README: end
+        // docs/agents.md: end
 
         Assert.Equal(["HELLO"], asker.Answers);
         Assert.True(mesh.Counters.Balances);
         Assert.Equal([1u, 2], mesh.Directory.FindInRegion(RegionPath.Parse("app")).Select(c => c.NeuronId));
     }
 
-    // README: behaviours
+    // docs/agents.md: behaviours
     public sealed class Shouter : INeuronBehaviour
     {
         public IReadOnlyCollection<string> Capabilities => ["shout"];
@@ -59,5 +59,5 @@ public class ReadmeExampleTests
         public void OnFire(NeuronHandle neuron) => neuron.Broadcast("hello"u8);
     }
 
-    // README: behaviours end
+    // docs/agents.md: behaviours end
 }

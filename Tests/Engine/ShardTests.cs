@@ -33,7 +33,7 @@ public class ShardTests
 
     [Theory]
     [InlineData("cuba.json", 1500L, null)]
-    [InlineData("cuba.json", 10_000L, "dc191ae06d2fdd1416e3c9a15665ee92c96cf45bae4427f0193f47689f34436e")] // the README's single-engine hash
+    [InlineData("cuba.json", 10_000L, "dc191ae06d2fdd1416e3c9a15665ee92c96cf45bae4427f0193f47689f34436e")] // the single-engine hash the README shows
     [InlineData("delta_delays.json", 2000L, null)]
     public void The_union_of_the_shards_has_the_single_engine_hash(string example, long ticks, string? pinned)
     {
