@@ -19,8 +19,8 @@ namespace NeuroMesh.Simulation;
 /// and its channel live on that silo). Each window: wait until every peer's end-of-window marker for the previous window
 /// has arrived (frames come in through the silo's <see cref="FabricIngressGrain"/> and this shard's channel), apply the
 /// peers' spikes, run the window on the shard's engine (built by the silo's <see cref="GpuWorker"/>: on the device or on
-/// CpuEngine), and send its spikes to every peer as spike frames on the peers' silo streams, the last frame carrying the
-/// end-of-window flag.
+/// CpuEngine), and send each peer, as spike frames, the spikes of its neurons with a synapse on that peer, the last frame
+/// carrying the end-of-window flag (<see cref="LockstepTransport"/> says how frames reach the peer's silo).
 /// </summary>
 /// <remarks>
 /// Frames may arrive at any time from the ingress grain's turns; they queue in a concurrent inbox and are applied only in
