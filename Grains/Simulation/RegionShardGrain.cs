@@ -148,6 +148,13 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             {
                 await sending;
                 sending = SendAsync(result);
+                if (sending.IsCompleted)
+                {
+                    // An in-process push completes at once and the peers' frames may already be here, so nothing below
+                    // would yield: end the turn once per window, or one Advance call holds a pool thread for every
+                    // window up to the checkpoint (seconds) while other grains and clusters in the process wait.
+                    await Task.Yield();
+                }
             }
 
             var t3 = Stopwatch.GetTimestamp();
