@@ -76,7 +76,7 @@ public sealed class CubaSuite : IBenchmarkSuite
         return report;
     }
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try
         {
@@ -160,12 +160,16 @@ public sealed class CubaSuite : IBenchmarkSuite
                 report.Add(@case + "_realtime_factor", impl, wall / simulated, "x");
                 if (silos > 1)
                 {
-                    // What a window costs beyond computing it: the wait for peers plus sending, per window, mean over shards.
+                    // What a window costs beyond computing it: the wait for peers plus sending, per window (mean, and each
+                    // shard's p50/p99 from its histogram, averaged over the shards).
                     var exchange = shards.Average(s => (s.WaitSeconds + s.SendSeconds) / Math.Max(1, s.Windows));
                     report.Add(@case + "_window_exchange_mean", impl, exchange * 1e6, "us");
+                    report.Add(@case + "_window_exchange_p50", impl, shards.Average(s => s.ExchangeP50Micros), "us");
+                    report.Add(@case + "_window_exchange_p99", impl, shards.Average(s => s.ExchangeP99Micros), "us");
                     if (transport == "Push" && silos == 2)
                     {
-                        report.Ratios["lockstep_window_exchange_mean_us"] = exchange * 1e6;
+                        report.Ratios["lockstep_window_p50_us"] = shards.Average(s => s.ExchangeP50Micros);
+                        report.Ratios["lockstep_window_p99_us"] = shards.Average(s => s.ExchangeP99Micros);
                     }
                 }
 
@@ -239,7 +243,7 @@ public sealed class CubaSuite : IBenchmarkSuite
     private static NetworkSpec Scale(NetworkSpec spec, int factor)
         => spec with { Populations = [.. spec.Populations.Select(p => p with { Size = p.Size * factor })] };
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

@@ -78,4 +78,10 @@ public sealed record class ShardInfo
 
     /// <summary>Synapses of the whole network.</summary>
     [Id(22)] public long NetworkSynapses { get; init; }
+
+    /// <summary>The median time a window spent on the exchange (waiting for peers plus sending), in µs (a bucket's upper bound, ±9%).</summary>
+    [Id(23)] public double ExchangeP50Micros { get; init; }
+
+    /// <summary>The 99th percentile of the time a window spent on the exchange, in µs (a bucket's upper bound, ±9%).</summary>
+    [Id(24)] public double ExchangeP99Micros { get; init; }
 }

@@ -48,7 +48,12 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private long _computeTicks;
     private long _sendTicks;
     private long _spikesSent;
+    private readonly ExchangeHistogram _exchange = new();
+    private long _turnStarted;
     private (long FramesSent, long SpikesSent, long FramesReceived, long SpikesReceived, long FramesRejected) _reported;
+
+    /// <summary>How long a shard's windows may run in one grain turn before it yields the thread (see Advance).</summary>
+    private static readonly TimeSpan MaxTurn = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The channel on which shard <paramref name="index"/> of a run's epoch receives its peers' frames.</summary>
     public static string Channel(string runId, string epoch, int index) => $"run/{runId}/{epoch}/{index}";
@@ -112,6 +117,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         var next = 0;
         var spikes = new List<long>();
         var sending = Task.CompletedTask;
+        _turnStarted = Stopwatch.GetTimestamp();
         for (long done = 0; done < ticks;)
         {
             var t0 = Stopwatch.GetTimestamp();
@@ -148,12 +154,14 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             {
                 await sending;
                 sending = SendAsync(result);
-                if (sending.IsCompleted)
+                if (sending.IsCompleted && Stopwatch.GetElapsedTime(_turnStarted) > MaxTurn)
                 {
-                    // An in-process push completes at once and the peers' frames may already be here, so nothing below
-                    // would yield: end the turn once per window, or one Advance call holds a pool thread for every
-                    // window up to the checkpoint (seconds) while other grains and clusters in the process wait.
+                    // An in-process push completes at once and the peers' frames may already be here, so nothing else
+                    // would yield: without this one Advance call holds a pool thread for every window up to the
+                    // checkpoint (seconds) while other grains and clusters in the process wait. A hop per window would
+                    // cost more than a short window itself, hence the budget.
                     await Task.Yield();
+                    _turnStarted = Stopwatch.GetTimestamp();
                 }
             }
 
@@ -161,6 +169,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             _waitTicks += t1 - t0;
             _computeTicks += t2 - t1;
             _sendTicks += t3 - t2;
+            _exchange.Record(Seconds(t1 - t0 + t3 - t2) * 1e6);
             ReportWindow(n, result.Spikes.Length);
             NeuroMeshTelemetry.RecordWindow(metrics.Tags, Seconds(t1 - t0), Seconds(t2 - t1), Seconds(t3 - t0), n);
 
@@ -236,7 +245,9 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             }
 
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            var waited = left > TimeSpan.Zero && await _arrived.WaitAsync(left);
+            _turnStarted = Stopwatch.GetTimestamp(); // a wait for a peer's frame is where the turn usually gives way
+            if (!waited)
             {
                 throw new TimeoutException(
                     $"shard {_setup!.Index} of run '{_setup.RunId}' waited {timeout.TotalSeconds:0} s for the end of the window ending at tick {engine.WindowLastTick} " +
@@ -379,6 +390,8 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
             SpikesSentTo = [.. _spikesSentTo],
             CrossingSynapses = shard.Plan.CrossingSynapses,
             NetworkSynapses = shard.Plan.Synapses,
+            ExchangeP50Micros = _peers.Length == 0 ? 0 : _exchange.Percentile(0.5),
+            ExchangeP99Micros = _peers.Length == 0 ? 0 : _exchange.Percentile(0.99),
             WaitSeconds = (double)_waitTicks / Stopwatch.Frequency,
             ComputeSeconds = (double)_computeTicks / Stopwatch.Frequency,
             SendSeconds = (double)_sendTicks / Stopwatch.Frequency,

@@ -114,7 +114,7 @@ internal static class RunCommand
             {
                 var perPeer = string.Join(", ", shard.SpikesSentTo.Select((n, j) => (n, j)).Where(x => x.j != shard.Index).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.n:N0} to shard {x.j}")));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0} ({perPeer}), received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending"));
+                    $"shard {shard.Index}          neurons [{shard.FirstNeuron}, {shard.EndNeuron}) on {shard.Silo}: sent {shard.SpikesSent:N0} ({perPeer}), received {shard.SpikesReceived:N0}, pending {shard.SpikesPending:N0}, rejected frames {shard.FramesRejected}; {shard.ComputeSeconds:0.###} s computing, {shard.WaitSeconds:0.###} s waiting for peers, {shard.SendSeconds:0.###} s sending; exchange per window p50 {shard.ExchangeP50Micros:0} µs, p99 {shard.ExchangeP99Micros:0} µs"));
             }
         }
 

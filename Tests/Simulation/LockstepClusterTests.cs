@@ -66,6 +66,10 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
                 Assert.Equal(expected, shard.SpikesSentTo);
                 Assert.Equal(expected.Sum(), shard.SpikesSent);
                 Assert.Equal(0, shard.FramesRejected);
+                if (silos > 1)
+                {
+                    Assert.InRange(shard.ExchangeP50Micros, 1, shard.ExchangeP99Micros); // 0 would mean no window was recorded
+                }
             }
 
             // Every spike sent was applied by its receiver or is held there (the last window's, which no window follows);
