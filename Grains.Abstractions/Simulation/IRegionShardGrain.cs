@@ -11,6 +11,7 @@ public interface IRegionShardGrain : IGrainWithStringKey
     /// <summary>Builds this shard's engine for <paramref name="setup"/> and opens its channel on this silo.</summary>
     /// <exception cref="InvalidOperationException">The shard is already prepared.</exception>
     /// <exception cref="ArgumentException">The setup does not match the key, or the spec is invalid or cannot be split there.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<ShardInfo> Prepare(ShardSetup setup);
 
     /// <summary>
@@ -20,6 +21,7 @@ public interface IRegionShardGrain : IGrainWithStringKey
     /// </summary>
     /// <exception cref="InvalidOperationException">The shard is not prepared or not at <paramref name="fromTick"/>.</exception>
     /// <exception cref="TimeoutException">A peer's end of window did not arrive in time; the run cannot continue on this placement.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<ShardAdvance> Advance(long fromTick, long ticks, IReadOnlyList<ExternalInput> inputs);
 
     /// <summary>Up to <paramref name="max"/> of the shard's synaptic weights (see <see cref="WeightSample"/>).</summary>

@@ -14,6 +14,7 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">The spec is invalid; the message lists each problem with its JSON path.</exception>
     /// <exception cref="InvalidOperationException">The run already has a spec.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="silos"/> is negative, or more than the cluster's active silos or the network's neurons.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<RunStatus> Deploy(string specJson, int silos = 0);
 
     /// <summary>
@@ -29,10 +30,12 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// so that the next <see cref="Step"/> or <see cref="Start"/> only simulates. Calling it when the run is placed does nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<RunStatus> Place();
 
     /// <summary>Runs <paramref name="ticks"/> ticks (at most to the end of the spec's duration) and returns when they are confirmed.</summary>
     /// <exception cref="InvalidOperationException">No spec, the run is running in the background, stopped or finished.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<RunStatus> Step(long ticks);
 
     /// <summary>
@@ -65,6 +68,7 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// diverging checkpoint's tick and both hashes).
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="toTick"/> is past the run's last checkpoint.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<ReplayReport> Replay(long toTick = -1, int silos = 0);
 
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
@@ -81,6 +85,7 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// </summary>
     /// <exception cref="ArgumentException">The query is invalid; the message names the field.</exception>
     /// <exception cref="InvalidOperationException">No spec is deployed (is the run id right?).</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
     Task<SpikePage> GetSpikes(SpikeQuery query);
     /// <summary>The deployed spec's canonical JSON, or null before deploy (for views that name populations, such as the gateway's taps).</summary>
     Task<string?> GetSpec();

@@ -38,8 +38,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="silos">How many silos, at least 1.</param>
     /// <param name="settings">Configuration that overrides appsettings.json and the environment (for example a delta-log path).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="configure">More silo configuration, applied to every silo after AddNeuroMesh (tests: messaging options).</param>
     /// <exception cref="TimeoutException">Not every silo became active within 60 s.</exception>
-    public static async Task<EmbeddedCluster> StartAsync(int silos, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    public static async Task<EmbeddedCluster> StartAsync(int silos, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken, Action<ISiloBuilder>? configure = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(silos);
         var cluster = new EmbeddedCluster();
@@ -60,9 +61,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                     .AddConfiguration(builder.Configuration.GetSection("Logging"));
                 var (siloPort, gatewayPort) = (ports[2 * i], ports[(2 * i) + 1]);
                 cluster._gatewayPorts.Add(gatewayPort);
-                builder.UseOrleans(silo => silo
-                    .UseLocalhostClustering(siloPort, gatewayPort, i == 0 ? null : primary, clusterId, clusterId)
-                    .AddNeuroMesh(builder.Configuration));
+                builder.UseOrleans(silo =>
+                {
+                    silo.UseLocalhostClustering(siloPort, gatewayPort, i == 0 ? null : primary, clusterId, clusterId)
+                        .AddNeuroMesh(builder.Configuration);
+                    configure?.Invoke(silo);
+                });
                 var host = builder.Build();
                 cluster._hosts.Add(host);
                 await host.StartAsync(cancellationToken);
