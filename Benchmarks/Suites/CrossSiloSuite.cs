@@ -181,7 +181,12 @@ public sealed class CrossSiloSuite : IBenchmarkSuite
         }
     }
 
-    private static Process StartPeer(int primaryPort, string clusterId, out SiloAddress receiver)
+    /// <summary>
+    /// Starts the second silo in a process of its own (this program's <see cref="CrossSiloPeer.Verb"/>), joined to the
+    /// silo on <paramref name="primaryPort"/>; <paramref name="settings"/> become its environment (<c>NeuroMesh__…</c>).
+    /// Closing its standard input stops it.
+    /// </summary>
+    internal static Process StartPeer(int primaryPort, string clusterId, out SiloAddress receiver, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(dotnet)
@@ -190,6 +195,11 @@ public sealed class CrossSiloSuite : IBenchmarkSuite
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var peerPorts = LoopbackPorts.Free(2);
         foreach (var arg in new[] { typeof(CrossSiloSuite).Assembly.Location, CrossSiloPeer.Verb, $"{peerPorts[0]}", $"{peerPorts[1]}", $"{primaryPort}", clusterId })
         {

@@ -12,7 +12,7 @@ internal static class CrossSiloHost
 {
     public const string ServiceId = "crosssilo-bench";
 
-    public static IHost Start(int siloPort, int gatewayPort, int primaryPort, string clusterId)
+    public static IHost Start(int siloPort, int gatewayPort, int primaryPort, string clusterId, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), $"neuromesh-crosssilo-{Environment.ProcessId}-{siloPort}.db");
         var builder = Host.CreateApplicationBuilder();
@@ -24,7 +24,7 @@ internal static class CrossSiloHost
         {
             ["NeuroMesh:Fabric:Tier"] = "Light",
             ["NeuroMesh:DeltaLog:Path"] = dataPath,
-        }).AddEnvironmentVariables().Build();
+        }).AddEnvironmentVariables().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         builder.Services.AddSingleton<LatencyRecorder>();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), ServiceId, clusterId)
