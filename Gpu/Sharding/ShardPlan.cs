@@ -70,7 +70,8 @@ public sealed class ShardPlan
 
     /// <summary>
     /// Splits <paramref name="spec"/> into <paramref name="shardCount"/> contiguous ranges of neuron ids, balanced by neuron
-    /// count (shard k starts at ⌊N·k/n⌋, moved so that no R-STDP projection crosses shards), and finds the window.
+    /// count (shard k starts at ⌊N·k/n⌋, or at a nearby population edge that cuts fewer synapses, moved so that no R-STDP
+    /// projection crosses shards), and finds the window, the cut and, per neuron, the shards that need its spikes.
     /// </summary>
     /// <param name="spec">The network (validated here).</param>
     /// <param name="shardCount">How many shards, from 1 to the number of neurons.</param>
@@ -89,7 +90,8 @@ public sealed class ShardPlan
 
         options ??= new EngineOptions();
         var seed = options.Seed ?? spec.Seed;
-        var bounds = Bounds(spec, shardCount);
+        var plan = new NetworkPlan(spec, seed, options.Filters);
+        var bounds = Bounds(spec, shardCount, plan.AllEdges);
 
         var owner = new int[n];
         for (var k = 0; k < shardCount; k++)
@@ -97,7 +99,6 @@ public sealed class ShardPlan
             owner.AsSpan(bounds[k], bounds[k + 1] - bounds[k]).Fill(k);
         }
 
-        var plan = new NetworkPlan(spec, seed, options.Filters);
         var remoteTargets = shardCount is > 1 and <= RoutedShards ? new ulong[n] : null;
         var crossing = 0L;
         var window = int.MaxValue;
@@ -151,13 +152,22 @@ public sealed class ShardPlan
     }
 
     /// <summary>
-    /// Shard k starts at ⌊N·k/n⌋, moved to the nearer edge of any span of neurons that must stay on one shard: the
-    /// populations of an R-STDP projection and every population between them (ids are contiguous by population), merged
-    /// where such spans overlap. R-STDP's reward-gated eligibility cannot be replayed after a window, so its synapses
-    /// must not cross shards.
+    /// How far, as a share of the even shard size, a bound may move to a population's edge to cut fewer synapses: a
+    /// shard that much larger than the others slows each window by about as much, while an area split down the middle
+    /// sends most of its spikes across.
+    /// </summary>
+    private const double AlignTolerance = 0.15;
+
+    /// <summary>
+    /// Shard k starts at ⌊N·k/n⌋, or at a population's first neuron within <see cref="AlignTolerance"/> of it when that
+    /// bound is spanned by at least a fifth fewer synapses (populations connected mostly among themselves, such as
+    /// areas, then stay whole). The bound then moves to the nearer edge of any span of neurons that must stay on one
+    /// shard: the populations of an R-STDP projection and every population between them (ids are contiguous by
+    /// population), merged where such spans overlap. R-STDP's reward-gated eligibility cannot be replayed after a
+    /// window, so its synapses must not cross shards.
     /// </summary>
     /// <exception cref="NetworkSpecException">Keeping those spans whole leaves some shard without neurons (too many shards).</exception>
-    private static int[] Bounds(NetworkSpec spec, int shardCount)
+    private static int[] Bounds(NetworkSpec spec, int shardCount, List<Edge> edges)
     {
         var n = spec.NeuronCount;
         var offsets = spec.PopulationOffsets();
@@ -181,11 +191,20 @@ public sealed class ShardPlan
             }
         }
 
+        var spanned = shardCount > 1 ? SpannedSynapses(n, edges) : [];
         var bounds = new int[shardCount + 1];
         bounds[shardCount] = n;
         for (var k = 1; k < shardCount; k++)
         {
             var b = (int)((long)n * k / shardCount);
+            var tolerance = AlignTolerance * n / shardCount;
+            var aligned = offsets.Where(o => o > bounds[k - 1] && o < n && Math.Abs(o - b) <= tolerance)
+                .OrderBy(o => spanned[o]).ThenBy(o => Math.Abs(o - b)).Select(o => (int?)o).FirstOrDefault();
+            if (aligned is { } edge && spanned[edge] <= 0.8 * spanned[b])
+            {
+                b = edge;
+            }
+
             foreach (var (lo, hi, _) in merged)
             {
                 if (lo < b && b < hi)
@@ -210,6 +229,31 @@ public sealed class ShardPlan
         }
 
         return bounds;
+    }
+
+    /// <summary>For each x in [0, n], the synapses whose source and target lie on both sides of a bound at x (one end below x, the other at or above it).</summary>
+    private static long[] SpannedSynapses(int n, List<Edge> edges)
+    {
+        var change = new long[n + 2];
+        foreach (var edge in edges)
+        {
+            int lo = Math.Min(edge.Source, edge.Target), hi = Math.Max(edge.Source, edge.Target);
+            if (lo != hi)
+            {
+                change[lo + 1]++;
+                change[hi + 1]--;
+            }
+        }
+
+        var spanned = new long[n + 1];
+        long running = 0;
+        for (var x = 0; x <= n; x++)
+        {
+            running += change[x];
+            spanned[x] = running;
+        }
+
+        return spanned;
     }
 
     /// <summary>The first neuron of shard <paramref name="shard"/>.</summary>

@@ -137,6 +137,44 @@ public class ShardTests
         Assert.Equal([new(7, 0), new(11, 1)], run.Spikes.OrderBy(s => s.Tick));
     }
 
+    /// <summary>Areas A (450) and B (350), each wired within itself, and a sparse A→B projection.</summary>
+    private static NetworkSpec UnevenAreas() => NetworkSpec.Parse("""
+        {
+          "dt": 0.1, "duration": 100, "seed": 5,
+          "populations": [
+            { "name": "A", "size": 450, "model": "lif_delta", "params": { "tauM": 20, "vRest": 0, "vThreshold": 20, "vReset": 10, "refractory": 2 } },
+            { "name": "B", "size": 350, "model": "lif_delta", "params": { "tauM": 20, "vRest": 0, "vThreshold": 20, "vReset": 10, "refractory": 2 } }
+          ],
+          "projections": [
+            { "name": "AA", "source": "A", "target": "A", "rule": { "kind": "fixed_in_degree", "n": 40 }, "channel": "excitatory", "weight": 0.1, "delay": 1.5 },
+            { "name": "BB", "source": "B", "target": "B", "rule": { "kind": "fixed_in_degree", "n": 40 }, "channel": "excitatory", "weight": 0.1, "delay": 1.5 },
+            { "name": "AB", "source": "A", "target": "B", "rule": { "kind": "fixed_in_degree", "n": 2 }, "channel": "excitatory", "weight": 0.1, "delay": 1.5 }
+          ],
+          "stimuli": [ { "name": "drive", "kind": "poisson", "target": "A", "rate": 20, "count": 300, "weight": 0.2 },
+                       { "name": "driveB", "kind": "poisson", "target": "B", "rate": 20, "count": 300, "weight": 0.2 } ]
+        }
+        """);
+
+    [Fact]
+    public void A_bound_moves_to_an_area_edge_within_tolerance_so_that_fewer_synapses_cross_and_the_hash_is_kept()
+    {
+        // The even bound 400 would split A (18,000 A→A synapses, about a fifth of them across); A's edge at 450 is
+        // 12.5% of a shard away, within the 15% tolerance, and only A→B's 700 synapses cross there.
+        var spec = UnevenAreas();
+        var two = ShardPlan.Create(spec, 2);
+        Assert.Equal([(0, 450), (450, 800)], Enumerable.Range(0, 2).Select(k => (two.Lo(k), two.Hi(k))));
+        Assert.Equal(350 * 2, two.CrossingSynapses);
+        Assert.Equal(450 * 40 + 350 * 40 + 350 * 2, two.Synapses);
+        using (var run = new ShardRunner(spec, 2).Run(spec.TotalTicks))
+        {
+            Assert.Equal(SingleHash(spec, spec.TotalTicks), run.Hash);
+        }
+
+        // CUBA's only population edge (3200) is far from 2000: the even split stays.
+        var cuba = ShardPlan.Create(ExamplesDirectory.Spec("cuba.json"), 2);
+        Assert.Equal(2000, cuba.Hi(0));
+    }
+
     [Fact]
     public void Shard_bounds_move_so_that_rstdp_populations_stay_on_one_shard_and_the_hash_is_kept()
     {
