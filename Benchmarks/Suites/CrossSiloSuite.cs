@@ -12,8 +12,8 @@ namespace NeuroMesh.Benchmarks.Suites;
 /// <summary>
 /// Two silos in two processes on loopback (this process hosts the sending, primary silo; a second process started from
 /// this assembly hosts the receiving one). Free-running spikes go from one to the other over the NeuroMesh mesh path
-/// (<see cref="SiloOutbox"/>, memory streams, <see cref="MeshIngress"/>) and, as the peer, over plain Orleans grain
-/// calls carrying the same frames. For each: the sustained rate with every spike accounted for (sent = received +
+/// (<see cref="SiloOutbox"/>, then the default transport, the memory streams or grain calls, then <see cref="MeshIngress"/>)
+/// and, as the peer, over plain Orleans grain calls carrying the same frames. For each: the sustained rate with every spike accounted for (sent = received +
 /// dropped), delivery latency at that saturation, and latency at fixed offered rates.
 /// </summary>
 public sealed class CrossSiloSuite : IBenchmarkSuite
@@ -44,14 +44,17 @@ public sealed class CrossSiloSuite : IBenchmarkSuite
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var probe = grains.GetGrain<ICrossSiloProbeGrain>(SiloKey.For(receiver));
-            // The silo's own outbox uses the default transport (memory streams); a second outbox of the same silo uses the
-            // grain-call transport, under its own sender id so that the receiver keeps the two sequences apart.
+            // The silo's own outbox uses the default transport (Push: a grain call per batch between processes); two more
+            // outboxes of the same silo use the memory streams and plain grain calls, each under its own sender id so that
+            // the receiver keeps the sequences apart.
             var self = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
             var mesh = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NeuroMesh.Hosting.MeshClusterOptions>>().Value;
             await using var callsOutbox = new SiloOutbox(new GrainCallMeshTransport(grains), mesh, MeshSenderId.Of(self) ^ 1);
+            await using var streamsOutbox = new SiloOutbox(new StreamMeshTransport(host.Services, grains), mesh, MeshSenderId.Of(self) ^ 2);
             ISpikePath[] paths =
             [
-                new MeshPath("NeuroMesh mesh over memory streams", host.Services.GetRequiredService<SiloOutbox>(), receiver),
+                new MeshPath("NeuroMesh mesh, default (Push)", host.Services.GetRequiredService<SiloOutbox>(), receiver),
+                new MeshPath("NeuroMesh mesh over memory streams", streamsOutbox, receiver),
                 new MeshPath("NeuroMesh mesh over grain calls", callsOutbox, receiver),
                 new GrainCallPath(probe),
             ];
@@ -93,8 +96,10 @@ public sealed class CrossSiloSuite : IBenchmarkSuite
                 }
             }
 
-            var peerName = paths[2].Name;
-            foreach (var (key, path) in new[] { ("streams", paths[0].Name), ("calls", paths[1].Name) })
+            var peerName = paths[3].Name;
+            report.Ratios["mesh_default_vs_orleans_calls_sustained"] = report.Get("sustained rate", paths[0].Name) / report.Get("sustained rate", peerName);
+            report.Ratios["mesh_default_p99_ms_at_1M"] = report.Get("offered 1,000,000/s: latency p99", paths[0].Name);
+            foreach (var (key, path) in new[] { ("streams", paths[1].Name), ("calls", paths[2].Name) })
             {
                 report.Ratios[$"mesh_{key}_vs_orleans_calls_sustained"] = report.Get("sustained rate", path) / report.Get("sustained rate", peerName);
                 report.Ratios[$"mesh_{key}_sustained_vs_target_1M"] = report.Get("sustained rate", path) / 1e6;

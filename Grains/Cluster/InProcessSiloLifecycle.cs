@@ -6,7 +6,7 @@ namespace NeuroMesh.Cluster;
 internal sealed class InProcessSiloLifecycle(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     private string? _key;
-    private FabricIngressRouter? _router;
+    private InProcessSilo? _silo;
 
     public void Participate(ISiloLifecycle lifecycle)
         => lifecycle.Subscribe(nameof(InProcessSiloLifecycle), ServiceLifecycleStage.Active, Start, Stop);
@@ -14,16 +14,16 @@ internal sealed class InProcessSiloLifecycle(IServiceProvider services) : ILifec
     private Task Start(CancellationToken cancellationToken)
     {
         _key = SiloKey.For(services.GetRequiredService<ILocalSiloDetails>().SiloAddress);
-        _router = services.GetRequiredService<FabricIngressRouter>();
-        InProcessSilos.Add(_key, _router);
+        _silo = new InProcessSilo(services.GetRequiredService<FabricIngressRouter>(), services.GetRequiredService<MeshIngress>());
+        InProcessSilos.Add(_key, _silo);
         return Task.CompletedTask;
     }
 
     private Task Stop(CancellationToken cancellationToken)
     {
-        if (_key is not null && _router is not null)
+        if (_key is not null && _silo is not null)
         {
-            InProcessSilos.Remove(_key, _router);
+            InProcessSilos.Remove(_key, _silo);
         }
 
         return Task.CompletedTask;

@@ -21,12 +21,12 @@ public sealed class MeshClusterOptions
     public int WindowTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
-    /// How lockstep shards send their windows to peers: <see cref="Cluster.LockstepTransport.Push"/> (the default: a peer
+    /// How lockstep shards send their windows to peers: <see cref="CrossSiloTransport.Push"/> (the default: a peer
     /// silo in this process is handed the frames directly, any other gets a grain call), <c>Calls</c> (one grain call per
     /// window and peer to the peer silo's fabric ingress) or <c>Streams</c> (the peer silo's spike stream, read by its
     /// pulling agent). All deliver the same frames to the same sink; only the latency differs.
     /// </summary>
-    public LockstepTransport LockstepTransport { get; set; } = LockstepTransport.Push;
+    public CrossSiloTransport LockstepTransport { get; set; } = CrossSiloTransport.Push;
 
     /// <summary>
     /// Whether a run started in the background carries on when its grain is activated again (after its silo was lost, its
@@ -59,10 +59,12 @@ public sealed class MeshClusterOptions
     public int OutboxSpikes { get; set; } = 65_536;
 
     /// <summary>
-    /// How free-running mesh batches cross silos: <c>Streams</c> (the memory spike streams, the default) or <c>Calls</c>
-    /// (one awaited grain call per batch to the destination's mesh ingress grain; see docs/benchmarks.md for why).
+    /// How free-running mesh batches cross silos: <see cref="CrossSiloTransport.Push"/> (the default: straight into a
+    /// destination silo's mesh ingress when it runs in this process, otherwise as <c>Calls</c>), <c>Calls</c> (one awaited
+    /// grain call per batch to the destination's mesh ingress grain, which answers with the receipt) or <c>Streams</c>
+    /// (the memory spike streams; receipts read by call).
     /// </summary>
-    public string MeshTransport { get; set; } = "Streams";
+    public CrossSiloTransport MeshTransport { get; set; } = CrossSiloTransport.Push;
 
     /// <summary>
     /// How many queued batches of one stream the pulling agent hands to the ingress grain in one call (Orleans' default is
@@ -88,7 +90,7 @@ public sealed class MeshClusterOptions
         { MaxBatchSpikes: < 1 or > 65_536 } => $"{SectionName}:MaxBatchSpikes must be in [1, 65536] (got {MaxBatchSpikes}).",
         { MaxBatchesInFlight: < 1 or > 1024 } => $"{SectionName}:MaxBatchesInFlight must be in [1, 1024], well under a memory-stream queue's 16,384 (got {MaxBatchesInFlight}).",
         _ when OutboxSpikes < MaxBatchSpikes || OutboxSpikes > 1 << 24 => $"{SectionName}:OutboxSpikes must be in [MaxBatchSpikes ({MaxBatchSpikes}), 16777216] (got {OutboxSpikes}).",
-        _ when MeshTransport is not ("Streams" or "Calls") => $"{SectionName}:MeshTransport must be Streams or Calls (got '{MeshTransport}').",
+        _ when !Enum.IsDefined(MeshTransport) => $"{SectionName}:MeshTransport must be Push, Calls or Streams (got '{MeshTransport}').",
         { DeliveryBatches: < 1 or > 1024 } => $"{SectionName}:DeliveryBatches must be in [1, 1024] (got {DeliveryBatches}).",
         { CacheSeconds: < 1 or > 3600 } => $"{SectionName}:CacheSeconds must be in [1, 3600] (got {CacheSeconds}).",
         _ => null,

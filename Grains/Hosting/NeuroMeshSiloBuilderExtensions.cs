@@ -53,11 +53,14 @@ public static class NeuroMeshSiloBuilderExtensions
 
         var cluster = new MeshClusterOptions();
         var section = configuration.GetSection(MeshClusterOptions.SectionName);
-        if (section[nameof(MeshClusterOptions.LockstepTransport)] is { } transport && !Enum.TryParse<LockstepTransport>(transport, ignoreCase: true, out _))
+        foreach (var key in new[] { nameof(MeshClusterOptions.LockstepTransport), nameof(MeshClusterOptions.MeshTransport) })
         {
-            // Checked before binding: the binder's own error would name .NET types, not the choices.
-            throw new OptionsValidationException(MeshClusterOptions.SectionName, typeof(MeshClusterOptions),
-                [$"{MeshClusterOptions.SectionName}:LockstepTransport must be Push, Calls or Streams (got '{transport}')."]);
+            if (section[key] is { } transport && !Enum.TryParse<CrossSiloTransport>(transport, ignoreCase: true, out _))
+            {
+                // Checked before binding: the binder's own error would name .NET types, not the choices.
+                throw new OptionsValidationException(MeshClusterOptions.SectionName, typeof(MeshClusterOptions),
+                    [$"{MeshClusterOptions.SectionName}:{key} must be Push, Calls or Streams (got '{transport}')."]);
+            }
         }
 
         section.Bind(cluster);
@@ -83,9 +86,12 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         builder.AddPlacementDirector<SiloIngressPlacement, SiloPinnedPlacementDirector>();
         builder.Services.AddSingleton<MeshIngress>();
-        builder.Services.AddSingleton<IMeshTransport>(sp => cluster.MeshTransport == "Calls"
-            ? new GrainCallMeshTransport(sp.GetRequiredService<IGrainFactory>())
-            : new StreamMeshTransport(sp, sp.GetRequiredService<IGrainFactory>()));
+        builder.Services.AddSingleton<IMeshTransport>(sp => cluster.MeshTransport switch
+        {
+            CrossSiloTransport.Calls => new GrainCallMeshTransport(sp.GetRequiredService<IGrainFactory>()),
+            CrossSiloTransport.Streams => new StreamMeshTransport(sp, sp.GetRequiredService<IGrainFactory>()),
+            _ => new PushMeshTransport(new GrainCallMeshTransport(sp.GetRequiredService<IGrainFactory>())),
+        });
         builder.Services.AddSingleton(sp => new SiloOutbox(
             sp.GetRequiredService<IMeshTransport>(), cluster, MeshSenderId.Of(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress)));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MeshLifecycle>();

@@ -20,7 +20,7 @@ namespace NeuroMesh.Simulation;
 /// has arrived (frames come in through the silo's <see cref="FabricIngressGrain"/> and this shard's channel), apply the
 /// peers' spikes, run the window on the shard's engine (built by the silo's <see cref="GpuWorker"/>: on the device or on
 /// CpuEngine), and send each peer, as spike frames, the spikes of its neurons with a synapse on that peer, the last frame
-/// carrying the end-of-window flag (<see cref="LockstepTransport"/> says how frames reach the peer's silo).
+/// carrying the end-of-window flag (<see cref="CrossSiloTransport"/> says how frames reach the peer's silo).
 /// </summary>
 /// <remarks>
 /// Frames may arrive at any time from the ingress grain's turns; they queue in a concurrent inbox and are applied only in
@@ -41,7 +41,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private IDisposable? _registration;
     private Peer[] _peers = [];
     private long[] _spikesSentTo = [];
-    private LockstepTransport _transport;
+    private CrossSiloTransport _transport;
     private long _tick;
     private long _framesSent;
     private long _waitTicks;
@@ -312,18 +312,18 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
 
     private Task SendAsync(Peer peer, IReadOnlyList<byte[]> frames)
     {
-        if (_transport == LockstepTransport.Push && InProcessSilos.TryGet(peer.SiloKey, out var local))
+        if (_transport == CrossSiloTransport.Push && InProcessSilos.TryGet(peer.SiloKey, out var local))
         {
             // The peer's silo runs in this process: its router takes the frames as its ingress grain would, without a message.
             foreach (var frame in frames)
             {
-                local.Route(new SpikeBatch(peer.Channel, frame));
+                local.Router.Route(new SpikeBatch(peer.Channel, frame));
             }
 
             return Task.CompletedTask;
         }
 
-        return _transport == LockstepTransport.Streams ? StreamAsync(peer, frames) : peer.Ingress.Deliver([.. frames.Select(f => new SpikeBatch(peer.Channel, f))]);
+        return _transport == CrossSiloTransport.Streams ? StreamAsync(peer, frames) : peer.Ingress.Deliver([.. frames.Select(f => new SpikeBatch(peer.Channel, f))]);
     }
 
     private static async Task StreamAsync(Peer peer, IReadOnlyList<byte[]> frames)

@@ -32,13 +32,15 @@ public sealed class ClusterHostingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Pigeon")]
-    [InlineData("7")]
-    public void An_unknown_lockstep_transport_stops_the_silo_builder_naming_the_choices(string value)
+    [InlineData("LockstepTransport", "Pigeon")]
+    [InlineData("LockstepTransport", "7")]
+    [InlineData("MeshTransport", "Carrier")]
+    [InlineData("MeshTransport", "3")]
+    public void An_unknown_transport_stops_the_silo_builder_naming_the_choices(string key, string value)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddNeuroMesh(Config(("NeuroMesh:Cluster:LockstepTransport", value)))));
-        Assert.Contains("NeuroMesh:Cluster:LockstepTransport must be Push, Calls or Streams", error.Message);
+        var error = Assert.Throws<OptionsValidationException>(() => builder.UseOrleans(silo => silo.AddNeuroMesh(Config(($"NeuroMesh:Cluster:{key}", value)))));
+        Assert.Contains($"NeuroMesh:Cluster:{key} must be Push, Calls or Streams", error.Message);
         Assert.Contains($"(got '{value}')", error.Message);
     }
 

@@ -180,13 +180,29 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
     }
 }
 
-/// <summary>The cross-silo neuron tests over the default transport, memory streams.</summary>
+/// <summary>The cross-silo neuron tests over the default transport, Push (in-process hand-off: the test cluster's silos share this process).</summary>
+public sealed class CrossSiloNeuronPushTests(CrossSiloPushFixture fixture) : CrossSiloNeuronTests<CrossSiloPushFixture>(fixture);
+
+/// <summary>The cross-silo neuron tests over memory streams (<c>NeuroMesh:Cluster:MeshTransport=Streams</c>).</summary>
 public sealed class CrossSiloNeuronStreamsTests(CrossSiloStreamsFixture fixture) : CrossSiloNeuronTests<CrossSiloStreamsFixture>(fixture);
 
 /// <summary>The cross-silo neuron tests over grain calls (<c>NeuroMesh:Cluster:MeshTransport=Calls</c>).</summary>
 public sealed class CrossSiloNeuronCallsTests(CrossSiloCallsFixture fixture) : CrossSiloNeuronTests<CrossSiloCallsFixture>(fixture);
 
-/// <summary>Three silos whose mesh runs over memory streams (the default).</summary>
+/// <summary>Three silos whose mesh runs over the default Push transport.</summary>
+public sealed class CrossSiloPushFixture : CrossSiloNeuronFixture
+{
+    public override uint IdBase => 6000;
+
+    protected override void AddConfigurator(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<Push>();
+
+    private sealed class Push : Configurator
+    {
+        protected override string Transport => "Push";
+    }
+}
+
+/// <summary>Three silos whose mesh runs over memory streams.</summary>
 public sealed class CrossSiloStreamsFixture : CrossSiloNeuronFixture
 {
     public override uint IdBase => 3000;

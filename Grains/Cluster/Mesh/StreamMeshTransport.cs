@@ -5,7 +5,7 @@ using Orleans.Streams;
 namespace NeuroMesh.Cluster;
 
 /// <summary>
-/// The default mesh transport (<c>NeuroMesh:Cluster:MeshTransport = Streams</c>): batches go on the destination's memory
+/// The streams mesh transport (<c>NeuroMesh:Cluster:MeshTransport = Streams</c>): batches go on the destination's memory
 /// spike stream (<see cref="SpikeStreams"/>), receipts come from its <see cref="IMeshIngressGrain"/>.
 /// </summary>
 public sealed class StreamMeshTransport(IServiceProvider services, IGrainFactory grains) : IMeshTransport
