@@ -137,6 +137,42 @@ public class ShardTests
         Assert.Equal([new(7, 0), new(11, 1)], run.Spikes.OrderBy(s => s.Tick));
     }
 
+    [Fact]
+    public void A_frame_for_a_closed_window_or_from_a_non_peer_is_refused_and_counted_and_the_run_stays_exact()
+    {
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 60 };
+        using var runner = new ShardRunner(spec, 2, viaFrames: true);
+        var w = (ulong)runner.Plan.WindowTicks;
+        runner.Run((long)w); // window 0 on both shards, exchanged
+
+        // Shard 0 runs window 1 and waits for shard 1's end of it. Well-formed frames with the next sequence arrive
+        // first: shard 1's end-of-window marker for window 0 again and one for window 2, and markers from shard 7 (no
+        // such shard) and from shard 0 itself.
+        var own = runner.Engines[0].RunWindow((int)w);
+        runner.Spikes.AddRange(own.ToRecords());
+        var ingress = runner.Ingress[0];
+        var next = (ulong)ingress.Decoder.Accepted + 1; // shard 1 is shard 0's only sender
+        Assert.Equal(SpikeFrameRejection.OutsideWindow, ingress.Accept(SpikeFrame.Encode(1, next, 0, w - 1, [], SpikeFrameFlags.EndOfWindow)));
+        Assert.Equal(SpikeFrameRejection.OutsideWindow, ingress.Accept(SpikeFrame.Encode(1, next, 2 * w, (3 * w) - 1, [], SpikeFrameFlags.EndOfWindow)));
+        Assert.Equal(SpikeFrameRejection.UnknownSender, ingress.Accept(SpikeFrame.Encode(7, 1, w, (2 * w) - 1, [], SpikeFrameFlags.EndOfWindow)));
+        Assert.Equal(SpikeFrameRejection.UnknownSender, ingress.Accept(SpikeFrame.Encode(0, 1, w, (2 * w) - 1, [], SpikeFrameFlags.EndOfWindow)));
+        Assert.Equal((2, 2), (ingress.Decoder.Rejected(SpikeFrameRejection.OutsideWindow), ingress.Decoder.Rejected(SpikeFrameRejection.UnknownSender)));
+        Assert.False(runner.Engines[0].PeersComplete); // no stale marker ended window 1
+        Assert.Equal([1], runner.Engines[0].MissingPeers());
+
+        // Shard 1's real window 1, whose frame carries that same next sequence, completes it, and the run goes on to the
+        // single engine's spikes.
+        var accepted = ingress.Decoder.Accepted;
+        var peer = runner.Engines[1].RunWindow((int)w);
+        runner.Spikes.AddRange(peer.ToRecords());
+        runner.Exchange(own);
+        runner.Exchange(peer);
+        Assert.True(runner.Engines[0].PeersComplete);
+        Assert.True(ingress.Decoder.Accepted > accepted);
+        runner.Run(spec.TotalTicks - (2 * (long)w));
+        Assert.Equal(SingleHash(spec, spec.TotalTicks), runner.Hash);
+    }
+
     /// <summary>Areas A (450) and B (350), each wired within itself, and a sparse A→B projection.</summary>
     private static NetworkSpec UnevenAreas() => NetworkSpec.Parse("""
         {

@@ -29,21 +29,40 @@ public sealed class ShardFrameIngress
     /// <summary>The decoder, with its accepted and rejected counts.</summary>
     public SpikeFrameDecoder Decoder { get; } = new();
 
-    /// <summary>Validates <paramref name="frame"/> and hands its spikes to the engine; returns why it was rejected, or <see cref="SpikeFrameRejection.None"/>.</summary>
-    /// <exception cref="ArgumentException">A valid frame whose spikes do not belong to its sender's shard or to the current window (see <see cref="IShardEngine.IngestRemote"/>).</exception>
+    /// <summary>
+    /// Validates <paramref name="frame"/> and hands its spikes to the engine; returns why it was rejected, or
+    /// <see cref="SpikeFrameRejection.None"/>. Besides the decoder's checks, a frame from a sender that is not a peer
+    /// shard (<see cref="SpikeFrameRejection.UnknownSender"/>) or for another window than the one the engine is
+    /// completing (<see cref="SpikeFrameRejection.OutsideWindow"/>: every shard runs the same windows, so a peer's frame
+    /// covers exactly this engine's last window) is refused and counted, and delivers nothing: a stale end-of-window
+    /// marker must not end the current window.
+    /// </summary>
+    /// <exception cref="ArgumentException">A valid frame of this window whose spikes do not belong to its sender's shard or window (see <see cref="IShardEngine.IngestRemote"/>).</exception>
     public SpikeFrameRejection Accept(ReadOnlySpan<byte> frame)
     {
         var reason = Decoder.TryDecode(frame, out var header, out var spikes);
-        if (reason == SpikeFrameRejection.None)
+        if (reason != SpikeFrameRejection.None)
         {
-            if (header.Sender >= (ulong)_engine.Shard!.Plan.ShardCount)
-            {
-                throw new ArgumentException($"frame from sender {header.Sender}, which is not a shard of this plan", nameof(frame));
-            }
-
-            _engine.IngestRemote((int)header.Sender, spikes, (header.Flags & SpikeFrameFlags.EndOfWindow) != 0);
+            return reason;
         }
 
+        var shard = _engine.Shard!;
+        if (header.Sender >= (ulong)shard.Plan.ShardCount || header.Sender == (ulong)shard.Index)
+        {
+            reason = SpikeFrameRejection.UnknownSender;
+        }
+        else if ((long)header.LastTick != _engine.WindowLastTick || (long)header.FirstTick > _engine.WindowLastTick)
+        {
+            reason = SpikeFrameRejection.OutsideWindow;
+        }
+
+        if (reason != SpikeFrameRejection.None)
+        {
+            Decoder.Refuse(reason, spikes.Length);
+            return reason;
+        }
+
+        _engine.IngestRemote((int)header.Sender, spikes, (header.Flags & SpikeFrameFlags.EndOfWindow) != 0);
         return reason;
     }
 }

@@ -12,6 +12,7 @@ public sealed class SpikeFrameDecoder
 {
     private readonly Dictionary<ulong, ulong> _lastSequence = [];
     private readonly long[] _rejected = new long[Enum.GetValues<SpikeFrameRejection>().Length];
+    private (ulong Sender, ulong? Previous, bool Gap)? _undo;
 
     /// <summary>Frames accepted.</summary>
     public long Accepted { get; private set; }
@@ -51,16 +52,43 @@ public sealed class SpikeFrameDecoder
             return SpikeFrameRejection.Replayed;
         }
 
-        if (header.Sequence != last + 1)
+        var gap = header.Sequence != last + 1;
+        if (gap)
         {
             Gaps++;
         }
 
+        _undo = (header.Sender, _lastSequence.TryGetValue(header.Sender, out var previous) ? previous : null, gap);
         _lastSequence[header.Sender] = header.Sequence;
         spikes = MemoryMarshal.Cast<byte, Spike>(frame[SpikeFrameHeader.Size..]);
         Accepted++;
         SpikesAccepted += spikes.Length;
         return SpikeFrameRejection.None;
+    }
+
+    /// <summary>
+    /// Undoes the last frame that <see cref="TryDecode"/> accepted and counts it as rejected for
+    /// <paramref name="reason"/>, because its receiver found it wrong for where it is: its sender's sequence goes back
+    /// to what it was, so a stray frame cannot make the sender's next real frame look replayed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No accepted frame to undo (called twice, or before any accept).</exception>
+    public void Refuse(SpikeFrameRejection reason, int spikes)
+    {
+        var (sender, previous, gap) = _undo ?? throw new InvalidOperationException("Refuse undoes the frame TryDecode accepted last; there is none");
+        _undo = null;
+        if (previous is { } sequence)
+        {
+            _lastSequence[sender] = sequence;
+        }
+        else
+        {
+            _lastSequence.Remove(sender);
+        }
+
+        Gaps -= gap ? 1 : 0;
+        Accepted--;
+        SpikesAccepted -= spikes;
+        _rejected[(int)reason]++;
     }
 
     private static SpikeFrameRejection Validate(ReadOnlySpan<byte> frame, out SpikeFrameHeader header)

@@ -26,4 +26,10 @@ public enum SpikeFrameRejection
 
     /// <summary>A frame whose sequence this receiver has already accepted from that sender.</summary>
     Replayed,
+
+    /// <summary>A well-formed frame from a sender that is not a peer of the receiving shard (unknown, or the shard itself).</summary>
+    UnknownSender,
+
+    /// <summary>A well-formed frame for another window than the one the receiving shard is completing (one already closed).</summary>
+    OutsideWindow,
 }

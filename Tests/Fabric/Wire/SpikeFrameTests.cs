@@ -70,6 +70,30 @@ public class SpikeFrameTests
     }
 
     [Fact]
+    public void A_refused_frame_is_counted_and_gives_its_sequence_back_to_the_sender()
+    {
+        var decoder = new SpikeFrameDecoder();
+        byte[] Frame(ulong sender, ulong sequence) => SpikeFrame.Encode(sender, sequence, 0, 0, [TestSpikes.Make((long)sequence)]);
+
+        Assert.Equal(SpikeFrameRejection.None, decoder.TryDecode(Frame(1, 1), out _, out _));
+        Assert.Equal(SpikeFrameRejection.None, decoder.TryDecode(Frame(1, 3), out _, out var spikes));
+        decoder.Refuse(SpikeFrameRejection.OutsideWindow, spikes.Length);
+        Assert.Throws<InvalidOperationException>(() => decoder.Refuse(SpikeFrameRejection.OutsideWindow, 0));
+        Assert.Equal((1L, 1L, 0L, 1L), (decoder.Accepted, decoder.SpikesAccepted, decoder.Gaps, decoder.Rejected(SpikeFrameRejection.OutsideWindow)));
+
+        // The sender's real frame 2 is not a replay; the refused sequence 3 is free again too.
+        Assert.Equal(SpikeFrameRejection.None, decoder.TryDecode(Frame(1, 2), out _, out _));
+        Assert.Equal(SpikeFrameRejection.None, decoder.TryDecode(Frame(1, 3), out _, out _));
+        Assert.Equal((3L, 0L, 1L), (decoder.Accepted, decoder.Gaps, decoder.RejectedTotal));
+
+        // A first frame from a sender, refused, leaves no trace of that sender.
+        Assert.Equal(SpikeFrameRejection.None, decoder.TryDecode(Frame(9, 5), out _, out _));
+        decoder.Refuse(SpikeFrameRejection.UnknownSender, 1);
+        Assert.Equal(SpikeFrameRejection.None, decoder.TryDecode(Frame(9, 1), out _, out _));
+        Assert.Equal(0, decoder.Gaps);
+    }
+
+    [Fact]
     public void Each_kind_of_damage_is_rejected_for_its_own_reason()
     {
         var good = SpikeFrame.Encode(5, 1, 0, 3, [TestSpikes.Make(1), TestSpikes.Make(2)]);
