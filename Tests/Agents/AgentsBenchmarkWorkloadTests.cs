@@ -6,6 +6,7 @@ namespace NeuroMesh.Tests.Agents;
 /// The agents benchmark's workload over every transport at a tiny size, so that the benchmark code cannot rot
 /// silently: each transport must deliver every message to every receiver. No timing is asserted.
 /// </summary>
+[Trait("Tier", "Unit")]
 public class AgentsBenchmarkWorkloadTests
 {
     private const int RoundTrips = 300;

@@ -4,6 +4,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Agents;
 
+[Trait("Tier", "Unit")]
 public class BehaviourRegistryTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using NeuroMesh.Spikes;
 namespace NeuroMesh.Tests.Agents;
 
 /// <summary>The Cortex hands spikes for receivers outside the mesh to its egress, and accounts for them.</summary>
+[Trait("Tier", "Unit")]
 public sealed class CortexEgressTests : IDisposable
 {
     private readonly Cortex _mesh = new(new CortexOptions { MaxNeurons = 8, RingCapacity = 64 });

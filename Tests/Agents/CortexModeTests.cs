@@ -3,6 +3,7 @@ using NeuroMesh.Fabric;
 
 namespace NeuroMesh.Tests.Agents;
 
+[Trait("Tier", "Unit")]
 public class CortexModeTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(20);

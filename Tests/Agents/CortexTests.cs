@@ -5,6 +5,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Agents;
 
+[Trait("Tier", "Unit")]
 public sealed class CortexTests : IDisposable
 {
     private readonly Cortex _mesh = new(new CortexOptions { MaxNeurons = 8, RingCapacity = 64 });

@@ -4,6 +4,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Agents;
 
+[Trait("Tier", "Unit")]
 public sealed class NeuronHandleTests : IDisposable
 {
     private readonly Axon _axon = new(new AxonOptions { Capacity = 64, Overflow = OverflowPolicy.Block });

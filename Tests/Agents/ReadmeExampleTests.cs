@@ -7,6 +7,7 @@ using NeuroMesh.Spikes;
 namespace NeuroMesh.Tests.Agents;
 
 /// <summary>The "Agents" snippet of docs/agents.md, verbatim, so that it keeps compiling and working.</summary>
+[Trait("Tier", "Unit")]
 public class ReadmeExampleTests
 {
     [Fact]

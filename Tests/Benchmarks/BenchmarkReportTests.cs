@@ -2,6 +2,7 @@ using NeuroMesh.Benchmarks.Harness;
 
 namespace NeuroMesh.Tests.Benchmarks;
 
+[Trait("Tier", "Unit")]
 public sealed class BenchmarkReportTests
 {
     [Fact]

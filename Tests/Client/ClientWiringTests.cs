@@ -9,6 +9,7 @@ using Orleans.Messaging;
 namespace NeuroMesh.Tests.Client;
 
 /// <summary>What AddNeuroMeshClient registers: the static gateway list by default, or the caller's clustering instead.</summary>
+[Trait("Tier", "Unit")]
 public sealed class ClientWiringTests
 {
     [Fact]

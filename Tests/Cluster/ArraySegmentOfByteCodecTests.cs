@@ -16,6 +16,7 @@ namespace NeuroMesh.Tests.Cluster;
 /// every batch in: round trips through the Orleans serializer, wire size, reading Orleans' own encoding, copies, and
 /// its registration on silos and clients.
 /// </summary>
+[Trait("Tier", "Unit")]
 public sealed class ArraySegmentOfByteCodecTests(ITestOutputHelper output)
 {
     private static readonly StreamId Stream = StreamId.Create("neuromesh.spikes", "127.0.0.1:11111@1");

@@ -5,6 +5,7 @@ using NeuroMesh.Cluster;
 namespace NeuroMesh.Tests.Cluster;
 
 /// <summary>Which silos count as departed for <see cref="SiloIngressPlacement"/>: only those that can never come back.</summary>
+[Trait("Tier", "Unit")]
 public sealed class SiloDepartureTests
 {
     private static readonly SiloAddress Silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 100);

@@ -6,6 +6,7 @@ using NeuroMesh.Tests.Network;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class Brian2CubaTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using NeuroMesh.Network;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class ConnectivityTests
 {
     private static NetworkSpec Net(ConnectionRuleSpec rule, int sourceSize = 40, int targetSize = 30, bool same = false) => new()

@@ -3,6 +3,7 @@ using NeuroMesh.Network;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class DelayAndInputTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using NeuroMesh.Synapses;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class FilterTests
 {
     [Fact]

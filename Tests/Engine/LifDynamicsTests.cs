@@ -5,6 +5,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class LifDynamicsTests
 {
     [Theory]

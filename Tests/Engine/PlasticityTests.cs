@@ -4,6 +4,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class PlasticityTests
 {
     private static readonly PlasticitySpec Stdp = new() { Kind = PlasticityKinds.Stdp, WMin = 0, WMax = 1 };

@@ -7,6 +7,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Engine;
 
+[Trait("Tier", "Unit")]
 public class ShardTests
 {
     private static string SingleHash(NetworkSpec spec, long ticks)

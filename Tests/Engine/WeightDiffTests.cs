@@ -6,6 +6,7 @@ using NeuroMesh.Network;
 namespace NeuroMesh.Tests.Engine;
 
 /// <summary>STDP weight changes as sparse per-epoch diffs: exact, canonical across shard and thread counts, and only what moved.</summary>
+[Trait("Tier", "Unit")]
 public class WeightDiffTests
 {
     private static NetworkSpec Plastic()

@@ -9,6 +9,7 @@ using NeuroMesh.Tests.Engine;
 namespace NeuroMesh.Tests.Fabric;
 
 /// <summary>The Cortex loop joined to the CPU engine: agents' spikes travel through real synapses, filters and STDP.</summary>
+[Trait("Tier", "Unit")]
 public class CortexEngineTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Fabric;
 
+[Trait("Tier", "Unit")]
 public class FabricLayoutTests
 {
     [Theory]

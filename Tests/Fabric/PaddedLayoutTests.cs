@@ -4,6 +4,7 @@ using NeuroMesh.Fabric;
 namespace NeuroMesh.Tests.Fabric;
 
 /// <summary>Every padded or shared-memory type has the size and offsets its documentation promises.</summary>
+[Trait("Tier", "Unit")]
 public class PaddedLayoutTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using NeuroMesh.Network;
 namespace NeuroMesh.Tests.Gateway;
 
 /// <summary>The engine's weight sample behind <c>/api/runs/{id}/weights</c>: an even stride over every eligible synapse.</summary>
+[Trait("Tier", "Unit")]
 public sealed class WeightSampleTests
 {
     [Fact]

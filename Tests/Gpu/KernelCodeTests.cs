@@ -20,6 +20,7 @@ namespace NeuroMesh.Tests.Gpu;
 /// may be fused into an FMA by the JIT (one rounding where CpuEngine makes two), and an <c>.approx</c> instruction is not
 /// IEEE-rounded, so neither may appear there.
 /// </summary>
+[Trait("Tier", "Unit")]
 public sealed partial class KernelCodeTests
 {
     /// <summary>Every kernel KernelSet loads (ILGPU.Algorithms' integer scan aside), with whether it must be bit-exact.</summary>

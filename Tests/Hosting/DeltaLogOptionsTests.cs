@@ -3,6 +3,7 @@ using NeuroMesh.Persistence;
 
 namespace NeuroMesh.Tests.Hosting;
 
+[Trait("Tier", "Unit")]
 public class DeltaLogOptionsTests
 {
     [Fact]

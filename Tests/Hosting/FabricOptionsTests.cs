@@ -3,6 +3,7 @@ using NeuroMesh.Hosting;
 
 namespace NeuroMesh.Tests.Hosting;
 
+[Trait("Tier", "Unit")]
 public class FabricOptionsTests
 {
     [Fact]

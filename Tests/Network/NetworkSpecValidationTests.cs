@@ -3,6 +3,7 @@ using NeuroMesh.Network;
 
 namespace NeuroMesh.Tests.Network;
 
+[Trait("Tier", "Unit")]
 public class NetworkSpecValidationTests
 {
     private const string Baseline = """

@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace NeuroMesh.Tests.Neurons;
 
+[Trait("Tier", "Unit")]
 public sealed class AgentsDemoTests(ITestOutputHelper output)
 {
     private static string DemoPath => Path.Combine(NeuroMesh.Tests.Network.NetworkSpecValidationTests.ExamplesDirectory(), "agents.json");

@@ -3,6 +3,7 @@ using NeuroMesh.Regions;
 
 namespace NeuroMesh.Tests.Regions;
 
+[Trait("Tier", "Unit")]
 public class RegionPathTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using NeuroMesh.Simulation;
 
 namespace NeuroMesh.Tests.Simulation;
 
+[Trait("Tier", "Unit")]
 public sealed class ExchangeHistogramTests
 {
     [Fact]

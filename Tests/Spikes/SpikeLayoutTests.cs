@@ -4,6 +4,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Spikes;
 
+[Trait("Tier", "Unit")]
 public class SpikeLayoutTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 namespace NeuroMesh.Tests.Telemetry;
 
 /// <summary>The NeuroMesh meter's instruments themselves, without a cluster: names, units, descriptions and histogram buckets.</summary>
+[Trait("Tier", "Unit")]
 public sealed class TelemetryInstrumentTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Tests.Fabric.Wire;
 
+[Trait("Tier", "Unit")]
 public class SpikeFrameTests
 {
     [Fact]
