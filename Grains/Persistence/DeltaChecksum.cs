@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace NeuroMesh.Persistence;
@@ -70,20 +68,5 @@ internal static class DeltaChecksum
     }
 
     private static uint AppendBytes(uint crc, ReadOnlySpan<byte> bytes)
-    {
-        crc = BitOperations.Crc32C(crc, (ulong)bytes.Length);
-        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
-        foreach (var word in words)
-        {
-            // Little-endian on every platform, so a file moved between machines still verifies.
-            crc = BitOperations.Crc32C(crc, BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word));
-        }
-
-        foreach (var b in bytes[(words.Length * sizeof(ulong))..])
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-
-        return crc;
-    }
+        => Hashing.Crc32C.Append(BitOperations.Crc32C(crc, (ulong)bytes.Length), bytes);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using NeuroMesh.Regions;
 
 namespace NeuroMesh.Placement;
@@ -55,16 +54,5 @@ public static class RendezvousHash
     }
 
     /// <summary>A stable 64-bit score of (region, silo): FNV-1a over both, then a SplitMix64 finaliser.</summary>
-    internal static ulong Score(string region, string silo)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(region + "\n" + silo))
-        {
-            hash = unchecked((hash ^ b) * 1099511628211UL);
-        }
-
-        hash = unchecked((hash ^ (hash >> 30)) * 0xBF58476D1CE4E5B9UL);
-        hash = unchecked((hash ^ (hash >> 27)) * 0x94D049BB133111EBUL);
-        return hash ^ (hash >> 31);
-    }
+    internal static ulong Score(string region, string silo) => Hashing.StableHash64.Mix(Hashing.StableHash64.Fnv1a(region + "\n" + silo));
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace NeuroMesh.Supervision;
 
 /// <summary>
@@ -23,16 +21,7 @@ public static class RestartBackoff
     public static double Unit(ulong seed, ChildRef child, int attempt)
     {
         ArgumentNullException.ThrowIfNull(child);
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(child.ToString()))
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        var z = seed ^ hash ^ ((ulong)attempt * 0x9E3779B97F4A7C15UL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
+        var z = Hashing.StableHash64.Mix(seed ^ Hashing.StableHash64.Fnv1a(child.ToString()) ^ unchecked((ulong)attempt * 0x9E3779B97F4A7C15UL));
         return (z >> 11) * (1.0 / (1UL << 53));
     }
 }

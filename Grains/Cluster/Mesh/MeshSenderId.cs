@@ -10,12 +10,6 @@ public static class MeshSenderId
     public static ulong Of(SiloAddress silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        var hash = 14695981039346656037ul;
-        foreach (var c in silo.ToParsableString())
-        {
-            hash = (hash ^ c) * 1099511628211ul;
-        }
-
-        return hash;
+        return Hashing.StableHash64.Fnv1a(silo.ToParsableString()); // ASCII, so the same as over its characters
     }
 }

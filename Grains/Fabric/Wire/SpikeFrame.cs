@@ -62,24 +62,8 @@ public static class SpikeFrame
     internal static uint Checksum(ReadOnlySpan<byte> frame)
     {
         // Header bytes 0..11, four zero bytes in place of the CRC, then everything after it.
-        var crc = Crc32C(uint.MaxValue, frame[..12]);
+        var crc = Hashing.Crc32C.Append(Hashing.Crc32C.Seed, frame[..12]);
         crc = System.Numerics.BitOperations.Crc32C(crc, 0u);
-        return ~Crc32C(crc, frame[16..]);
-    }
-
-    private static uint Crc32C(uint crc, ReadOnlySpan<byte> data)
-    {
-        var words = MemoryMarshal.Cast<byte, ulong>(data);
-        foreach (var word in words)
-        {
-            crc = System.Numerics.BitOperations.Crc32C(crc, word);
-        }
-
-        foreach (var b in data[(words.Length * sizeof(ulong))..])
-        {
-            crc = System.Numerics.BitOperations.Crc32C(crc, b);
-        }
-
-        return crc;
+        return ~Hashing.Crc32C.Append(crc, frame[16..]);
     }
 }
