@@ -84,7 +84,7 @@ public sealed class NeuroMeshClient : IAsyncDisposable
     public RegionHandle Region(string path) => new(Cluster, RegionPath.Parse(path));
 
     /// <summary>The neuron <paramref name="id"/>.</summary>
-    public NeuronHandle Neuron(uint id) => new(Cluster, id);
+    public ClusterNeuron Neuron(uint id) => new(Cluster, id);
 
     /// <summary>The supervisor <paramref name="id"/> (see docs/supervision.md for its API).</summary>
     /// <exception cref="ArgumentException">The id is empty.</exception>

@@ -7,19 +7,19 @@ using NeuroMesh.Silo.Http;
 // embedded default (localhost clustering, NeuroMesh:Clustering) with its HTTP endpoints. Everything else is wired by AddNeuroMesh, so this file stays hosting-only.
 if (args.Length > 0 && args[0] == "run")
 {
-    return await RunCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
+    return await EmbeddedRunCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
 }
 
 if (args.Length > 0 && args[0] == "replay")
 {
-    return await ReplayCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
+    return await EmbeddedReplayCommand.ExecuteAsync(args[1..], Console.Out, Console.Error);
 }
 
 if (args.Length > 0 && !args[0].StartsWith('-'))
 {
     Console.Error.WriteLine($"unknown verb '{args[0]}'");
-    Console.Error.WriteLine(RunCommand.Usage);
-    Console.Error.WriteLine(ReplayCommand.Usage);
+    Console.Error.WriteLine(EmbeddedRunCommand.Usage);
+    Console.Error.WriteLine(EmbeddedReplayCommand.Usage);
     return 2;
 }
 

@@ -16,7 +16,7 @@ public sealed partial class CpuEngine : IPropagationEngine, IShardEngine
     private readonly NetworkSpec _spec;
     private readonly ulong _seed;
     private readonly int[] _bounds;
-    private readonly NeuronState _state;
+    private readonly NeuronArrays _state;
     private readonly PopulationKernel[] _kernels;
     private readonly DenseBlock[] _dense;
     private readonly PlasticRule[] _rules;
@@ -56,7 +56,7 @@ public sealed partial class CpuEngine : IPropagationEngine, IShardEngine
             ? new NetworkPlan(spec, _seed, options.Filters)
             : new NetworkPlan(spec, _seed, options.Filters, _lo, _hi, _shard.Plan.FixedPointShift);
         _maxDelay = Math.Max(plan.MaxDelay, options.MaxDelayTicks);
-        _state = new NeuronState(NeuronCount, _maxDelay + 1, plan.FixedShift);
+        _state = new NeuronArrays(NeuronCount, _maxDelay + 1, plan.FixedShift);
         _filters = plan.Filters;
         _inBound = plan.InBound;
         _hasModulation = spec.Projections.Any(p => p.Channel == SynapseChannels.Modulatory) || spec.Stimuli.Any(s => s.Channel == SynapseChannels.Modulatory)

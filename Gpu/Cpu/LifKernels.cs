@@ -14,7 +14,7 @@ namespace NeuroMesh.Engine.Cpu;
 internal static class LifKernels
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Cuba(PopulationKernel k, NeuronState s, int lo, int hi, int tick, int slot, int[] fired, int count)
+    public static int Cuba(PopulationKernel k, NeuronArrays s, int lo, int hi, int tick, int slot, int[] fired, int count)
     {
         float[] v = s.V, ge = s.Ge, gi = s.Gi;
         int[] ru = s.RefUntil, aE = s.Acc[0], aI = s.Acc[1];
@@ -84,7 +84,7 @@ internal static class LifKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Delta(PopulationKernel k, NeuronState s, int lo, int hi, int tick, int slot, int[] fired, int count)
+    public static int Delta(PopulationKernel k, NeuronArrays s, int lo, int hi, int tick, int slot, int[] fired, int count)
     {
         float[] v = s.V;
         int[] ru = s.RefUntil, aE = s.Acc[0], aI = s.Acc[1];
@@ -148,7 +148,7 @@ internal static class LifKernels
     /// step). The scalar tail takes its exponential from the same vector routine, so every lane computes alike.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Coba(PopulationKernel k, NeuronState s, int lo, int hi, int tick, int slot, int[] fired, int count)
+    public static int Coba(PopulationKernel k, NeuronArrays s, int lo, int hi, int tick, int slot, int[] fired, int count)
     {
         float[] v = s.V, ge = s.Ge, gi = s.Gi;
         int[] ru = s.RefUntil, aE = s.Acc[0], aI = s.Acc[1];

@@ -5,7 +5,7 @@ internal sealed class MonitorBuffer(string name, string variable, int[] neurons,
 {
     private readonly float[] _values = new float[(int)Math.Min(int.MaxValue / 4, ((ticks + interval - 1) / interval) * neurons.Length)];
 
-    public void Sample(int tick, int lo, int hi, NeuronState s)
+    public void Sample(int tick, int lo, int hi, NeuronArrays s)
     {
         var offset = tick - startTick;
         if (offset % interval != 0)

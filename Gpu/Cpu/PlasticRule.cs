@@ -11,7 +11,7 @@ internal sealed class PlasticRule
 {
     private readonly double _dt;
 
-    public PlasticRule(PlasticitySpec p, int srcStart, int srcEnd, int workers, int neurons, double dt, NeuronState s)
+    public PlasticRule(PlasticitySpec p, int srcStart, int srcEnd, int workers, int neurons, double dt, NeuronArrays s)
     {
         Reward = p.Kind == PlasticityKinds.RStdp;
         APlus = p.APlus;

@@ -59,7 +59,7 @@ internal sealed class PopulationKernel
     public int RefTicks { get; }
 
     /// <summary>Updates neurons [lo, hi) for one tick; appends the ones that fire to <paramref name="fired"/>.</summary>
-    public int Update(NeuronState s, int lo, int hi, int tick, int slotOffset, int[] fired, int count) => Model switch
+    public int Update(NeuronArrays s, int lo, int hi, int tick, int slotOffset, int[] fired, int count) => Model switch
     {
         NeuronModels.LifCuba => LifKernels.Cuba(this, s, lo, hi, tick, slotOffset, fired, count),
         NeuronModels.LifDelta => LifKernels.Delta(this, s, lo, hi, tick, slotOffset, fired, count),

@@ -13,7 +13,7 @@ internal sealed class StimulusPlan
     private readonly int[] _cursor;
     private readonly ulong _seed;
 
-    public StimulusPlan(NetworkSpec spec, ulong seed, int workers, NeuronState s)
+    public StimulusPlan(NetworkSpec spec, ulong seed, int workers, NeuronArrays s)
     {
         _seed = seed;
         var offsets = spec.PopulationOffsets();
@@ -78,7 +78,7 @@ internal sealed class StimulusPlan
     /// <summary>The spike-time inputs, sorted by tick then neuron.</summary>
     public IReadOnlyList<TimedInput> Events => _events;
 
-    public void Apply(int worker, int lo, int hi, int tick, int slot, NeuronState s)
+    public void Apply(int worker, int lo, int hi, int tick, int slot, NeuronArrays s)
     {
         foreach (var p in _poisson)
         {

@@ -29,7 +29,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
     private readonly KernelSet _k;
     private readonly AcceleratorStream _stream;
     private readonly List<MemoryBuffer> _buffers = [];
-    private readonly NeuronState _layout;
+    private readonly NeuronArrays _layout;
     private readonly DeviceCsr _csr;
     private readonly int _maxDelay;
     private readonly int _window;
@@ -97,7 +97,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
             throw new NotSupportedException($"the input rings ({_maxDelay + 1} delay slots × {NeuronCount + 1} neurons × 3 channels) exceed 32-bit indexing; use shorter delays");
         }
 
-        _layout = new NeuronState(NeuronCount, _maxDelay + 1, plan.FixedShift);
+        _layout = new NeuronArrays(NeuronCount, _maxDelay + 1, plan.FixedShift);
         _csr = new DeviceCsr(AllEdges(plan, _layout), NeuronCount);
         SynapseCount = _csr.Target.Length;
         _window = (int)Math.Clamp((1L << 26) / Math.Max(1, NeuronCount), 1, options.WindowTicks);
@@ -300,7 +300,7 @@ public sealed partial class IlgpuEngine : IPropagationEngine, IShardEngine
         }
     }
 
-    private static Edge[] AllEdges(NetworkPlan plan, NeuronState layout)
+    private static Edge[] AllEdges(NetworkPlan plan, NeuronArrays layout)
     {
         // Dense projections become CSR rows too: CpuEngine sums their fixed-point weights per cell, the rings sum them per synapse; integers agree.
         var edges = plan.Edges.Concat(plan.DenseEdges.SelectMany(d => d.Edges)).ToArray();

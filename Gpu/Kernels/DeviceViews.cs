@@ -15,7 +15,7 @@ internal struct NeuronViews
 
 /// <summary>
 /// The fixed-point input rings: Acc[channel × ChannelSize + slot × Stride + neuron], the same layout per channel as
-/// <see cref="Cpu.NeuronState"/> (input in slot s arrives at the end of tick ≡ s mod Slots).
+/// <see cref="Cpu.NeuronArrays"/> (input in slot s arrives at the end of tick ≡ s mod Slots).
 /// </summary>
 internal struct RingViews
 {

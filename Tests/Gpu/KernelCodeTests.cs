@@ -111,7 +111,7 @@ public sealed partial class KernelCodeTests
     public void Stdp_decay_is_the_same_deterministic_exponential_on_both_engines()
     {
         var rule = new PlasticRule(
-            new PlasticitySpec { Kind = PlasticityKinds.Stdp, TauPlus = 16.8, TauMinus = 33.7 }, 0, 1, 1, 1, 0.1, new NeuronState(1, 4, 16));
+            new PlasticitySpec { Kind = PlasticityKinds.Stdp, TauPlus = 16.8, TauMinus = 33.7 }, 0, 1, 1, 1, 0.1, new NeuronArrays(1, 4, 16));
         for (var ticks = 0; ticks < 20_000; ticks += 7)
         {
             var device = PlasticityKernels.Decay(ticks, 0.1, 16.8);

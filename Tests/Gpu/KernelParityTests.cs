@@ -33,7 +33,7 @@ public abstract class KernelParityTests<TContext>
             Params = new NeuronParamsSpec { TauM = 20, VRest = -49, VThreshold = -50, VReset = -60, Refractory = 5, TauE = 5, TauI = 10 },
         };
         var kernel = new PopulationKernel(pop, 0, 0.1);
-        var s = new NeuronState(n, 4, 16);
+        var s = new NeuronArrays(n, 4, 16);
         var rng = new Random(5);
         for (var i = 0; i < n; i++)
         {
@@ -121,7 +121,7 @@ public abstract class KernelParityTests<TContext>
                 new StimulusSpec { Name = "later", Kind = StimulusKinds.Poisson, Target = "N", Rate = 5000, Weight = 1, Start = 5 }, // not yet at tick 17
             ],
         };
-        var s = new NeuronState(500, 2, 16);
+        var s = new NeuronArrays(500, 2, 16);
         var plan = new StimulusPlan(spec, 42, 1, s);
         plan.Apply(0, 0, 500, 17, s.Stride, s);
         Assert.Contains(s.Acc[0], x => x > 0);

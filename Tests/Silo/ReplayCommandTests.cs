@@ -18,13 +18,13 @@ public sealed partial class ReplayCommandTests : IDisposable
         var spec = Path.Combine(_dir, "spec.json");
         File.WriteAllText(spec, (ExamplesDirectory.Spec("delta_delays.json") with { Duration = 250 }).ToJson());
         var ran = new StringWriter();
-        Assert.Equal(0, await RunCommand.ExecuteAsync([spec, "--silos", "2"], ran, new StringWriter(), Settings));
+        Assert.Equal(0, await EmbeddedRunCommand.ExecuteAsync([spec, "--silos", "2"], ran, new StringWriter(), Settings));
         var runId = RunId().Match(ran.ToString()).Groups[1].Value;
         var hash = Hash().Match(ran.ToString()).Groups[1].Value;
 
         var output = new StringWriter();
         var error = new StringWriter();
-        Assert.Equal(0, await ReplayCommand.ExecuteAsync([runId, "--verify", "--silos", "3"], output, error, Settings));
+        Assert.Equal(0, await EmbeddedReplayCommand.ExecuteAsync([runId, "--verify", "--silos", "3"], output, error, Settings));
         var text = output.ToString();
         Assert.Empty(error.ToString());
         Assert.Contains("replayed to      tick 2,500 on 3 silo(s)", text);
@@ -33,12 +33,12 @@ public sealed partial class ReplayCommandTests : IDisposable
         Assert.Contains($"spike-train hash {hash}", text);
 
         var partial = new StringWriter();
-        Assert.Equal(0, await ReplayCommand.ExecuteAsync([runId, "--to-tick", "1500"], partial, new StringWriter(), Settings));
+        Assert.Equal(0, await EmbeddedReplayCommand.ExecuteAsync([runId, "--to-tick", "1500"], partial, new StringWriter(), Settings));
         Assert.Contains("replayed to      tick 1,500 on 1 silo(s)", partial.ToString());
         Assert.Contains("checkpoints      1 reproduced exactly", partial.ToString());
 
         var past = new StringWriter();
-        Assert.Equal(2, await ReplayCommand.ExecuteAsync([runId, "--to-tick", "9999"], new StringWriter(), past, Settings));
+        Assert.Equal(2, await EmbeddedReplayCommand.ExecuteAsync([runId, "--to-tick", "9999"], new StringWriter(), past, Settings));
         Assert.Contains("logged up to tick 2500", past.ToString());
     }
 
@@ -52,7 +52,7 @@ public sealed partial class ReplayCommandTests : IDisposable
     public async Task Bad_arguments_and_unknown_runs_get_a_clear_error(string[] args, string message)
     {
         var error = new StringWriter();
-        Assert.Equal(2, await ReplayCommand.ExecuteAsync(args, new StringWriter(), error, Settings));
+        Assert.Equal(2, await EmbeddedReplayCommand.ExecuteAsync(args, new StringWriter(), error, Settings));
         Assert.Contains(message, error.ToString());
     }
 

@@ -28,7 +28,7 @@ public sealed class RunCommandTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
 
-        Assert.Equal(0, await RunCommand.ExecuteAsync(["--threads", "1", spec, "--silos", silos.ToString(CultureInfo.InvariantCulture), "--json", json], output, error, settings));
+        Assert.Equal(0, await EmbeddedRunCommand.ExecuteAsync(["--threads", "1", spec, "--silos", silos.ToString(CultureInfo.InvariantCulture), "--json", json], output, error, settings));
 
         using var engine = new CpuEngine(NetworkSpec.Load(spec), new EngineOptions { Threads = 2 });
         var expected = engine.Run();
@@ -55,7 +55,7 @@ public sealed class RunCommandTests : IDisposable
         var bad = Path.Combine(_dir, "bad.json");
         File.WriteAllText(bad, """{ "dt": -1, "duration": 10, "populations": [] }""");
         var error = new StringWriter();
-        Assert.Equal(2, await RunCommand.ExecuteAsync([bad], new StringWriter(), error, Settings));
+        Assert.Equal(2, await EmbeddedRunCommand.ExecuteAsync([bad], new StringWriter(), error, Settings));
         Assert.Contains("$.dt", error.ToString());
     }
 
@@ -70,7 +70,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task Bad_arguments_get_a_clear_error(string[] args, string message)
     {
         var error = new StringWriter();
-        Assert.Equal(2, await RunCommand.ExecuteAsync(args, new StringWriter(), error, Settings));
+        Assert.Equal(2, await EmbeddedRunCommand.ExecuteAsync(args, new StringWriter(), error, Settings));
         Assert.Contains(message, error.ToString());
     }
 

@@ -12,7 +12,7 @@ namespace NeuroMesh.Silo.Commands;
 /// process (default 1; SQLite delta log under ./data), deploys the spec as a simulation run placed on all of them, runs
 /// it in lockstep to the end of its duration, checkpoint by checkpoint, and prints the run summary.
 /// </summary>
-internal static class RunCommand
+internal static class EmbeddedRunCommand
 {
     public const string Usage = "usage: dotnet run -c Release --project Silo -- run SPEC.json [--silos N] [--threads N] [--json PATH]";
 
@@ -85,7 +85,7 @@ internal static class RunCommand
 
         wall.Stop();
         var simulatedSeconds = status.Tick * spec.Dt / 1000.0;
-        var summary = new RunSummary(
+        var summary = new EmbeddedRunSummary(
             Path.GetFileName(options.SpecPath),
             runId,
             status.Neurons,

@@ -4,11 +4,11 @@ using NeuroMesh.Neurons;
 namespace NeuroMesh.Client;
 
 /// <summary>One neuron of the cluster: its configuration, its outgoing synapses and its agent card.</summary>
-public sealed class NeuronHandle
+public sealed class ClusterNeuron
 {
     private readonly INeuronGrain _grain;
 
-    internal NeuronHandle(IGrainFactory grains, uint id)
+    internal ClusterNeuron(IGrainFactory grains, uint id)
     {
         Id = id;
         _grain = grains.GetGrain<INeuronGrain>(id);

@@ -11,7 +11,7 @@ namespace NeuroMesh.Silo.Commands;
 /// the result; <c>--verify</c> also lists each checkpoint it reproduced. A checkpoint that does not reproduce exits 1
 /// with its tick and both hashes.
 /// </summary>
-internal static class ReplayCommand
+internal static class EmbeddedReplayCommand
 {
     public const string Usage = "usage: dotnet run -c Release --project Silo -- replay RUN-ID [--to-tick T] [--verify] [--silos N]";
 

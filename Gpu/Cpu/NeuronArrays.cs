@@ -4,9 +4,9 @@ namespace NeuroMesh.Engine.Cpu;
 /// Structure-of-arrays neuron state plus the input rings: Acc[channel][slot × Stride + neuron] holds fixed-point
 /// input that arrives at the end of tick ≡ slot (mod Slots). Integer sums make the input independent of arrival order.
 /// </summary>
-internal sealed class NeuronState
+internal sealed class NeuronArrays
 {
-    public NeuronState(int neurons, int slots, int fixedShift)
+    public NeuronArrays(int neurons, int slots, int fixedShift)
     {
         Count = neurons;
         Slots = slots;

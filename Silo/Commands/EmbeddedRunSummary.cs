@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NeuroMesh.Silo.Commands;
 
 /// <summary>What <c>run</c> prints and writes with <c>--json</c>.</summary>
-internal sealed record RunSummary(
+internal sealed record EmbeddedRunSummary(
     string Network,
     string RunId,
     int Neurons,
