@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NeuroMesh.Placement;
 using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NeuroMesh.Placement;
 
 namespace NeuroMesh.Cluster;
 

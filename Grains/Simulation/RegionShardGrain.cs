@@ -8,6 +8,7 @@ using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Fabric.Wire;
 using NeuroMesh.Hosting;
 using NeuroMesh.Network;
+using NeuroMesh.Placement;
 using NeuroMesh.Telemetry;
 using Orleans.Placement;
 using Orleans.Streams;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using NeuroMesh.Cluster;
+using NeuroMesh.Placement;
 
 namespace NeuroMesh.Tests.Cluster;
 

@@ -1,4 +1,5 @@
 using NeuroMesh.Cluster;
+using NeuroMesh.Placement;
 
 namespace NeuroMesh.Benchmarks.Suites.CrossSilo;
 

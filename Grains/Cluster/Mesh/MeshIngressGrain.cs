@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using NeuroMesh.Fabric.Wire;
+using NeuroMesh.Placement;
 using Orleans.Concurrency;
 
 namespace NeuroMesh.Cluster;
