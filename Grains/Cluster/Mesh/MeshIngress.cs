@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NeuroMesh.Fabric.Wire;
 
 namespace NeuroMesh.Cluster;
@@ -75,6 +76,16 @@ public sealed class MeshIngress : ISpikeBatchSink
         {
             return _receipts.GetValueOrDefault(sender, MeshReceipt.None);
         }
+    }
+
+    /// <summary>
+    /// What this silo has accepted from the sender of <paramref name="batch"/> (read from its frame header), or
+    /// <see cref="MeshReceipt.None"/> for a batch too short to name one: the answer to a sender that just delivered it.
+    /// </summary>
+    public MeshReceipt ReceiptFor(SpikeBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.Frame.Length >= SpikeFrameHeader.Size ? Receipt(MemoryMarshal.Read<SpikeFrameHeader>(batch.Frame).Sender) : MeshReceipt.None;
     }
 
     /// <summary>A snapshot of the counters, labelled with <paramref name="silo"/>.</summary>

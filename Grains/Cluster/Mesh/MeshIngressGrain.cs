@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using NeuroMesh.Fabric.Wire;
 using NeuroMesh.Placement;
 using Orleans.Concurrency;
 
@@ -30,9 +28,7 @@ public sealed class MeshIngressGrain(MeshIngress ingress, FabricIngressRouter ro
     {
         ArgumentNullException.ThrowIfNull(batch);
         router.Route(batch);
-        return Task.FromResult(batch.Frame.Length >= SpikeFrameHeader.Size
-            ? ingress.Receipt(MemoryMarshal.Read<SpikeFrameHeader>(batch.Frame).Sender)
-            : MeshReceipt.None);
+        return Task.FromResult(ingress.ReceiptFor(batch));
     }
 
     /// <inheritdoc />

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using NeuroMesh.Fabric.Wire;
-
 namespace NeuroMesh.Cluster;
 
 /// <summary>
@@ -20,9 +17,7 @@ public sealed class PushMeshTransport(IMeshTransport remote) : IMeshTransport
         }
 
         silo.Router.Route(batch);
-        return Task.FromResult<MeshReceipt?>(batch.Frame.Length >= SpikeFrameHeader.Size
-            ? silo.Mesh.Receipt(MemoryMarshal.Read<SpikeFrameHeader>(batch.Frame).Sender)
-            : MeshReceipt.None);
+        return Task.FromResult<MeshReceipt?>(silo.Mesh.ReceiptFor(batch));
     }
 
     /// <inheritdoc />

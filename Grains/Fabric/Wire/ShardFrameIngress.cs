@@ -51,7 +51,7 @@ public sealed class ShardFrameIngress
         {
             reason = SpikeFrameRejection.UnknownSender;
         }
-        else if ((long)header.LastTick != _engine.WindowLastTick || (long)header.FirstTick > _engine.WindowLastTick)
+        else if ((long)header.LastTick != _engine.WindowLastTick) // the decoder refused a range that runs backwards
         {
             reason = SpikeFrameRejection.OutsideWindow;
         }
