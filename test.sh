@@ -11,6 +11,13 @@ fast=0
 if [ "${1:-}" = "--fast" ]; then
   fast=1
   shift
+  # The unit tier is itself a filter; dotnet test would keep only one of two.
+  for arg in "$@"; do
+    if [ "$arg" = "--filter" ]; then
+      echo "test.sh: --fast already filters (Tier=Unit); use --filter \"Tier=Unit&...\" without --fast to narrow it" >&2
+      exit 2
+    fi
+  done
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
