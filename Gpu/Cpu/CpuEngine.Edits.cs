@@ -7,6 +7,7 @@ public sealed partial class CpuEngine
     private readonly List<Edge> _pendingAdds = [];
     private long _saturated;
     private long _dropped;
+    private long _rebuilds;
 
     /// <inheritdoc />
     public void Inject(int neuron, double weight, SpikeType channel = SpikeType.Excitatory, int delayTicks = 0)
@@ -213,6 +214,7 @@ public sealed partial class CpuEngine
 
         edges.AddRange(_pendingAdds);
         _pendingAdds.Clear();
+        _rebuilds++;
         _removed -= _parts.Sum(p => p.Targets.Count(t => t == NeuronCount));
         _parts = PartitionBuilder.Build([.. edges], edges.Count, _bounds, NeuronCount, [.. _rules.Select(r => r.Reward)]);
     }

@@ -1,3 +1,4 @@
+using NeuroMesh.Engine.Snapshots;
 using NeuroMesh.Simulation;
 using NeuroMesh.Spikes;
 
@@ -51,4 +52,14 @@ public interface IShardEngine : IDisposable
 
     /// <summary>Up to <paramref name="max"/> weights, evenly strided over the plastic synapses when there are any, otherwise over all.</summary>
     (long Eligible, bool Plastic, double[] Weights) SampleWeights(int max);
+
+    /// <summary>The state of this shard's neurons at the end of its last window, once every peer's spikes of it are applied.</summary>
+    /// <exception cref="InvalidOperationException">Peers' spikes are missing, or the state cannot be captured whole.</exception>
+    /// <exception cref="NotSupportedException">This engine cannot write snapshots.</exception>
+    EngineState ExportState();
+
+    /// <summary>Puts this freshly built shard at the state (of the whole network) that <paramref name="state"/> holds.</summary>
+    /// <exception cref="ArgumentException">The state is of another network.</exception>
+    /// <exception cref="NotSupportedException">This engine cannot restore snapshots.</exception>
+    void ImportState(EngineState state);
 }

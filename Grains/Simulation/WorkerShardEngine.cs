@@ -1,4 +1,5 @@
 using NeuroMesh.Engine.Sharding;
+using NeuroMesh.Engine.Snapshots;
 using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Simulation;
@@ -76,6 +77,16 @@ internal sealed class WorkerShardEngine(IShardEngine inner, GpuWorker worker, bo
 
     /// <inheritdoc />
     public (long Eligible, bool Plastic, double[] Weights) SampleWeights(int max) => Guard(() => inner.SampleWeights(max));
+
+    /// <inheritdoc />
+    public EngineState ExportState() => Guard(inner.ExportState);
+
+    /// <inheritdoc />
+    public void ImportState(EngineState state) => Guard(() =>
+    {
+        inner.ImportState(state);
+        return true;
+    });
 
     public void Dispose()
     {
