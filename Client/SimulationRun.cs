@@ -74,7 +74,7 @@ public sealed class SimulationRun
     }
 
     /// <summary>Rebuilds the run from its log to <paramref name="toTick"/> (negative: its last checkpoint), checking every checkpoint.</summary>
-    public Task<ReplayReport> Replay(long toTick = -1, int silos = 0) => _grain.Replay(toTick, silos);
+    public Task<ReplayReport> Replay(long toTick = -1, int silos = 0, bool fromSnapshot = true) => _grain.Replay(toTick, silos, fromSnapshot);
 
     /// <summary>One page of the run's recorded spikes.</summary>
     public Task<SpikePage> Spikes(SpikeQuery query) => _grain.GetSpikes(query);

@@ -12,6 +12,7 @@ namespace NeuroMesh.Engine;
 public sealed class SpikeTrainHash : IDisposable
 {
     private readonly ResumableSha256 _sha;
+    private bool _disposed;
 
     /// <summary>An empty hash (no spike appended).</summary>
     public SpikeTrainHash()
@@ -35,6 +36,7 @@ public sealed class SpikeTrainHash : IDisposable
     /// <summary>Appends spikes that are sorted and later than every spike appended before.</summary>
     public void Append(ReadOnlySpan<SpikeRecord> sorted)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Span<byte> buffer = stackalloc byte[12 * 256];
         var used = 0;
         foreach (var s in sorted)
@@ -67,14 +69,19 @@ public sealed class SpikeTrainHash : IDisposable
     }
 
     /// <summary>The running state, to carry on with <see cref="Resume"/>.</summary>
-    public byte[] ExportState() => _sha.ExportState();
+    public byte[] ExportState()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _sha.ExportState();
+    }
 
     /// <summary>The hash of everything appended so far, as lowercase hex.</summary>
-    public string Current() => Convert.ToHexStringLower(_sha.Current());
-
-    /// <inheritdoc />
-    public void Dispose()
+    public string Current()
     {
-        // Nothing to free since the hash became managed; kept so that existing callers' using blocks stay valid.
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Convert.ToHexStringLower(_sha.Current());
     }
+
+    /// <summary>Ends the hash: later appends and reads throw, as a released placement's hash must not be carried on.</summary>
+    public void Dispose() => _disposed = true;
 }

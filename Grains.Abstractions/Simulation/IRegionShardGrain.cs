@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace NeuroMesh.Simulation;
 
 /// <summary>
@@ -27,6 +29,30 @@ public interface IRegionShardGrain : IGrainWithStringKey
     /// <summary>Up to <paramref name="max"/> of the shard's synaptic weights (see <see cref="WeightSample"/>).</summary>
     /// <exception cref="InvalidOperationException">The shard is not prepared.</exception>
     Task<WeightSample> SampleWeights(int max);
+
+    /// <summary>
+    /// Copies the engine's state at the current tick (the end of the last <see cref="Advance"/>, every peer's spikes applied)
+    /// and starts encoding it in the background; the shard can advance again at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shard is not prepared, or its state cannot be captured whole.</exception>
+    /// <exception cref="NotSupportedException">The shard's engine cannot write snapshots (IlgpuEngine, for now).</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<ShardStateExport> ExportState();
+
+    /// <summary>The encoded section of the state <see cref="ExportState"/> copied at <paramref name="tick"/>, once encoded.</summary>
+    /// <exception cref="InvalidOperationException">No export of that tick is waiting.</exception>
+    [AlwaysInterleave]
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<byte[]> TakeExport(long tick);
+
+    /// <summary>
+    /// Puts this freshly prepared shard at the state of a snapshot file (the bytes of a <c>RunSnapshot</c>),
+    /// whatever the number of shards that wrote it; the next <see cref="Advance"/> starts at its tick.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shard is not prepared or has advanced.</exception>
+    /// <exception cref="ArgumentException">The file is unreadable or of another network.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<ShardInfo> ImportState(byte[] snapshot);
 
     /// <summary>The shard's counters.</summary>
     Task<ShardInfo> GetInfo();

@@ -62,6 +62,8 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// reproducing and checking every logged checkpoint on the way. Replaying to the last checkpoint leaves the run
     /// ready to continue (<see cref="Step"/>) with exactly the spikes the original would have produced.
     /// <paramref name="silos"/> places the replay on that many active silos (0: as deployed); the spikes do not depend on it.
+    /// With <paramref name="fromSnapshot"/> (the default) it starts from the latest engine snapshot at or before
+    /// <paramref name="toTick"/> and checks the checkpoints after it; otherwise from tick 0, checking every one.
     /// </summary>
     /// <exception cref="InvalidOperationException">
     /// No spec, a step or background run is in progress, or a checkpoint did not reproduce (the message names the first
@@ -69,7 +71,7 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="toTick"/> is past the run's last checkpoint.</exception>
     [ResponseTimeout(LongOperation.Timeout)]
-    Task<ReplayReport> Replay(long toTick = -1, int silos = 0);
+    Task<ReplayReport> Replay(long toTick = -1, int silos = 0, bool fromSnapshot = true);
 
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
     Task<IReadOnlyList<ShardInfo>> GetShards();

@@ -20,7 +20,7 @@ public sealed record class ReplayReport
     /// <summary>The spike-train hash from tick 0 to <see cref="Tick"/>.</summary>
     [Id(3)] public string SpikeTrainHash { get; init; } = string.Empty;
 
-    /// <summary>Every logged checkpoint up to <see cref="Tick"/>, each reproduced exactly (a mismatch throws instead).</summary>
+    /// <summary>Every logged checkpoint after <see cref="FromTick"/> up to <see cref="Tick"/>, each reproduced exactly (a mismatch throws instead).</summary>
     [Id(4)] public IReadOnlyList<CheckpointInfo> Verified { get; init; } = [];
 
     /// <summary>Silos the replay ran on.</summary>
@@ -31,4 +31,10 @@ public sealed record class ReplayReport
 
     /// <summary>The run's last logged tick; a replay to it leaves the run ready to continue from there without another replay.</summary>
     [Id(7)] public long LoggedTick { get; init; }
+
+    /// <summary>The tick the replay started from: that of the snapshot it restored, or 0 when it ran from the start.</summary>
+    [Id(8)] public long FromTick { get; init; }
+
+    /// <summary>The SHA-256 of the snapshot file it restored, or empty when it ran from the start.</summary>
+    [Id(9)] public string Snapshot { get; init; } = string.Empty;
 }

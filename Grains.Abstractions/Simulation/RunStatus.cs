@@ -63,4 +63,16 @@ public sealed record RunStatus
 
     /// <summary>Each recovery counted in <see cref="Recoveries"/>, oldest first.</summary>
     [Id(19)] public IReadOnlyList<RunRecovery> RecoveryHistory { get; init; } = [];
+
+    /// <summary>Engine snapshots of the run in its log (those kept by the retention policy).</summary>
+    [Id(20)] public int Snapshots { get; init; }
+
+    /// <summary>The tick of the latest snapshot, or -1 when there is none.</summary>
+    [Id(21)] public long LastSnapshotTick { get; init; } = -1;
+
+    /// <summary>Bytes of the snapshots in the log (as written).</summary>
+    [Id(22)] public long SnapshotBytes { get; init; }
+
+    /// <summary>The longest time a snapshot held the run's shards (the copy; encoding and writing run beside the next windows), in ms.</summary>
+    [Id(23)] public double SnapshotStallMs { get; init; }
 }

@@ -9,6 +9,7 @@ using Orleans.Configuration;
 using NeuroMesh.Fabric;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
+using NeuroMesh.Snapshots;
 using NeuroMesh.Placement;
 using NeuroMesh.Simulation;
 using NeuroMesh.Telemetry;
@@ -50,6 +51,10 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton<IValidateOptions<DeltaLogGrainOptions>, DeltaLogOptionsValidator>();
         builder.Services.AddSingleton<IDeltaLogStore>(sp => CreateStore(sp.GetRequiredService<IOptions<DeltaLogGrainOptions>>().Value));
         builder.AddCustomStorageBasedLogConsistencyProvider(DeltaLogGrainOptions.ProviderName);
+        builder.Services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SnapshotOptions>, SnapshotOptionsValidator>();
+        builder.Services.AddSingleton<ISnapshotStore>(sp => CreateSnapshotStore(
+            sp.GetRequiredService<IOptions<SnapshotOptions>>().Value, sp.GetRequiredService<IOptions<DeltaLogGrainOptions>>().Value));
 
         var cluster = new MeshClusterOptions();
         var section = configuration.GetSection(MeshClusterOptions.SectionName);
@@ -210,6 +215,14 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddSingleton(new BehaviourBinding(name, factory));
         return builder;
     }
+
+    private static ISnapshotStore CreateSnapshotStore(SnapshotOptions options, DeltaLogGrainOptions deltaLog)
+        => options.Backend.ToLowerInvariant() switch
+        {
+            "postgres" => new PostgresSnapshotStore(deltaLog.ConnectionString!, PostgresDeltaLogOptions.DefaultSchema),
+            "auto" when SnapshotOptionsValidator.IsPostgres(deltaLog) => new PostgresSnapshotStore(deltaLog.ConnectionString!, PostgresDeltaLogOptions.DefaultSchema),
+            _ => new DirectorySnapshotStore(options.DirectoryFor(deltaLog)),
+        };
 
     private static IDeltaLogStore CreateStore(DeltaLogGrainOptions options)
         => options.Backend.Equals("postgres", StringComparison.OrdinalIgnoreCase)

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using NeuroMesh.Cluster;
 using NeuroMesh.Engine;
 using NeuroMesh.Engine.Sharding;
+using NeuroMesh.Engine.Snapshots;
 using NeuroMesh.Fabric.Wire;
 using NeuroMesh.Hosting;
 using NeuroMesh.Network;
 using NeuroMesh.Placement;
+using NeuroMesh.Snapshots;
 using NeuroMesh.Telemetry;
 using Orleans.Placement;
 using Orleans.Streams;
@@ -31,7 +33,7 @@ namespace NeuroMesh.Simulation;
 /// </remarks>
 [SiloPinnedPlacement]
 [Immovable]
-public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options, SiloMetrics metrics, GpuWorker gpu) : Grain, IRegionShardGrain, ISpikeBatchSink
+public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshClusterOptions> options, IOptions<SnapshotOptions> snapshots, SiloMetrics metrics, GpuWorker gpu) : Grain, IRegionShardGrain, ISpikeBatchSink
 {
     private readonly ConcurrentQueue<byte[]> _inbox = new();
     private readonly SemaphoreSlim _arrived = new(0);
@@ -52,6 +54,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     private readonly ExchangeHistogram _exchange = new();
     private long _turnStarted;
     private (long FramesSent, long SpikesSent, long FramesReceived, long SpikesReceived, long FramesRejected) _reported;
+    private (long Tick, Task<byte[]> Encoding)? _export;
 
     /// <summary>How long a shard's windows may run in one grain turn before it yields the thread (see Advance).</summary>
     private static readonly TimeSpan MaxTurn = TimeSpan.FromMilliseconds(2);
@@ -196,6 +199,60 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
 
     /// <inheritdoc />
     public Task<ShardInfo> GetInfo() => Task.FromResult(Info());
+
+    /// <inheritdoc />
+    public Task<ShardStateExport> ExportState()
+    {
+        var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared");
+        var started = Stopwatch.GetTimestamp();
+        var state = engine.ExportState();
+        var copy = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var codec = snapshots.Value.Codec;
+        _export = (state.Tick, Task.Run(() => EngineStateCodec.Encode(state, codec)));
+        return Task.FromResult(new ShardStateExport(_setup!.Index, state.Lo, state.Hi, state.Tick, copy));
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> TakeExport(long tick)
+    {
+        if (_export is not { } export || export.Tick != tick)
+        {
+            throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} has no state of tick {tick} waiting (ExportState copies one)");
+        }
+
+        var bytes = await export.Encoding;
+        if (_export?.Tick == tick)
+        {
+            _export = null;
+        }
+
+        return bytes;
+    }
+
+    /// <inheritdoc />
+    public Task<ShardInfo> ImportState(byte[] snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared");
+        if (_tick != 0)
+        {
+            throw new InvalidOperationException($"shard {_setup!.Index} of run '{_setup.RunId}' has advanced to tick {_tick}; a snapshot restores into a fresh placement");
+        }
+
+        EngineState state;
+        try
+        {
+            state = RunSnapshot.Parse(snapshot).DecodeState();
+        }
+        catch (SnapshotFormatException e)
+        {
+            throw new ArgumentException($"shard {_setup!.Index} of run '{_setup.RunId}' cannot restore the snapshot: {e.Message}", nameof(snapshot), e);
+        }
+
+        engine.ImportState(state);
+        _tick = state.Tick;
+        return Task.FromResult(Info());
+    }
 
     /// <inheritdoc />
     public Task<WeightSample> SampleWeights(int max)

@@ -30,7 +30,7 @@ public sealed partial class SimulationGrain
         if (_recording.ToTick < State.Tick && !_recording.Capped && !_busy && _background is null)
         {
             // The recording went with an earlier activation; the log rebuilds it (the replay feeds every window through it).
-            var report = await Replay();
+            var report = await Replay(fromSnapshot: false); // from tick 0: the recording needs every window
             if (_recording.ToTick < report.Tick && !_recording.Capped)
             {
                 throw new InvalidOperationException($"Run '{run}' was replayed to tick {report.Tick} but its spikes are recorded only to tick {_recording.ToTick}.");

@@ -15,21 +15,25 @@ using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Hosting;
+using NeuroMesh.Snapshots;
 
 namespace NeuroMesh.Simulation;
 
 /// <summary>
 /// A simulation run, event-sourced in the delta log and simulated by region shards: one <see cref="IRegionShardGrain"/>
-/// per silo, each owning a contiguous range of neurons, exchanging spikes in lockstep windows over the spike streams. The
-/// engines are not persisted: the run is rebuilt by replaying it from tick 0 (the engines are deterministic and the union
-/// of the shards' spike trains is bit-identical to one engine's), and every logged checkpoint hash is checked on the way,
-/// so a run that would diverge fails loudly at its first diverging checkpoint.
+/// per silo, each owning a contiguous range of neurons, exchanging spikes in lockstep windows over the spike streams. Every
+/// few checkpoints the engines' state is written to the snapshot store (see SimulationGrain.Snapshots.cs); the run is
+/// rebuilt from its latest snapshot, or from tick 0, by replaying the ticks after it (the engines are deterministic and the
+/// union of the shards' spike trains is bit-identical to one engine's), and every logged checkpoint hash after that point
+/// is checked on the way, so a run that would diverge fails loudly at its first diverging checkpoint.
 /// </summary>
 /// <remarks>Reentrant so that <see cref="GetStatus"/>, <see cref="Pause"/> and <see cref="Stop"/> answer while a background run
 /// awaits its current window; all state changes happen on the grain's turns.</remarks>
 [Reentrant]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed partial class SimulationGrain(IClusterMembershipService membership, SiloMetrics metrics, IOptions<MeshClusterOptions> options, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+public sealed partial class SimulationGrain(
+    IClusterMembershipService membership, SiloMetrics metrics, IOptions<MeshClusterOptions> options, ISnapshotStore snapshots,
+    IOptions<SnapshotOptions> snapshotOptions, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -240,6 +244,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             await running;
         }
 
+        await CommitSnapshotAsync(wait: true);
         if (State.Started)
         {
             RaiseEvent(new RunPaused(State.Tick, "paused"));
@@ -291,7 +296,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
     }
 
     /// <inheritdoc />
-    public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0)
+    public async Task<ReplayReport> Replay(long toTick = -1, int silos = 0, bool fromSnapshot = true)
     {
         var run = this.GetPrimaryKeyString();
         if (State.SpecJson is null)
@@ -316,7 +321,15 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         try
         {
             var clock = Stopwatch.StartNew();
+            await CommitSnapshotAsync(wait: true);
             var shards = await PlaceAsync(silos);
+            RunSnapshotted? restored = null;
+            if (fromSnapshot)
+            {
+                (shards, restored) = await RestoreSnapshotAsync(shards, target, silos);
+            }
+
+            var fromTick = _engineTick;
             var verified = await ReplayCheckpointsAsync(shards, target);
             if (_engineTick < target)
             {
@@ -333,6 +346,8 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 Silos = shards.Length,
                 WallSeconds = clock.Elapsed.TotalSeconds,
                 LoggedTick = State.Tick,
+                FromTick = fromTick,
+                Snapshot = restored?.Sha256 ?? string.Empty,
             };
             if (State.Stopped || State.Tick >= State.TotalTicks)
             {
@@ -434,6 +449,12 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 break;
             case RunPaused:
                 state.Started = false;
+                break;
+            case RunSnapshotted snapshotted:
+                state.Snapshots.Add(snapshotted);
+                break;
+            case SnapshotsDropped dropped:
+                state.Snapshots.RemoveAll(s => dropped.Ticks.Contains(s.Tick));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown simulation event {@event.GetType().Name}.");
@@ -539,12 +560,12 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
                 // A shard's device failed: its silo's GPU worker now places shards on CpuEngine, so the run rolls back to
                 // its last checkpoint (replayed there, every checkpoint verified) and runs the same ticks again.
                 logger.LogWarning("Run {Run}: the device of silo {Silo} failed at the window from tick {Tick}; rolling back to the checkpoint and falling back to CpuEngine", this.GetPrimaryKeyString(), device.Silo, State.Tick);
-                RaiseEvent(new RunRecovered(State.Tick, [], $"GPU device of silo {device.Silo} lost, fell back to CpuEngine: {device.Message}"));
+                RaiseEvent(new RunRecovered(State.Tick, [], $"GPU device of silo {device.Silo} lost, fell back to CpuEngine: {device.Message}", LatestSnapshotTick(State.Tick)));
                 await ConfirmEvents();
             }
             catch (Exception e) when (recoveries < MaxRecoveries && LostSilos() is { Length: > 0 } lost)
             {
-                RaiseEvent(new RunRecovered(State.Tick, lost, $"{e.GetType().Name}: {e.Message}"));
+                RaiseEvent(new RunRecovered(State.Tick, lost, $"{e.GetType().Name}: {e.Message}", LatestSnapshotTick(State.Tick)));
                 await ConfirmEvents();
                 await UntilGoneAsync(_placedSilos.Where(s => lost.Contains(s.ToParsableString())).ToArray());
             }
@@ -604,9 +625,12 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             await ConfirmEvents();
         }
 
+        await CommitSnapshotAsync(wait: false);
+        await TakeSnapshotAsync(shards);
         await PublishTapAsync(from, spikes);
         if (State.Tick >= State.TotalTicks)
         {
+            await CommitSnapshotAsync(wait: true); // its sections are read from the shards, which are released next
             // Finished: nothing will run on these engines again, so free them and their silos' channels now, once the
             // last window's frames have landed (they are counted as received there, so the accounting closes).
             var infos = await Task.WhenAll(shards.Select(s => s.GetInfo()));
@@ -647,6 +671,13 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             }
 
             throw;
+        }
+
+        if (!ReferenceEquals(hash, _hash))
+        {
+            // The placement was released while its window ran (a deactivation, or a replay placed afresh): these spikes
+            // belong to no current placement, and counting them would log a checkpoint the run never reached.
+            throw new InvalidOperationException($"run '{this.GetPrimaryKeyString()}': its placement was released during the window from tick {_engineTick}");
         }
 
         // Each shard's keys are (tick << 32 | neuron), so one sort of their union is the (tick, neuron) order of one engine.
@@ -736,7 +767,7 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
             return _shards;
         }
 
-        var shards = await PlaceAsync();
+        var (shards, _) = await RestoreSnapshotAsync(await PlaceAsync(), State.Tick);
         await ReplayCheckpointsAsync(shards, State.Tick);
         return shards;
     }
@@ -764,11 +795,11 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         return shards;
     }
 
-    /// <summary>Advances freshly placed shards through every checkpoint up to <paramref name="toTick"/>, checking each, and returns them.</summary>
+    /// <summary>Advances the shards (fresh, or restored from a snapshot) through every checkpoint after their tick up to <paramref name="toTick"/>, checking each.</summary>
     private async Task<List<CheckpointInfo>> ReplayCheckpointsAsync(IRegionShardGrain[] shards, long toTick)
     {
         var verified = new List<CheckpointInfo>();
-        foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick <= toTick).ToArray())
+        foreach (var checkpoint in State.Checkpoints.Where(c => c.Tick > _engineTick && c.Tick <= toTick).ToArray())
         {
             var from = _engineTick;
             var (_, weights) = await AdvanceShardsAsync(shards, _hash!, checkpoint.Tick - from);
@@ -853,7 +884,11 @@ public sealed partial class SimulationGrain(IClusterMembershipService membership
         DtMs = State.SpecJson is null ? 0 : Dt(),
         Recoveries = State.Recoveries.Count,
         Activation = GrainContext.ActivationId.ToString(),
-        RecoveryHistory = [.. State.Recoveries.Select(r => new RunRecovery(r.Tick, r.LostSilos, r.Reason))],
+        RecoveryHistory = [.. State.Recoveries.Select(r => new RunRecovery(r.Tick, r.LostSilos, r.Reason, r.SnapshotTick))],
+        Snapshots = State.Snapshots.Count,
+        LastSnapshotTick = State.Snapshots.Count == 0 ? -1 : State.Snapshots[^1].Tick,
+        SnapshotBytes = State.Snapshots.Sum(s => s.Bytes),
+        SnapshotStallMs = State.Snapshots.Count == 0 ? 0 : State.Snapshots.Max(s => s.StallMs),
     };
 
     private async Task ReleaseShardsAsync()

@@ -40,6 +40,9 @@ public sealed class SimulationState
     /// <summary>The pace of the latest start (simulated seconds per wall-clock second; 0: as fast as it can).</summary>
     [Id(11)] public double Pace { get; set; }
 
+    /// <summary>The engine snapshots kept (logged and not dropped by retention), in tick order.</summary>
+    [Id(12)] public List<Events.RunSnapshotted> Snapshots { get; set; } = [];
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

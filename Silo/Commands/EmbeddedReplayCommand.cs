@@ -5,15 +5,16 @@ using NeuroMesh.Simulation;
 namespace NeuroMesh.Silo.Commands;
 
 /// <summary>
-/// <c>replay RUN-ID [--to-tick T] [--verify] [--silos N]</c>: starts an embedded cluster over the same delta log
-/// (<c>data/deltalog.db</c> unless configured otherwise), rebuilds the run from its log on N silos (default 1; the
-/// spikes do not depend on it) to tick T (default: its last checkpoint), reproducing every logged checkpoint, and prints
-/// the result; <c>--verify</c> also lists each checkpoint it reproduced. A checkpoint that does not reproduce exits 1
-/// with its tick and both hashes.
+/// <c>replay RUN-ID [--to-tick T] [--verify] [--silos N] [--from-snapshot | --from-start]</c>: starts an embedded cluster
+/// over the same delta log and snapshot store (<c>data/deltalog.db</c> and <c>data/snapshots</c> unless configured
+/// otherwise), rebuilds the run on N silos (default 1; the spikes do not depend on it) to tick T (default: its last
+/// checkpoint) from its latest engine snapshot at or before T (<c>--from-snapshot</c>, the default) or from tick 0
+/// (<c>--from-start</c>), reproducing every logged checkpoint after that point, and prints the result; <c>--verify</c>
+/// also lists each checkpoint it reproduced. A checkpoint that does not reproduce exits 1 with its tick and both hashes.
 /// </summary>
 internal static class EmbeddedReplayCommand
 {
-    public const string Usage = "usage: dotnet run -c Release --project Silo -- replay RUN-ID [--to-tick T] [--verify] [--silos N]";
+    public const string Usage = "usage: dotnet run -c Release --project Silo -- replay RUN-ID [--to-tick T] [--verify] [--silos N] [--from-snapshot | --from-start]";
 
     public static async Task<int> ExecuteAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -21,12 +22,22 @@ internal static class EmbeddedReplayCommand
         long toTick = -1;
         var verify = false;
         var silos = 1;
+        bool? fromSnapshot = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--verify":
                     verify = true;
+                    break;
+                case "--from-snapshot" or "--from-start":
+                    var wanted = args[i] == "--from-snapshot";
+                    if (fromSnapshot is { } given && given != wanted)
+                    {
+                        return Fail(error, "--from-snapshot and --from-start contradict each other; give one");
+                    }
+
+                    fromSnapshot = wanted;
                     break;
                 case "--to-tick" when i + 1 < args.Length && long.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out toTick):
                     i++;
@@ -68,7 +79,7 @@ internal static class EmbeddedReplayCommand
         ReplayReport report;
         try
         {
-            report = await run.Replay(toTick, silos);
+            report = await run.Replay(toTick, silos, fromSnapshot ?? true);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -91,8 +102,11 @@ internal static class EmbeddedReplayCommand
         }
 
         output.WriteLine($"run              {report.RunId} (logged to tick {report.LoggedTick.ToString("N0", c)})");
+        output.WriteLine(report.FromTick > 0
+            ? string.Create(c, $"started from     the snapshot of tick {report.FromTick:N0} (sha256 {report.Snapshot[..12]}…)")
+            : "started from     tick 0");
         output.WriteLine(string.Create(c, $"replayed to      tick {report.Tick:N0} on {report.Silos} silo(s) in {report.WallSeconds:0.###} s"));
-        output.WriteLine(string.Create(c, $"checkpoints      {report.Verified.Count} reproduced exactly"));
+        output.WriteLine(string.Create(c, $"checkpoints      {report.Verified.Count} reproduced exactly{(report.FromTick > 0 ? " (those after the snapshot)" : string.Empty)}"));
         output.WriteLine(string.Create(c, $"spikes           {report.Spikes:N0}"));
         output.WriteLine($"spike-train hash {report.SpikeTrainHash}");
         return 0;

@@ -66,7 +66,7 @@ internal sealed record InjectRequest(IReadOnlyList<InjectInput> Inputs)
 }
 
 /// <summary>POST /api/runs/{id}/replay.</summary>
-internal sealed record ReplayRequest(long ToTick = -1, int Silos = 0)
+internal sealed record ReplayRequest(long ToTick = -1, int Silos = 0, bool FromSnapshot = true)
 {
     public (string, string)? Check() => Silos < 0 ? ("$.silos", $"must be 0 (as deployed) or more (got {Silos})") : null;
 }

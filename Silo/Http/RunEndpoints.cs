@@ -86,8 +86,8 @@ internal static class RunEndpoints
             var (request, error) = await JsonBody.Read<ReplayRequest>(context);
             return error ?? Fail(request!.Check()) ?? await GatewayProblems.Call(async () => await Known(grains, id) is null
                 ? Missing(id)
-                : Results.Ok(await grains.GetGrain<ISimulationGrain>(id).Replay(request.ToTick, request.Silos)));
-        }).WithSummary("Rebuilds the run from its log to {toTick} (-1: its last checkpoint), checking every checkpoint.");
+                : Results.Ok(await grains.GetGrain<ISimulationGrain>(id).Replay(request.ToTick, request.Silos, request.FromSnapshot)));
+        }).WithSummary("Rebuilds the run to {toTick} (-1: its last checkpoint) from its latest snapshot ({fromSnapshot}: true) or from tick 0, checking every checkpoint after that.");
     }
 
     /// <summary>The inputs as the cluster takes them (already checked).</summary>

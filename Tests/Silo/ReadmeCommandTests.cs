@@ -67,6 +67,10 @@ public partial class ReadmeCommandTests
                 else
                 {
                     Assert.Contains("reproduced exactly", output, StringComparison.Ordinal);
+                    if (command.Contains("--from-start", StringComparison.Ordinal))
+                    {
+                        Assert.Contains("started from     tick 0", output, StringComparison.Ordinal);
+                    }
                 }
 
                 var json = Regex.Match(command, @"--json (\S+)");

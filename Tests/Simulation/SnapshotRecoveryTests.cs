@@ -1,0 +1,145 @@
+using Microsoft.Extensions.DependencyInjection;
+using NeuroMesh.Hosting;
+using NeuroMesh.Simulation;
+using NeuroMesh.Snapshots;
+using NeuroMesh.Tests.Engine;
+
+namespace NeuroMesh.Tests.Simulation;
+
+/// <summary>
+/// Engine snapshots in a lockstep run on an embedded cluster: written every N checkpoints to the store beside the delta
+/// log, kept by the retention policy, and used by replay and recovery, which then reproduce only the checkpoints after
+/// the snapshot and reach the same hash as a replay from tick 0 and as one engine.
+/// </summary>
+public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("neuromesh-snapshots-").FullName;
+
+    private Dictionary<string, string?> Settings(string name, int every = 2, int keep = 2) => new()
+    {
+        ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, name, "log.db"),
+        ["NeuroMesh:Snapshots:EveryCheckpoints"] = every.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["NeuroMesh:Snapshots:Keep"] = keep.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["NeuroMesh:Cluster:WindowTimeoutSeconds"] = "20",
+    };
+
+    [Fact]
+    public async Task Replay_from_the_latest_snapshot_matches_replay_from_tick_0_and_checks_only_the_checkpoints_after_it()
+    {
+        // STDP on E→E, so the checkpoints after a snapshot also check the plastic weights' digests.
+        var spec = EngineSnapshotTests.Network("stdp") with { Duration = 700 };
+        Assert.Equal(7000, spec.TotalTicks);
+        var expected = SingleEngine.Reference(spec);
+
+        await using var cluster = await EmbeddedCluster.StartAsync(3, Settings("stdp"), CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("stdp-snapshots");
+        await run.Deploy(spec.ToJson(), 2);
+        RunStatus status;
+        do
+        {
+            status = await run.Step(1000);
+        }
+        while (status.Phase != RunPhase.Finished);
+
+        // Checkpoints 2, 4 and 6 wrote snapshots; with Keep = 2 the one of tick 2000 was dropped from the log and the store.
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal((2, 6000L), (status.Snapshots, status.LastSnapshotTick));
+        Assert.True(status.SnapshotBytes > 0 && status.SnapshotStallMs > 0, $"{status.SnapshotBytes} bytes, stall {status.SnapshotStallMs} ms");
+        var store = new DirectorySnapshotStore(Path.Combine(_dir, "stdp", "snapshots"));
+        Assert.Equal([4000L, 6000L], await store.ListAsync("stdp-snapshots"));
+        Assert.Equal(status.SnapshotBytes, await store.SizeAsync("stdp-snapshots"));
+
+        var fromStart = await run.Replay(fromSnapshot: false);
+        Assert.Equal((0L, 7), (fromStart.FromTick, fromStart.Verified.Count));
+        var fromSnapshot = await run.Replay();
+        Assert.Equal(6000, fromSnapshot.FromTick);
+        Assert.Equal([7000L], fromSnapshot.Verified.Select(c => c.Tick));
+        Assert.Equal((expected.Spikes, expected.Hash), (fromSnapshot.Spikes, fromSnapshot.SpikeTrainHash));
+        Assert.Equal(64, fromSnapshot.Snapshot.Length);
+
+        // Written by 2 shards, restored onto 3 and onto 1.
+        foreach (var silos in new[] { 3, 1 })
+        {
+            var rescaled = await run.Replay(toTick: 5000, silos: silos);
+            Assert.Equal((4000L, silos), (rescaled.FromTick, rescaled.Silos));
+            Assert.Equal([5000L], rescaled.Verified.Select(c => c.Tick));
+            Assert.Equal(fromStart.Verified.Single(c => c.Tick == 5000).SpikeTrainHash, rescaled.SpikeTrainHash);
+        }
+
+        // A damaged snapshot is passed over for the one before it; with none left the replay starts at tick 0.
+        var latest = Path.Combine(store.Root, "stdp-snapshots", "000000006000.nmsnap");
+        var bytes = await File.ReadAllBytesAsync(latest);
+        bytes[bytes.Length / 2] ^= 0x40;
+        await File.WriteAllBytesAsync(latest, bytes);
+        var pastDamage = await run.Replay();
+        Assert.Equal(4000, pastDamage.FromTick);
+        Assert.Equal([5000L, 6000L, 7000L], pastDamage.Verified.Select(c => c.Tick));
+        Assert.Equal(expected.Hash, pastDamage.SpikeTrainHash);
+        await store.DeleteAsync("stdp-snapshots", 4000);
+        var none = await run.Replay();
+        Assert.Equal((0L, 7, expected.Hash), (none.FromTick, none.Verified.Count, none.SpikeTrainHash));
+    }
+
+    [Fact]
+    public async Task A_run_that_loses_a_silo_recovers_from_its_snapshot_and_the_recovery_names_it()
+    {
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 400 };
+        var expected = SingleEngine.Reference(spec);
+        var settings = Settings("lost", every: 1, keep: 0);
+        settings["NeuroMesh:Cluster:LockstepTransport"] = "Calls";
+        await using var cluster = await EmbeddedCluster.StartAsync(3, settings, CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("lost-with-snapshot");
+        await run.Deploy(spec.ToJson(), 3);
+        await run.Step(1000);
+        await run.Step(1000);
+        await run.Pause(); // logs the snapshot of tick 2000 once written
+        Assert.Equal((2, 2000L), ((await run.GetStatus()).Snapshots, (await run.GetStatus()).LastSnapshotTick));
+        await LostSiloTests.MoveTo(cluster.Grains, run, cluster.Services[0].GetRequiredService<ILocalSiloDetails>().SiloAddress);
+        Assert.Equal(3, (await run.Place()).Silos);
+        var activation = (await run.GetStatus()).Activation;
+
+        await cluster.StopSiloAsync(2);
+        var failures = 0;
+        var status = await run.GetStatus();
+        while (status.Phase != RunPhase.Finished)
+        {
+            try
+            {
+                status = await run.Step(1000);
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                Assert.True(++failures <= 2, $"the run kept failing after the silo was lost: {e}");
+            }
+        }
+
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+        Assert.Equal(2, status.Silos);
+        if (status.Activation == activation)
+        {
+            var recovery = Assert.Single(status.RecoveryHistory);
+            Assert.Equal((2000L, 2000L), (recovery.Tick, recovery.SnapshotTick));
+        }
+        else
+        {
+            output.WriteLine($"the run's grain was rebuilt ({activation} -> {status.Activation}); {failures} step(s) failed");
+        }
+    }
+
+    [Fact]
+    public async Task With_snapshots_off_nothing_is_written_and_replay_starts_at_tick_0()
+    {
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 300 };
+        await using var cluster = await EmbeddedCluster.StartAsync(1, Settings("off", every: 0), CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("no-snapshots");
+        await run.Deploy(spec.ToJson());
+        await run.Step(3000);
+        var status = await run.GetStatus();
+        Assert.Equal((0, -1L), (status.Snapshots, status.LastSnapshotTick));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "off", "snapshots")));
+        var replay = await run.Replay();
+        Assert.Equal((0L, 1), (replay.FromTick, replay.Verified.Count));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
