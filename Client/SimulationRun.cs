@@ -76,6 +76,9 @@ public sealed class SimulationRun
     /// <summary>Rebuilds the run from its log to <paramref name="toTick"/> (negative: its last checkpoint), checking every checkpoint.</summary>
     public Task<ReplayReport> Replay(long toTick = -1, int silos = 0, bool fromSnapshot = true) => _grain.Replay(toTick, silos, fromSnapshot);
 
+    /// <summary>Moves the run, at its last checkpoint, onto <paramref name="silos"/> silos; it carries on there with the same spikes (see <see cref="ISimulationGrain.Rescale"/>).</summary>
+    public Task<RunStatus> Rescale(int silos) => _grain.Rescale(silos);
+
     /// <summary>One page of the run's recorded spikes.</summary>
     public Task<SpikePage> Spikes(SpikeQuery query) => _grain.GetSpikes(query);
 

@@ -11,7 +11,9 @@ namespace NeuroMesh.Benchmarks.Suites;
 /// --quick). PostgreSQL is measured when <c>NEUROMESH_BENCH_POSTGRES</c> holds a connection string; the suite starts no
 /// server itself. Then, in one in-process silo, the cost of confirming one event at growing log length for Orleans'
 /// built-in <c>LogStorage</c> log-consistency provider (over Orleans' in-memory grain storage: not durable) next to
-/// NeuroMesh's <c>DeltaLogGrain</c> over SQLite (see <see cref="LogPeerBench"/>).
+/// NeuroMesh's <c>DeltaLogGrain</c> over SQLite (see <see cref="LogPeerBench"/>). Last, engine snapshots: size, stall,
+/// codecs, write and restore, and recovery time of 10 s and 100 s runs from a snapshot against from tick 0
+/// (see <see cref="SnapshotBench"/>).
 /// </summary>
 public sealed class DeltaLogSuite : IBenchmarkSuite
 {
@@ -22,7 +24,7 @@ public sealed class DeltaLogSuite : IBenchmarkSuite
     public string Name => "deltalog";
 
     /// <inheritdoc />
-    public string Description => $"delta-log store, SQLite and PostgreSQL ({PostgresVariable}): batched append, append cost vs log length, 1M replay; grain confirm cost vs log length, DeltaLogGrain vs Orleans LogStorage";
+    public string Description => $"delta-log store, SQLite and PostgreSQL ({PostgresVariable}): batched append, append cost vs log length, 1M replay; grain confirm cost vs log length, DeltaLogGrain vs Orleans LogStorage; engine snapshots and recovery time vs run length";
 
     /// <inheritdoc />
     public BenchmarkReport Run(SuiteOptions options) => RunAsync(options).GetAwaiter().GetResult();
@@ -70,6 +72,7 @@ public sealed class DeltaLogSuite : IBenchmarkSuite
         }
 
         await LogPeerBench.Create(options.Quick).RunAsync(report);
+        await new SnapshotBench(options.Quick).RunAsync(report);
 
         AddRatios(report, "SQLite", "sqlite", 50_000);
         AddRatios(report, "PostgreSQL", "postgres", 20_000);

@@ -58,6 +58,7 @@ internal static class NeuroMeshCli
         root.Subcommands.Add(AgentsCommand.Create(handler));
         root.Subcommands.Add(CheckpointCommand.Create(handler));
         root.Subcommands.Add(ReplayCommand.Create(handler));
+        root.Subcommands.Add(RescaleCommand.Create(handler));
         root.Subcommands.Add(ExportCommand.Create(handler));
         root.Subcommands.Add(RasterCommand.Create(handler));
 

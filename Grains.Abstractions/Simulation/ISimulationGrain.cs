@@ -73,6 +73,17 @@ public interface ISimulationGrain : IGrainWithStringKey
     [ResponseTimeout(LongOperation.Timeout)]
     Task<ReplayReport> Replay(long toTick = -1, int silos = 0, bool fromSnapshot = true);
 
+    /// <summary>
+    /// Moves the run, at its last checkpoint, from the silos it runs on to <paramref name="silos"/> silos and carries on
+    /// there: a snapshot of that checkpoint (taken now when there is none) is restored on the new placement, so the spikes
+    /// and weights go on exactly as they would have. A background run is held for the move and carries on after it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="silos"/> is below 1, or above the active silos or the neurons.</exception>
+    /// <exception cref="ArgumentException">The spec cannot be split onto that many silos.</exception>
+    /// <exception cref="InvalidOperationException">No spec, the run is stopped or finished, or a step or replay is in progress.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<RunStatus> Rescale(int silos);
+
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
     Task<IReadOnlyList<ShardInfo>> GetShards();
 

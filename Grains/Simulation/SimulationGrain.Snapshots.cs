@@ -2,7 +2,10 @@ using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NeuroMesh.Engine;
+using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Engine.Snapshots;
+using NeuroMesh.Network;
+using NeuroMesh.Telemetry;
 using NeuroMesh.Simulation.Events;
 
 namespace NeuroMesh.Simulation;
@@ -22,11 +25,80 @@ public sealed partial class SimulationGrain
     /// <summary>The tick of the latest logged snapshot at or before <paramref name="tick"/>, or -1.</summary>
     private long LatestSnapshotTick(long tick) => State.Snapshots.LastOrDefault(s => s.Tick <= tick)?.Tick ?? -1;
 
-    /// <summary>Copies the shards' state at this checkpoint when one is due, and starts writing it in the background.</summary>
-    private async Task TakeSnapshotAsync(IRegionShardGrain[] shards)
+    /// <inheritdoc />
+    public async Task<RunStatus> Rescale(int silos)
+    {
+        EnsureRunnable("rescale");
+        var run = this.GetPrimaryKeyString();
+        var spec = NetworkSpec.Parse(State.SpecJson!);
+        var active = ActiveSilos().Length;
+        if (silos < 1 || silos > active || silos > spec.NeuronCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(silos), silos,
+                $"run '{run}' can move to 1 to {Math.Min(active, spec.NeuronCount)} silo(s): the cluster has {active} active silo(s) and the network {spec.NeuronCount} neuron(s)");
+        }
+
+        if (silos > 1)
+        {
+            try
+            {
+                _ = ShardPlan.Create(spec, silos);
+            }
+            catch (NetworkSpecException e)
+            {
+                throw new ArgumentException($"The spec cannot run on {silos} silos: {string.Join("; ", e.Errors.Select(x => $"{x.Path}: {x.Message}"))}", nameof(silos));
+            }
+        }
+
+        // A background run is held at its next checkpoint for the move (not paused in the log), and carries on after it.
+        var running = _background;
+        if (running is not null)
+        {
+            _pauseRequested = true;
+            await running;
+        }
+
+        _busy = true;
+        try
+        {
+            using var activity = NeuroMeshTelemetry.Start("rescale", ("neuromesh.run", run), ("neuromesh.silos", silos));
+            await CommitSnapshotAsync(wait: true);
+            var shards = await ShardsAtCheckpointAsync();
+            var from = shards.Length;
+            if (State.Tick > 0 && State.Snapshots.All(s => s.Tick != State.Tick))
+            {
+                await TakeSnapshotAsync(shards, force: true);
+                await CommitSnapshotAsync(wait: true);
+            }
+
+            var snapshot = State.Snapshots.LastOrDefault(s => s.Tick == State.Tick)?.Tick ?? -1;
+            RaiseEvent(new RunRescaled(State.Tick, from, silos, snapshot));
+            await ConfirmEvents();
+            var (placed, _) = await RestoreSnapshotAsync(await PlaceAsync(silos), State.Tick, silos);
+            await ReplayCheckpointsAsync(placed, State.Tick);
+            logger.LogInformation("Run {Run} moved from {From} to {To} silo(s) at tick {Tick} (snapshot {Snapshot})", run, from, silos, State.Tick, snapshot);
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        if (running is not null && CarriesOn)
+        {
+            StartBackground();
+        }
+
+        return Status();
+    }
+
+    /// <summary>
+    /// Copies the shards' state at this checkpoint when one is due (or <paramref name="force"/>), and starts writing it in
+    /// the background.
+    /// </summary>
+    private async Task TakeSnapshotAsync(IRegionShardGrain[] shards, bool force = false)
     {
         var every = snapshotOptions.Value.EveryCheckpoints;
-        if (every == 0 || _snapshotsUnsupported || State.Checkpoints.Count % every != 0 || _engineTick != State.Tick)
+        if ((!force && (every == 0 || State.Checkpoints.Count % every != 0)) || _snapshotsUnsupported || _engineTick != State.Tick)
         {
             return;
         }

@@ -304,6 +304,11 @@ public sealed partial class SimulationGrain(
             throw new InvalidOperationException($"Cannot replay run '{run}': no spec is deployed (is the run id right?).");
         }
 
+        if (_background is { } finishing && State.Tick >= State.TotalTicks)
+        {
+            await finishing; // a finished run's background only frees its shards now
+        }
+
         if (_busy || _background is not null)
         {
             throw new InvalidOperationException($"Cannot replay run '{run}': it is {(_busy ? "stepping" : "running in the background")}; pause it first.");
@@ -452,6 +457,9 @@ public sealed partial class SimulationGrain(
                 break;
             case RunSnapshotted snapshotted:
                 state.Snapshots.Add(snapshotted);
+                break;
+            case RunRescaled rescaled:
+                state.Silos = rescaled.Silos;
                 break;
             case SnapshotsDropped dropped:
                 state.Snapshots.RemoveAll(s => dropped.Ticks.Contains(s.Tick));

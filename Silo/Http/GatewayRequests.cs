@@ -71,6 +71,12 @@ internal sealed record ReplayRequest(long ToTick = -1, int Silos = 0, bool FromS
     public (string, string)? Check() => Silos < 0 ? ("$.silos", $"must be 0 (as deployed) or more (got {Silos})") : null;
 }
 
+/// <summary>POST /api/runs/{id}/rescale.</summary>
+internal sealed record RescaleRequest(int Silos)
+{
+    public (string, string)? Check() => Silos < 1 ? ("$.silos", $"must be 1 or more (got {Silos})") : null;
+}
+
 /// <summary>POST /api/regions/members and DELETE of one.</summary>
 internal sealed record RegionMemberRequest(string Region, long Neuron);
 

@@ -88,6 +88,12 @@ internal static class RunEndpoints
                 ? Missing(id)
                 : Results.Ok(await grains.GetGrain<ISimulationGrain>(id).Replay(request.ToTick, request.Silos, request.FromSnapshot)));
         }).WithSummary("Rebuilds the run to {toTick} (-1: its last checkpoint) from its latest snapshot ({fromSnapshot}: true) or from tick 0, checking every checkpoint after that.");
+
+        writes.MapPost("/runs/{id}/rescale", async (string id, HttpContext context, IGrainFactory grains) =>
+        {
+            var (request, error) = await JsonBody.Read<RescaleRequest>(context);
+            return error ?? Fail(request!.Check()) ?? await Control(grains, id, run => run.Rescale(request.Silos));
+        }).WithSummary("Moves the run, at its last checkpoint, onto {silos} silos; it carries on there with the same spikes.");
     }
 
     /// <summary>The inputs as the cluster takes them (already checked).</summary>

@@ -126,6 +126,54 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         }
     }
 
+    [Theory]
+    [InlineData("Push")]
+    [InlineData("Calls")]
+    public async Task A_run_rescaled_2_to_3_and_3_to_2_keeps_the_single_engine_hash(string transport)
+    {
+        var spec = EngineSnapshotTests.Network("stdp") with { Duration = 500 };
+        var expected = SingleEngine.Reference(spec);
+        var settings = Settings($"rescale-{transport}", every: 10);
+        settings["NeuroMesh:Cluster:LockstepTransport"] = transport;
+        await using var cluster = await EmbeddedCluster.StartAsync(3, settings, CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>($"rescale-{transport}");
+        await run.Deploy(spec.ToJson(), 2);
+        Assert.Equal(2, (await run.Step(2000)).Silos);
+
+        // No snapshot is due (every 10 checkpoints): the move takes one at tick 2000 and restores it on 3 silos.
+        var up = await run.Rescale(3);
+        Assert.Equal((3, 2000L, 2000L), (up.Silos, up.Tick, up.LastSnapshotTick));
+        Assert.Equal(3, (await run.GetShards()).Select(s => s.Silo).Distinct().Count());
+        await run.Step(1000);
+        await run.Start();
+        var down = await run.Rescale(2); // while running in the background: held at its checkpoint, moved, carries on
+        Assert.Equal(2, down.Silos);
+        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the rescaled run to end", 120_000);
+        Assert.Equal(RunPhase.Finished, status.Phase);
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+
+        // Every checkpoint (hash and plastic-weight digest) of the moved run reproduces from tick 0.
+        var replay = await run.Replay(fromSnapshot: false);
+        Assert.Equal((status.Checkpoints, expected.Hash), (replay.Verified.Count, replay.SpikeTrainHash));
+    }
+
+    [Fact]
+    public async Task A_rescale_to_no_silos_or_more_than_the_cluster_has_is_refused_and_nothing_changes()
+    {
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 300 };
+        await using var cluster = await EmbeddedCluster.StartAsync(2, Settings("rescale-bad"), CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("rescale-bad");
+        await run.Deploy(spec.ToJson(), 2);
+        var before = await run.Step(1000);
+
+        Assert.Contains("1 to 2 silo(s)", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => run.Rescale(0))).Message);
+        Assert.Contains("the cluster has 2 active silo(s)", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => run.Rescale(3))).Message);
+        var after = await run.GetStatus();
+        Assert.Equal((before.Tick, before.Silos, before.SpikeTrainHash, before.Snapshots), (after.Tick, after.Silos, after.SpikeTrainHash, after.Snapshots));
+        await run.Stop();
+        Assert.Contains("stopped", (await Assert.ThrowsAsync<InvalidOperationException>(() => run.Rescale(1))).Message);
+    }
+
     [Fact]
     public async Task With_snapshots_off_nothing_is_written_and_replay_starts_at_tick_0()
     {
