@@ -79,6 +79,16 @@ public sealed class SimulationRun
     /// <summary>Moves the run, at its last checkpoint, onto <paramref name="silos"/> silos; it carries on there with the same spikes (see <see cref="ISimulationGrain.Rescale"/>).</summary>
     public Task<RunStatus> Rescale(int silos) => _grain.Rescale(silos);
 
+    /// <summary>The run's engine snapshot of <paramref name="tick"/> as a portable file (see <see cref="ISimulationGrain.ExportSnapshot"/>).</summary>
+    public Task<byte[]> ExportSnapshot(long tick) => _grain.ExportSnapshot(tick);
+
+    /// <summary>Makes this new run begin from a snapshot file (see <see cref="ISimulationGrain.Import"/>).</summary>
+    public Task<RunStatus> Import(byte[] snapshot, int silos = 0) => _grain.Import(snapshot, silos);
+
+    /// <summary>Makes this new run begin from <paramref name="sourceRun"/>'s snapshot of <paramref name="tick"/>, with changes (see <see cref="ISimulationGrain.Fork"/>).</summary>
+    public Task<RunStatus> Fork(string sourceRun, long tick, string? specPatch = null, IReadOnlyList<string>? sets = null, int silos = 0)
+        => _grain.Fork(sourceRun, tick, specPatch, sets, silos);
+
     /// <summary>One page of the run's recorded spikes.</summary>
     public Task<SpikePage> Spikes(SpikeQuery query) => _grain.GetSpikes(query);
 

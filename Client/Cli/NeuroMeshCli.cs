@@ -59,6 +59,8 @@ internal static class NeuroMeshCli
         root.Subcommands.Add(CheckpointCommand.Create(handler));
         root.Subcommands.Add(ReplayCommand.Create(handler));
         root.Subcommands.Add(RescaleCommand.Create(handler));
+        root.Subcommands.Add(ForkCommand.Create(handler));
+        root.Subcommands.Add(SnapshotCommand.Create(handler));
         root.Subcommands.Add(ExportCommand.Create(handler));
         root.Subcommands.Add(RasterCommand.Create(handler));
 

@@ -84,6 +84,33 @@ public interface ISimulationGrain : IGrainWithStringKey
     [ResponseTimeout(LongOperation.Timeout)]
     Task<RunStatus> Rescale(int silos);
 
+    /// <summary>The run's engine snapshot of <paramref name="tick"/>: a portable file (see docs/snapshots.md), checked against its logged SHA-256.</summary>
+    /// <exception cref="ArgumentException">The run has no snapshot of that tick (the message lists the ticks it has, nearest first).</exception>
+    /// <exception cref="InvalidOperationException">The stored file is missing or does not match its log.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<byte[]> ExportSnapshot(long tick);
+
+    /// <summary>
+    /// Makes this new run (no spec deployed) begin from a snapshot file of any run, on <paramref name="silos"/> silos
+    /// (0: every active silo): the file's spec is deployed, its tick is the run's first checkpoint, and the next step goes
+    /// on from there exactly as the source would have.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is truncated, tampered with, of a newer format, or inconsistent (the reason is named).</exception>
+    /// <exception cref="InvalidOperationException">This run already has a spec.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<RunStatus> Import(byte[] snapshot, int silos = 0);
+
+    /// <summary>
+    /// Makes this new run begin from run <paramref name="sourceRun"/>'s snapshot of <paramref name="tick"/>, with its spec
+    /// changed by <paramref name="specPatch"/> (a JSON merge patch, or null) and <paramref name="sets"/>
+    /// (<c>PATH=VALUE</c>, see <c>SpecEdits</c>). With no change the fork reproduces the source's ticks after
+    /// <paramref name="tick"/> exactly. Changes that alter the synapses are refused: the state would not fit them.
+    /// </summary>
+    /// <exception cref="ArgumentException">No snapshot of that tick (the nearest are named), a malformed or invalid change, or a change the state does not fit.</exception>
+    /// <exception cref="InvalidOperationException">This run already has a spec, or the source run has none.</exception>
+    [ResponseTimeout(LongOperation.Timeout)]
+    Task<RunStatus> Fork(string sourceRun, long tick, string? specPatch = null, IReadOnlyList<string>? sets = null, int silos = 0);
+
     /// <summary>The run's region shards (silo, neurons, synapses, window, spike accounting), empty while it is not placed.</summary>
     Task<IReadOnlyList<ShardInfo>> GetShards();
 

@@ -75,4 +75,10 @@ public sealed record RunStatus
 
     /// <summary>The longest time a snapshot held the run's shards (the copy; encoding and writing run beside the next windows), in ms.</summary>
     [Id(23)] public double SnapshotStallMs { get; init; }
+
+    /// <summary>The tick the run began at: 0, or that of the snapshot it was forked or imported from.</summary>
+    [Id(24)] public long BaseTick { get; init; }
+
+    /// <summary>The run it was forked or imported from (empty when it began at tick 0 from its spec).</summary>
+    [Id(25)] public string ForkedFrom { get; init; } = string.Empty;
 }

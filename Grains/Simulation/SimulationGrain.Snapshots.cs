@@ -167,8 +167,10 @@ public sealed partial class SimulationGrain
 
         RaiseEvent(written);
         var keep = snapshotOptions.Value.Keep;
-        var drop = keep > 0 && State.Snapshots.Count + 1 > keep
-            ? [.. State.Snapshots.Take(State.Snapshots.Count + 1 - keep).Select(s => s.Tick)]
+        // A forked or imported run keeps the snapshot it began from whatever the policy: its replays cannot start before it.
+        var droppable = State.Snapshots.Where(s => State.BaseTick == 0 || s.Tick != State.BaseTick).ToArray();
+        var drop = keep > 0 && droppable.Length + 1 > keep
+            ? [.. droppable.Take(droppable.Length + 1 - keep).Select(s => s.Tick)]
             : Array.Empty<long>();
         if (drop.Length > 0)
         {
@@ -234,6 +236,12 @@ public sealed partial class SimulationGrain
                     break; // the engines cannot restore any snapshot
                 }
             }
+        }
+
+        if (State.BaseTick > 0)
+        {
+            throw new InvalidOperationException(
+                $"Run '{run}' began at tick {State.BaseTick} from a snapshot, and no usable snapshot at or before tick {toTick} is left to rebuild it from (the log's warnings say why each was passed over).");
         }
 
         return (shards, null);

@@ -316,6 +316,11 @@ public sealed partial class SimulationGrain(
 
         ArgumentOutOfRangeException.ThrowIfNegative(silos);
         var target = toTick < 0 ? State.Tick : toTick;
+        if (target < State.BaseTick)
+        {
+            throw new ArgumentOutOfRangeException(nameof(toTick), $"run '{run}' began at tick {State.BaseTick} from run '{State.Origin?.SourceRun}''s snapshot; replay that run for earlier ticks (asked for tick {toTick})");
+        }
+
         if (target > State.Tick)
         {
             throw new ArgumentOutOfRangeException(nameof(toTick), $"run '{run}' is logged up to tick {State.Tick}; a replay cannot go past its log (asked for tick {toTick})");
@@ -329,9 +334,10 @@ public sealed partial class SimulationGrain(
             await CommitSnapshotAsync(wait: true);
             var shards = await PlaceAsync(silos);
             RunSnapshotted? restored = null;
-            if (fromSnapshot)
+            if (fromSnapshot || State.BaseTick > 0)
             {
-                (shards, restored) = await RestoreSnapshotAsync(shards, target, silos);
+                // From the start of a forked or imported run is from the snapshot it began with.
+                (shards, restored) = await RestoreSnapshotAsync(shards, fromSnapshot ? target : State.BaseTick, silos);
             }
 
             var fromTick = _engineTick;
@@ -457,6 +463,9 @@ public sealed partial class SimulationGrain(
                 break;
             case RunSnapshotted snapshotted:
                 state.Snapshots.Add(snapshotted);
+                break;
+            case RunForked forked:
+                (state.BaseTick, state.Origin) = (forked.Tick, forked);
                 break;
             case RunRescaled rescaled:
                 state.Silos = rescaled.Silos;
@@ -897,6 +906,8 @@ public sealed partial class SimulationGrain(
         LastSnapshotTick = State.Snapshots.Count == 0 ? -1 : State.Snapshots[^1].Tick,
         SnapshotBytes = State.Snapshots.Sum(s => s.Bytes),
         SnapshotStallMs = State.Snapshots.Count == 0 ? 0 : State.Snapshots.Max(s => s.StallMs),
+        BaseTick = State.BaseTick,
+        ForkedFrom = State.Origin?.SourceRun ?? string.Empty,
     };
 
     private async Task ReleaseShardsAsync()

@@ -43,6 +43,12 @@ public sealed class SimulationState
     /// <summary>The engine snapshots kept (logged and not dropped by retention), in tick order.</summary>
     [Id(12)] public List<Events.RunSnapshotted> Snapshots { get; set; } = [];
 
+    /// <summary>The tick the run began at: 0, or that of the snapshot it was forked or imported from.</summary>
+    [Id(13)] public long BaseTick { get; set; }
+
+    /// <summary>The fork or import the run began with, or null.</summary>
+    [Id(14)] public Events.RunForked? Origin { get; set; }
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

@@ -175,6 +175,98 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_fork_with_no_change_reproduces_the_parent_and_a_changed_drive_differs_only_after_the_fork()
+    {
+        var spec = EngineSnapshotTests.Network("stdp") with { Duration = 500 };
+        await using var cluster = await EmbeddedCluster.StartAsync(2, Settings("fork", every: 2, keep: 0), CancellationToken.None);
+        var parent = cluster.Grains.GetGrain<ISimulationGrain>("parent");
+        await parent.Deploy(spec.ToJson(), 2);
+        while ((await parent.Step(1000)).Phase != RunPhase.Finished)
+        {
+        }
+
+        var expected = await parent.GetCheckpoints();
+        var same = cluster.Grains.GetGrain<ISimulationGrain>("same");
+        var forked = await same.Fork("parent", 2000);
+        Assert.Equal((2000L, 2000L, "parent"), (forked.Tick, forked.BaseTick, forked.ForkedFrom));
+        while ((await same.Step(1000)).Phase != RunPhase.Finished)
+        {
+        }
+
+        Assert.Equal(expected.Where(c => c.Tick >= 2000), await same.GetCheckpoints());
+
+        // A stronger drive from tick 2000: the same state at 2000, other spikes after it.
+        var changed = cluster.Grains.GetGrain<ISimulationGrain>("changed");
+        await changed.Fork("parent", 2000, sets: ["stimuli.drive_E.rate=40"], silos: 1);
+        var after = await changed.Step(1000);
+        var ours = await changed.GetCheckpoints();
+        Assert.Equal(expected.Single(c => c.Tick == 2000), ours[0]);
+        Assert.NotEqual(expected.Single(c => c.Tick == 3000).SpikeTrainHash, after.SpikeTrainHash);
+        Assert.Contains("\"rate\": 40", await changed.GetSpec() ?? string.Empty);
+
+        // Its replay from the start begins at the snapshot it was forked from.
+        var replay = await changed.Replay(fromSnapshot: false);
+        Assert.Equal((2000L, 1, after.SpikeTrainHash), (replay.FromTick, replay.Verified.Count, replay.SpikeTrainHash));
+    }
+
+    [Fact]
+    public async Task A_snapshot_exported_from_2_silos_imports_into_another_run_on_1_and_continues_identically()
+    {
+        var spec = ExamplesDirectory.Spec("delta_delays.json") with { Duration = 400 };
+        var expected = SingleEngine.Reference(spec);
+        await using var cluster = await EmbeddedCluster.StartAsync(2, Settings("export", every: 2), CancellationToken.None);
+        var source = cluster.Grains.GetGrain<ISimulationGrain>("source");
+        await source.Deploy(spec.ToJson(), 2);
+        await source.Step(1000);
+        await source.Step(1000);
+        await source.Pause();
+        var file = await source.ExportSnapshot(2000);
+
+        var copy = cluster.Grains.GetGrain<ISimulationGrain>("copy");
+        var imported = await copy.Import(file, 1);
+        Assert.Equal((2000L, "source"), (imported.Tick, imported.ForkedFrom));
+        RunStatus status;
+        do
+        {
+            status = await copy.Step(1000);
+        }
+        while (status.Phase != RunPhase.Finished);
+
+        Assert.Equal((1, expected.Spikes, expected.Hash), (status.Silos, status.Spikes, status.SpikeTrainHash));
+    }
+
+    [Fact]
+    public async Task Forks_and_imports_that_cannot_be_made_are_refused_with_the_reason_and_change_nothing()
+    {
+        var spec = EngineSnapshotTests.Network("stdp") with { Duration = 300 };
+        await using var cluster = await EmbeddedCluster.StartAsync(1, Settings("refused", every: 2), CancellationToken.None);
+        var parent = cluster.Grains.GetGrain<ISimulationGrain>("p");
+        await parent.Deploy(spec.ToJson());
+        await parent.Step(1000);
+        await parent.Step(1000);
+        await parent.Pause();
+        var child = cluster.Grains.GetGrain<ISimulationGrain>("child");
+
+        var noSnapshot = await Assert.ThrowsAsync<ArgumentException>(() => child.Fork("p", 1500));
+        Assert.Contains("no snapshot of tick 1500", noSnapshot.Message);
+        Assert.Contains("ticks 2000", noSnapshot.Message);
+        var badPath = await Assert.ThrowsAsync<ArgumentException>(() => child.Fork("p", 2000, sets: ["populations.X.size=3"]));
+        Assert.Contains("nothing at 'populations.X'", badPath.Message);
+        var invalid = await Assert.ThrowsAsync<ArgumentException>(() => child.Fork("p", 2000, sets: ["populations.E.params.tauM=-1"]));
+        Assert.Contains("invalid", invalid.Message);
+        var structural = await Assert.ThrowsAsync<ArgumentException>(() => child.Fork("p", 2000, sets: ["projections.E_all_E.rule.n=40"]));
+        Assert.Contains("another spec or seed", structural.Message);
+
+        var file = await parent.ExportSnapshot(2000);
+        var tampered = (byte[])file.Clone();
+        tampered[^40] ^= 1;
+        Assert.Contains("truncated or altered", (await Assert.ThrowsAsync<ArgumentException>(() => child.Import(tampered))).Message);
+        Assert.Contains("truncated", (await Assert.ThrowsAsync<ArgumentException>(() => child.Import(file[..(file.Length / 2)]))).Message);
+        Assert.Equal(RunPhase.Empty, (await child.GetStatus()).Phase);
+        Assert.Contains("already has a spec", (await Assert.ThrowsAsync<InvalidOperationException>(() => parent.Import(file))).Message);
+    }
+
+    [Fact]
     public async Task With_snapshots_off_nothing_is_written_and_replay_starts_at_tick_0()
     {
         var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 300 };
