@@ -128,6 +128,19 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
         }
     }
 
+    /// <summary>
+    /// Bounds the grain's log: writes a snapshot of the confirmed state, then removes the deltas through
+    /// <paramref name="throughVersion"/> (at most the confirmed version). In that order, a crash in between leaves the
+    /// snapshot and every delta, which opens and replays as before.
+    /// </summary>
+    /// <returns>How many deltas were removed.</returns>
+    protected async Task<long> CompactLogAsync(long throughVersion)
+    {
+        var version = Version;
+        await Store.WriteSnapshotAsync(StreamId, new DeltaSnapshot(version, Serializer.SerializeToArray(State)));
+        return await Store.TruncateAsync(StreamId, Math.Min(throughVersion, version));
+    }
+
     private InvalidDataException Undecodable(string what, long version)
         => new($"{what} of stream {StreamId} at version {version} decoded to nothing; the log cannot be replayed.");
 

@@ -5,6 +5,7 @@ using NeuroMesh.Engine;
 using NeuroMesh.Engine.Sharding;
 using NeuroMesh.Engine.Snapshots;
 using NeuroMesh.Network;
+using NeuroMesh.Persistence;
 using NeuroMesh.Telemetry;
 using NeuroMesh.Simulation.Events;
 
@@ -19,6 +20,7 @@ namespace NeuroMesh.Simulation;
 /// </summary>
 public sealed partial class SimulationGrain
 {
+    private readonly Dictionary<long, long> _snapshotVersions = [];
     private Task<RunSnapshotted>? _snapshotWrite;
     private bool _snapshotsUnsupported;
 
@@ -166,11 +168,13 @@ public sealed partial class SimulationGrain
         }
 
         RaiseEvent(written);
+        await ConfirmEvents();
+        _snapshotVersions[written.Tick] = Version;
         var keep = snapshotOptions.Value.Keep;
         // A forked or imported run keeps the snapshot it began from whatever the policy: its replays cannot start before it.
         var droppable = State.Snapshots.Where(s => State.BaseTick == 0 || s.Tick != State.BaseTick).ToArray();
-        var drop = keep > 0 && droppable.Length + 1 > keep
-            ? [.. droppable.Take(droppable.Length + 1 - keep).Select(s => s.Tick)]
+        var drop = keep > 0 && droppable.Length > keep
+            ? [.. droppable.Take(droppable.Length - keep).Select(s => s.Tick)]
             : Array.Empty<long>();
         if (drop.Length > 0)
         {
@@ -187,6 +191,21 @@ public sealed partial class SimulationGrain
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException)
             {
                 logger.LogWarning(e, "Run {Run}: deleting the snapshot of tick {Tick} failed; it is no longer referenced", run, tick);
+            }
+        }
+
+        // The log behind the oldest kept snapshot is compacted into a state snapshot (known only for snapshots this activation logged).
+        var oldest = State.Snapshots.FirstOrDefault(s => s.Tick != State.BaseTick || State.BaseTick == 0);
+        if (drop.Length > 0 && snapshotOptions.Value.CompactLog && oldest is not null && _snapshotVersions.TryGetValue(oldest.Tick, out var through))
+        {
+            try
+            {
+                var removed = await CompactLogAsync(through);
+                logger.LogDebug("Run {Run}: compacted its log through version {Version} ({Removed} deltas)", run, through, removed);
+            }
+            catch (Exception e) when (e is DeltaLogException or ArgumentException or InvalidOperationException)
+            {
+                logger.LogWarning(e, "Run {Run}: compacting its log through version {Version} failed; the log stays whole", run, through);
             }
         }
     }

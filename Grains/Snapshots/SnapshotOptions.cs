@@ -18,6 +18,13 @@ public sealed class SnapshotOptions
     public int Keep { get; set; } = 2;
 
     /// <summary>
+    /// When retention drops snapshots, the run's delta log is compacted too: its state is snapshotted and the events logged
+    /// before the oldest kept engine snapshot are removed (its checkpoints stay in the state, so every replay still works;
+    /// the plastic-weight diffs of those ticks go).
+    /// </summary>
+    public bool CompactLog { get; set; } = true;
+
+    /// <summary>
     /// Where snapshots live: <c>directory</c> (files under <see cref="Directory"/>), <c>postgres</c> (the delta log's
     /// PostgreSQL database) or <c>auto</c> (the default: postgres when the delta log is on PostgreSQL, else directory).
     /// </summary>
