@@ -2,7 +2,11 @@ using NeuroMesh.Benchmarks.Harness;
 using NeuroMesh.Benchmarks.Suites;
 
 // Usage: dotnet run -c Release --project Benchmarks -- <suite> [--quick] [--json PATH]
-IBenchmarkSuite[] suites = [new FabricSuite(), new CubaSuite(), new BrunelSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite(), new CrossSiloSuite()];
+IBenchmarkSuite[] suites =
+[
+    new FabricSuite(), new CubaSuite(), new BrunelSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite(),
+    new CrossSiloSuite(), new ValidateSuite(),
+];
 
 // The crosssilo suite's second process (the receiving silo) runs from this same program.
 if (args.Length > 0 && args[0] == NeuroMesh.Benchmarks.Suites.CrossSilo.CrossSiloPeer.Verb)
