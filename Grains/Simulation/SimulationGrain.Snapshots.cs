@@ -169,6 +169,7 @@ public sealed partial class SimulationGrain
 
         RaiseEvent(written);
         await ConfirmEvents();
+        metrics.AddSnapshotWritten(written.Bytes);
         _snapshotVersions[written.Tick] = Version;
         var keep = snapshotOptions.Value.Keep;
         // A forked or imported run keeps the snapshot it began from whatever the policy: its replays cannot start before it.
@@ -176,6 +177,7 @@ public sealed partial class SimulationGrain
         var drop = keep > 0 && droppable.Length > keep
             ? [.. droppable.Take(droppable.Length - keep).Select(s => s.Tick)]
             : Array.Empty<long>();
+        var dropBytes = State.Snapshots.Where(s => drop.Contains(s.Tick)).ToDictionary(s => s.Tick, s => s.Bytes);
         if (drop.Length > 0)
         {
             RaiseEvent(new SnapshotsDropped(drop));
@@ -187,6 +189,7 @@ public sealed partial class SimulationGrain
             try
             {
                 await snapshots.DeleteAsync(run, tick);
+                metrics.AddSnapshotDeleted(dropBytes[tick]);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException)
             {
@@ -243,6 +246,7 @@ public sealed partial class SimulationGrain
                 await Task.WhenAll(shards.Select(s => s.ImportState(bytes!)));
                 _hash?.Dispose();
                 (_hash, _engineTick) = (hash, candidate.Tick);
+                metrics.AddSnapshotRestored();
                 logger.LogInformation("Run {Run}: restored the snapshot of tick {Tick} on {Shards} shard(s) in {Ms:0} ms", run, candidate.Tick, shards.Length, clock.Elapsed.TotalMilliseconds);
                 return (shards, candidate);
             }

@@ -80,6 +80,7 @@ public static class NeuroMeshTelemetry
         Observe("neuromesh.simulation.windows", "{window}", "Lockstep windows run by this silo's shards.", s => s.SimulationWindows);
         Observe("neuromesh.simulation.spikes", "{spike}", "Spikes emitted by this silo's lockstep shards' engines.", s => s.SimulationSpikes);
         Meter.CreateObservableGauge("neuromesh.simulation.shards", static () => Each(s => s.One(s.ActiveShards)), "{shard}", "Lockstep shards prepared on this silo now.");
+        Meter.CreateObservableGauge("neuromesh.snapshots.stored", static () => Each(s => s.One(s.SnapshotBytesStored)), "By", "Bytes of engine snapshots that runs on this silo wrote and retention has not deleted (their disk or database use).");
         Meter.CreateObservableGauge("neuromesh.gpu.shards", static () => Each(s => s.One(s.GpuShards)), "{shard}", "Lockstep shards of this silo running on its GPU worker's device now.");
         Observe("neuromesh.gpu.fallbacks", "{fallback}", "Device failures after which this silo's shards went back to CpuEngine (the run rolled back to its last checkpoint).", s => s.GpuFallbacks);
 
@@ -89,6 +90,8 @@ public static class NeuroMeshTelemetry
         Observe("neuromesh.deltalog.replayed", "{delta}", "Deltas read back while activating event-sourced grains (replay progress of grain state).", s => s.DeltaReplayed);
         Observe("neuromesh.replay.checkpoints", "{checkpoint}", "Run checkpoints re-verified by replaying a run (rebuild or replay verb).", s => s.ReplayCheckpoints);
         Observe("neuromesh.replay.ticks", "{tick}", "Ticks re-simulated to rebuild or replay runs.", s => s.ReplayTicks);
+        Observe("neuromesh.snapshots.written", "{snapshot}", "Engine snapshots written to the snapshot store by runs on this silo.", s => s.SnapshotsWritten);
+        Observe("neuromesh.snapshots.restored", "{snapshot}", "Engine snapshots restored by rebuilds (recovery, replay, rescale) on this silo.", s => s.SnapshotsRestored);
     }
 
     /// <summary>

@@ -51,6 +51,9 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
     private PaddedLong _deltaReplayed;
     private PaddedLong _replayCheckpoints;
     private PaddedLong _replayTicks;
+    private PaddedLong _snapshotsWritten;
+    private PaddedLong _snapshotsRestored;
+    private PaddedLong _snapshotBytesStored;
 
     /// <summary>Reports on the silo whose services these are.</summary>
     public SiloMetrics(IServiceProvider services, ILocalSiloDetails silo, SpikeFabric fabric)
@@ -109,6 +112,12 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
 
     internal long ReplayTicks => Volatile.Read(ref _replayTicks.Value);
 
+    internal long SnapshotsWritten => Volatile.Read(ref _snapshotsWritten.Value);
+
+    internal long SnapshotsRestored => Volatile.Read(ref _snapshotsRestored.Value);
+
+    internal long SnapshotBytesStored => Volatile.Read(ref _snapshotBytesStored.Value);
+
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -159,6 +168,19 @@ public sealed class SiloMetrics : ILifecycleParticipant<ISiloLifecycle>
         Interlocked.Increment(ref _replayCheckpoints.Value);
         Interlocked.Add(ref _replayTicks.Value, ticks);
     }
+
+    /// <summary>Adds one engine snapshot of <paramref name="bytes"/> that this silo's runs wrote to the store.</summary>
+    internal void AddSnapshotWritten(long bytes)
+    {
+        Interlocked.Increment(ref _snapshotsWritten.Value);
+        Interlocked.Add(ref _snapshotBytesStored.Value, bytes);
+    }
+
+    /// <summary>Takes <paramref name="bytes"/> of snapshots that retention deleted off the stored total.</summary>
+    internal void AddSnapshotDeleted(long bytes) => Interlocked.Add(ref _snapshotBytesStored.Value, -bytes);
+
+    /// <summary>Adds one engine snapshot restored by a rebuild (recovery, replay, rescale).</summary>
+    internal void AddSnapshotRestored() => Interlocked.Increment(ref _snapshotsRestored.Value);
 
     internal IEnumerable<Measurement<long>> One(long value) => [new(value, _silo)];
 

@@ -25,6 +25,9 @@ internal static class StatsCommand
                 o.WriteLine($"synapses         {(s.Silos == 0 ? "- (not placed)" : CliContext.Num(s.Synapses))}");
                 o.WriteLine($"silos            {s.Silos}{(s.Silos == 0 ? string.Empty : $", window {s.WindowTicks} tick(s)")}");
                 o.WriteLine($"checkpoints      {s.Checkpoints}");
+                o.WriteLine(s.Snapshots == 0
+                    ? "snapshots        none"
+                    : $"snapshots        {s.Snapshots}, latest of tick {CliContext.Num(s.LastSnapshotTick)}, {CliContext.Num(s.SnapshotBytes / 1e6, "0.###")} MB stored, longest stall {CliContext.Num(s.SnapshotStallMs, "0.##")} ms");
                 o.WriteLine($"spike-train hash {(s.SpikeTrainHash.Length == 0 ? "-" : s.SpikeTrainHash)}");
                 foreach (var shard in stats.Shards)
                 {
