@@ -246,7 +246,7 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
         }
         catch (SnapshotFormatException e)
         {
-            throw new ArgumentException($"shard {_setup!.Index} of run '{_setup.RunId}' cannot restore the snapshot: {e.Message}", nameof(snapshot), e);
+            throw new ArgumentException($"shard {_setup!.Index} of run '{_setup.RunId}' cannot restore the snapshot: {e.Message}", nameof(snapshot));
         }
 
         engine.ImportState(state);

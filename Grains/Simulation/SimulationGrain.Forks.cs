@@ -136,7 +136,8 @@ public sealed partial class SimulationGrain
         }
         catch (SnapshotFormatException e)
         {
-            throw new ArgumentException($"the snapshot file is refused: {e.Message}", "snapshot", e);
+            // The reason is in the message; the inner exception stays here (it has no Orleans codec to cross to the caller).
+            throw new ArgumentException($"the snapshot file is refused: {e.Message}", "snapshot");
         }
     }
 }

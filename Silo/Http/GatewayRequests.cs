@@ -77,6 +77,16 @@ internal sealed record RescaleRequest(int Silos)
     public (string, string)? Check() => Silos < 1 ? ("$.silos", $"must be 1 or more (got {Silos})") : null;
 }
 
+/// <summary>POST /api/runs/{id}/fork: the source run, its snapshot's tick, and the changes to the spec.</summary>
+internal sealed record ForkRequest(string From, long Tick, IReadOnlyList<string>? Set = null, JsonElement? SpecPatch = null, int Silos = 0)
+{
+    public (string, string)? Check() => string.IsNullOrEmpty(From) ? ("$.from", "names the run to fork (required)")
+        : Tick < 1 ? ("$.tick", $"must be the tick of one of the source's snapshots, 1 or more (got {Tick})")
+        : Silos < 0 ? ("$.silos", $"must be 0 (every active silo) or more (got {Silos})")
+        : Set?.Any(s => s is null || !s.Contains('=', StringComparison.Ordinal)) == true ? ("$.set", "each change is a PATH=VALUE string")
+        : null;
+}
+
 /// <summary>POST /api/regions/members and DELETE of one.</summary>
 internal sealed record RegionMemberRequest(string Region, long Neuron);
 

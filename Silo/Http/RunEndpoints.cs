@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
 using NeuroMesh.Spikes;
@@ -28,6 +29,12 @@ internal static class RunEndpoints
                 ? Missing(id)
                 : Results.Ok(WeightHistogram.Of(await grains.GetGrain<ISimulationGrain>(id).SampleWeights(), bins ?? 40))))
             .WithSummary("A histogram of the run's synaptic weights (the plastic ones when it has any), from an even sample of them.");
+
+        reads.MapGet("/runs/{id}/snapshots/{tick:long}", (string id, long tick, IGrainFactory grains) => GatewayProblems.Call(async () =>
+            await Known(grains, id) is null
+                ? Missing(id)
+                : Results.File(await grains.GetGrain<ISimulationGrain>(id).ExportSnapshot(tick), "application/octet-stream", $"{id}-{tick}.nmsnap")))
+            .WithSummary("The run's engine snapshot of {tick} as a portable file (header, spec, engine state, SHA-256; see docs/snapshots.md).");
 
         reads.MapGet("/runs/{id}/shards", (string id, IGrainFactory grains) => GatewayProblems.Call(async () =>
             await Known(grains, id) is null ? Missing(id) : Results.Ok(await grains.GetGrain<ISimulationGrain>(id).GetShards())))
@@ -94,6 +101,23 @@ internal static class RunEndpoints
             var (request, error) = await JsonBody.Read<RescaleRequest>(context);
             return error ?? Fail(request!.Check()) ?? await Control(grains, id, run => run.Rescale(request.Silos));
         }).WithSummary("Moves the run, at its last checkpoint, onto {silos} silos; it carries on there with the same spikes.");
+
+        writes.MapPost("/runs/{id}/fork", async (string id, HttpContext context, IGrainFactory grains) =>
+        {
+            if (CheckId(id) is { } bad)
+            {
+                return bad;
+            }
+
+            var (request, error) = await JsonBody.Read<ForkRequest>(context);
+            return error ?? Fail(request!.Check()) ?? await GatewayProblems.Call(async () =>
+            {
+                var status = await grains.GetGrain<ISimulationGrain>(id).Fork(
+                    request.From, request.Tick, request.SpecPatch is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } patch ? patch.GetRawText() : null,
+                    request.Set ?? [], request.Silos);
+                return Results.Created($"/api/runs/{Uri.EscapeDataString(id)}", status);
+            });
+        }).WithSummary("Starts run {id} from run {from}'s snapshot of {tick}, with a JSON merge patch {specPatch} and PATH=VALUE changes {set}, or none.");
     }
 
     /// <summary>The inputs as the cluster takes them (already checked).</summary>

@@ -192,6 +192,42 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Snapshots_are_exported_imported_forked_and_a_run_rescaled_with_the_single_engine_hash()
+    {
+        Assert.Equal(0, (await fixture.Cli("deploy", fixture.SpecFile(), "--run", "cli-snap", "--silos", "2")).ExitCode);
+        var ran = await fixture.Cli("run", "cli-snap", "--ticks", "500", "--chunk", "50");
+        Assert.True(ran.ExitCode == 0, ran.ToString()); // 10 checkpoints: the default writes a snapshot at tick 500
+
+        var path = Path.Combine(fixture.Directory, "cli-snap-500.nmsnap");
+        var exported = await fixture.Cli("snapshot", "export", "cli-snap", path, "--at", "500");
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.Equal("NMSNAP", Encoding.ASCII.GetString(File.ReadAllBytes(path), 0, 6));
+        var imported = await fixture.Cli("snapshot", "import", path, "--run", "cli-imported", "--silos", "1", "--json");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Equal(500, imported.Json().GetProperty("tick").GetInt64());
+        var forked = await fixture.Cli("fork", "cli-snap", "--at", "500", "--run", "cli-forked");
+        Assert.True(forked.ExitCode == 0, forked.ToString());
+        var rescaled = await fixture.Cli("rescale", "cli-snap", "--silos", "1", "--json");
+        Assert.True(rescaled.ExitCode == 0, rescaled.ToString());
+        Assert.Equal(1, rescaled.Json().GetProperty("silos").GetInt32());
+
+        foreach (var run in new[] { "cli-snap", "cli-imported", "cli-forked" })
+        {
+            var rest = await fixture.Cli("run", run, "--json");
+            Assert.True(rest.ExitCode == 0, rest.ToString());
+            Assert.Equal(fixture.ExpectedHash, rest.Json().GetProperty("status").GetProperty("spikeTrainHash").GetString());
+        }
+
+        var missing = await fixture.Cli("fork", "cli-snap", "--at", "123", "--run", "cli-fork-missing");
+        Assert.Equal(ExitCodes.BadInput, missing.ExitCode);
+        Assert.Contains("no snapshot of tick 123", missing.Err);
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..100]);
+        var truncated = await fixture.Cli("snapshot", "import", path, "--run", "cli-import-bad");
+        Assert.True(truncated.ExitCode == ExitCodes.BadInput, truncated.ToString());
+        Assert.Contains("truncated", truncated.Err);
+    }
+
+    [Fact]
     public async Task Agents_registered_with_the_cli_are_found_by_capability()
     {
         var registered = await fixture.Cli("agents", "register", "--neuron", "7001", "--name", "planner", "--region", "clitest/planning", "--capability", "plan", "--capability", "route");

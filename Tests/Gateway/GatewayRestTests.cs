@@ -11,6 +11,41 @@ namespace NeuroMesh.Tests.Gateway;
 public sealed class GatewayRestTests(GatewayNode fixture)
 {
     [Fact]
+    public async Task A_snapshot_is_exported_and_a_run_forked_from_it_over_rest()
+    {
+        using var http = fixture.Client();
+        using var deployed = await GatewayNode.PostJson(http, "api/runs/rest-snap/deploy", GatewayNode.SmallSpec(100));
+        Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
+        for (var i = 0; i < 10; i++)
+        {
+            using var stepped = await GatewayNode.PostJson(http, "api/runs/rest-snap/step", """{"ticks": 20}""");
+            Assert.Equal(HttpStatusCode.OK, stepped.StatusCode);
+        }
+
+        // The default is a snapshot every 10 checkpoints: tick 200 here (a pause logs it once written).
+        using (await http.PostAsync(new Uri("api/runs/rest-snap/pause", UriKind.Relative), null))
+        {
+        }
+
+        using var file = await http.GetAsync(new Uri("api/runs/rest-snap/snapshots/200", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("application/octet-stream", file.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("NMSNAP", Encoding.ASCII.GetString(await file.Content.ReadAsByteArrayAsync())[..6]);
+        using var none = await http.GetAsync(new Uri("api/runs/rest-snap/snapshots/100", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.Contains("no snapshot of tick 100", await none.Content.ReadAsStringAsync());
+
+        using var forked = await GatewayNode.PostJson(http, "api/runs/rest-fork/fork", """{"from": "rest-snap", "tick": 200, "set": ["stimuli.drive_E.rate=25"]}""");
+        var fork = await forked.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Created, forked.StatusCode);
+        Assert.Equal((200, "rest-snap"), (fork.GetProperty("tick").GetInt64(), fork.GetProperty("forkedFrom").GetString()));
+        using var bad = await GatewayNode.PostJson(http, "api/runs/rest-fork2/fork", """{"from": "rest-snap", "tick": 200, "set": ["nothing"]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("$.set", await bad.Content.ReadAsStringAsync());
+        Assert.Null(await GatewayNode.Status(http, "rest-fork2"));
+    }
+
+    [Fact]
     public async Task A_run_is_deployed_stepped_and_inspected_over_rest()
     {
         using var http = fixture.Client();

@@ -33,6 +33,7 @@ public sealed class TelemetryInstrumentTests
             "neuromesh.gpu.shards", "neuromesh.gpu.fallbacks",
             "neuromesh.deltalog.append.duration", "neuromesh.deltalog.appends", "neuromesh.deltalog.deltas", "neuromesh.deltalog.replayed",
             "neuromesh.replay.checkpoints", "neuromesh.replay.ticks", "neuromesh.supervisor.restarts",
+            "neuromesh.snapshots.written", "neuromesh.snapshots.restored", "neuromesh.snapshots.stored",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), seen.Select(i => i.Name).Order(StringComparer.Ordinal));
     }

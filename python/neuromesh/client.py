@@ -282,6 +282,15 @@ class Run:
             body["fromSnapshot"] = bool(from_snapshot)
         return self.client.request("POST", self._path + "/replay", body)
 
+    def rescale(self, silos: int) -> Json:
+        """Moves the run, at its last checkpoint, onto ``silos`` silos; it carries on there with the same spikes."""
+        return self.client.request("POST", self._path + "/rescale", {"silos": int(silos)})
+
+    def snapshot(self, tick: int) -> bytes:
+        """The run's engine snapshot of ``tick`` as a portable file (bytes; see docs/snapshots.md)."""
+        with self.client._open("GET", f"{self._path}/snapshots/{int(tick)}", accept="application/octet-stream") as response:
+            return response.read()
+
     def spikes(self, population: Union[str, Sequence[str], None] = None, first: Optional[int] = None,
                end: Optional[int] = None, max_rate: Optional[int] = None, timeout: float = 600.0) -> SpikeStream:
         """Subscribes to the run's spikes (see :class:`SpikeStream`); ``first``/``end``: a neuron id range."""
@@ -378,6 +387,16 @@ class Client:
         return self.request("GET", "/openapi")
 
     # -- runs ------------------------------------------------------------------------------------------------------
+
+    def fork(self, run_id: str, source: str, tick: int, set: Optional[Sequence[str]] = None,
+             spec_patch: Optional[Mapping[str, Any]] = None, silos: int = 0) -> Run:
+        """Starts run ``run_id`` from run ``source``'s snapshot of ``tick``, with ``PATH=VALUE`` changes ``set`` and a
+        JSON merge patch ``spec_patch``, or none (then it reproduces the source's remainder)."""
+        body: Json = {"from": source, "tick": int(tick), "set": list(set or []), "silos": int(silos)}
+        if spec_patch is not None:
+            body["specPatch"] = dict(spec_patch)
+        self.request("POST", f"/api/runs/{urllib.parse.quote(run_id, safe='')}/fork", body)
+        return Run(self, run_id)
 
     def run(self, run_id: str) -> Run:
         """A handle on run ``run_id`` (nothing is sent)."""

@@ -101,6 +101,34 @@ class RunTests(unittest.TestCase):
         self.assertEqual(replay["spikeTrainHash"], status["spikeTrainHash"])
         self.assertEqual(replay["tick"], 400)
 
+    def test_snapshot_fork_and_rescale(self):
+        client = node.client
+        run = client.deploy("py-snap", small_spec())
+        for _ in range(10):
+            run.step(20)
+        run.pause()  # the default is a snapshot every 10 checkpoints: tick 200, logged once written
+        data = run.snapshot(200)
+        self.assertEqual(data[:6], b"NMSNAP")
+        with self.assertRaises(neuromesh.GatewayError) as missing:
+            run.snapshot(100)
+        self.assertEqual(missing.exception.status, 400)
+        self.assertIn("no snapshot of tick 100", missing.exception.reason)
+
+        fork = client.fork("py-fork", "py-snap", 200, set=["stimuli.drive_E.rate=25"])
+        status = fork.status()
+        self.assertEqual((status["tick"], status["forkedFrom"]), (200, "py-snap"))
+        self.assertGreater(fork.step(100)["tick"], 200)
+        with self.assertRaises(neuromesh.GatewayError) as bad:
+            client.fork("py-fork-bad", "py-snap", 200, set=["nothing"])
+        self.assertEqual((bad.exception.status, bad.exception.path), (400, "$.set"))
+
+        moved = run.rescale(1)
+        self.assertEqual((moved["silos"], moved["tick"]), (1, 200))
+        with self.assertRaises(neuromesh.GatewayError) as too_many:
+            run.rescale(64)
+        self.assertEqual(too_many.exception.status, 400)
+        self.assertIn("active silo", too_many.exception.reason)
+
     def test_population_filter_and_inject(self):
         run = node.client.deploy("py-filter", small_spec())
         with run.spikes(population="I") as stream:
