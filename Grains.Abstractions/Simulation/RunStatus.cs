@@ -81,4 +81,10 @@ public sealed record RunStatus
 
     /// <summary>The run it was forked or imported from (empty when it began at tick 0 from its spec).</summary>
     [Id(25)] public string ForkedFrom { get; init; } = string.Empty;
+
+    /// <summary>Seconds this activation spent on checkpoints: merging the shards' spikes, hashing, recording, digests.</summary>
+    [Id(26)] public double CheckpointSeconds { get; init; }
+
+    /// <summary>Seconds this activation waited for the delta log to confirm checkpoints (durable appends).</summary>
+    [Id(27)] public double LogSeconds { get; init; }
 }

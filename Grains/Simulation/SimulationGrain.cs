@@ -56,6 +56,8 @@ public sealed partial class SimulationGrain(
     private IAsyncStream<SpikeTapBatch>? _tap;
     private IGrainTimer? _resume;
     private long _tapBatches;
+    private double _checkpointSeconds;
+    private double _logSeconds;
     private long _tapFailures;
 
     /// <inheritdoc />
@@ -638,8 +640,12 @@ public sealed partial class SimulationGrain(
                 RaiseEvent(new WeightsChanged(_engineTick, weights));
             }
 
+            var digesting = Stopwatch.GetTimestamp();
             RaiseEvent(new RunCheckpointed(_engineTick, hash.Count, hash.Current(), weights.Digest()));
+            var logging = Stopwatch.GetTimestamp();
+            _checkpointSeconds += Stopwatch.GetElapsedTime(digesting, logging).TotalSeconds;
             await ConfirmEvents();
+            _logSeconds += Stopwatch.GetElapsedTime(logging).TotalSeconds;
         }
 
         await CommitSnapshotAsync(wait: false);
@@ -698,6 +704,7 @@ public sealed partial class SimulationGrain(
         }
 
         // Each shard's keys are (tick << 32 | neuron), so one sort of their union is the (tick, neuron) order of one engine.
+        var merging = Stopwatch.GetTimestamp();
         var merged = results.SelectMany(r => r.Spikes).ToArray();
         Array.Sort(merged);
         var records = new SpikeRecord[merged.Length];
@@ -710,7 +717,9 @@ public sealed partial class SimulationGrain(
         _recording.Append(_engineTick, ticks, merged);
         _engineTick += ticks;
         var ordered = results.OrderBy(r => r.Index).Select(r => r.Weights).ToArray();
-        return (records, PlasticWeightDiff.Concat(ordered, ordered.Length == 0 ? 0 : ordered[0].FixedShift));
+        var weights = PlasticWeightDiff.Concat(ordered, ordered.Length == 0 ? 0 : ordered[0].FixedShift);
+        _checkpointSeconds += Stopwatch.GetElapsedTime(merging).TotalSeconds;
+        return (records, weights);
     }
 
     /// <summary>
@@ -907,6 +916,8 @@ public sealed partial class SimulationGrain(
         SnapshotBytes = State.Snapshots.Sum(s => s.Bytes),
         SnapshotStallMs = State.Snapshots.Count == 0 ? 0 : State.Snapshots.Max(s => s.StallMs),
         BaseTick = State.BaseTick,
+        CheckpointSeconds = _checkpointSeconds,
+        LogSeconds = _logSeconds,
         ForkedFrom = State.Origin?.SourceRun ?? string.Empty,
     };
 

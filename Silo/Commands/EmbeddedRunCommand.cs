@@ -103,9 +103,20 @@ internal static class EmbeddedRunCommand
             threads,
             status.SpikeTrainHash);
         summary.Print(output);
+        var shards = await run.GetShards();
+        if (shards.Count > 0)
+        {
+            // Where the wall time went: the slowest shard's engine and exchange, the grain's checkpoints and log, the rest
+            // (grain calls, scheduling, placement of windows) by difference.
+            var engine = shards.Max(s => s.ComputeSeconds);
+            var exchange = shards.Max(s => s.WaitSeconds + s.SendSeconds);
+            var rest = Math.Max(0, wall.Elapsed.TotalSeconds - engine - exchange - status.CheckpointSeconds - status.LogSeconds);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"time             engine {engine:0.###} s, exchange {exchange:0.###} s, checkpoints {status.CheckpointSeconds:0.###} s, log {status.LogSeconds:0.###} s, other {rest:0.###} s (calls and scheduling)"));
+        }
+
         if (status.Silos > 1)
         {
-            var shards = await run.GetShards();
             output.WriteLine($"transport        {shards[0].Transport} (NeuroMesh:Cluster:LockstepTransport)");
             var cut = shards[0].NetworkSynapses == 0 ? 0 : (double)shards[0].CrossingSynapses / shards[0].NetworkSynapses;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

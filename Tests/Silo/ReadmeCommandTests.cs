@@ -60,6 +60,7 @@ public partial class ReadmeCommandTests
 
                 if (command.StartsWith(Prefix + "run ", StringComparison.Ordinal))
                 {
+                    Assert.Contains("time             engine ", output, StringComparison.Ordinal); // where the wall time went
                     var id = RunIdLine().Match(output);
                     Assert.True(id.Success, $"'{line}' printed no run id:\n{output}");
                     runId = id.Groups[1].Value;

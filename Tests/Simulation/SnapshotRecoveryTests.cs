@@ -194,6 +194,27 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_run_on_one_silo_rescaled_to_three_keeps_the_single_engine_hash()
+    {
+        var spec = EngineSnapshotTests.Network("stdp") with { Duration = 400 };
+        var expected = SingleEngine.Reference(spec);
+        await using var cluster = await EmbeddedCluster.StartAsync(3, Settings("rescale-1-3", every: 10), CancellationToken.None);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("rescale-1-3");
+        await run.Deploy(spec.ToJson(), 1);
+        Assert.Equal(1, (await run.Step(2000)).Silos);
+        Assert.Equal(3, (await run.Rescale(3)).Silos);
+        RunStatus status;
+        do
+        {
+            status = await run.Step(1000);
+        }
+        while (status.Phase != RunPhase.Finished);
+
+        Assert.Equal((3, expected.Spikes, expected.Hash), (status.Silos, status.Spikes, status.SpikeTrainHash));
+        Assert.Equal(3, (await run.Replay(fromSnapshot: false)).Verified.Count); // 2000, 3000, 4000, weights included
+    }
+
+    [Fact]
     public async Task A_rescale_to_no_silos_or_more_than_the_cluster_has_is_refused_and_nothing_changes()
     {
         var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 300 };
