@@ -74,12 +74,7 @@ public sealed class SnapshotStoreTests : IDisposable
         }, CancellationToken.None);
         var run = cluster.Grains.GetGrain<ISimulationGrain>("pg-snapshots");
         await run.Deploy(spec.ToJson(), 2);
-        RunStatus status;
-        do
-        {
-            status = await run.Step(1000);
-        }
-        while (status.Phase != RunPhase.Finished);
+        var status = await RunSteps.ToEndAsync(run);
 
         Assert.Equal(expected.Hash, status.SpikeTrainHash);
         Assert.Equal((2, 4000L), (status.Snapshots, status.LastSnapshotTick));

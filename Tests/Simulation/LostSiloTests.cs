@@ -40,19 +40,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         // The step after the loss drops its window, places the run on the two silos left and rebuilds it from its log,
         // checkpoint by checkpoint, before it goes on (a recovery). Should the run's grain itself be rebuilt instead (a new
         // activation), a step may fail and the next call rebuilds the run.
-        var failures = 0;
-        RunStatus status = await run.GetStatus();
-        while (status.Phase != RunPhase.Finished)
-        {
-            try
-            {
-                status = await run.Step(1000);
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
-            {
-                Assert.True(++failures <= 2, $"the run kept failing after the silo was lost: {e}");
-            }
-        }
+        var (status, failures) = await RunSteps.ToEndThroughLossAsync(run);
 
         Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(2, status.Silos);

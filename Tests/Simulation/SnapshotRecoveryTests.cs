@@ -34,12 +34,7 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         await using var cluster = await EmbeddedCluster.StartAsync(3, Settings("stdp"), CancellationToken.None);
         var run = cluster.Grains.GetGrain<ISimulationGrain>("stdp-snapshots");
         await run.Deploy(spec.ToJson(), 2);
-        RunStatus status;
-        do
-        {
-            status = await run.Step(1000);
-        }
-        while (status.Phase != RunPhase.Finished);
+        var status = await RunSteps.ToEndAsync(run);
 
         // Checkpoints 2, 4 and 6 wrote snapshots; with Keep = 2 the one of tick 2000 was dropped from the log and the store.
         Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
@@ -135,19 +130,7 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         var activation = (await run.GetStatus()).Activation;
 
         await cluster.StopSiloAsync(2);
-        var failures = 0;
-        var status = await run.GetStatus();
-        while (status.Phase != RunPhase.Finished)
-        {
-            try
-            {
-                status = await run.Step(1000);
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
-            {
-                Assert.True(++failures <= 2, $"the run kept failing after the silo was lost: {e}");
-            }
-        }
+        var (status, failures) = await RunSteps.ToEndThroughLossAsync(run);
 
         Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
         Assert.Equal(2, status.Silos);
@@ -203,12 +186,7 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         await run.Deploy(spec.ToJson(), 1);
         Assert.Equal(1, (await run.Step(2000)).Silos);
         Assert.Equal(3, (await run.Rescale(3)).Silos);
-        RunStatus status;
-        do
-        {
-            status = await run.Step(1000);
-        }
-        while (status.Phase != RunPhase.Finished);
+        var status = await RunSteps.ToEndAsync(run);
 
         Assert.Equal((3, expected.Spikes, expected.Hash), (status.Silos, status.Spikes, status.SpikeTrainHash));
         Assert.Equal(3, (await run.Replay(fromSnapshot: false)).Verified.Count); // 2000, 3000, 4000, weights included
@@ -238,17 +216,13 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         await using var cluster = await EmbeddedCluster.StartAsync(2, Settings("fork", every: 2, keep: 0), CancellationToken.None);
         var parent = cluster.Grains.GetGrain<ISimulationGrain>("parent");
         await parent.Deploy(spec.ToJson(), 2);
-        while ((await parent.Step(1000)).Phase != RunPhase.Finished)
-        {
-        }
+        await RunSteps.ToEndAsync(parent);
 
         var expected = await parent.GetCheckpoints();
         var same = cluster.Grains.GetGrain<ISimulationGrain>("same");
         var forked = await same.Fork("parent", 2000);
         Assert.Equal((2000L, 2000L, "parent"), (forked.Tick, forked.BaseTick, forked.ForkedFrom));
-        while ((await same.Step(1000)).Phase != RunPhase.Finished)
-        {
-        }
+        await RunSteps.ToEndAsync(same);
 
         Assert.Equal(expected.Where(c => c.Tick >= 2000), await same.GetCheckpoints());
 
@@ -282,12 +256,7 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         var copy = cluster.Grains.GetGrain<ISimulationGrain>("copy");
         var imported = await copy.Import(file, 1);
         Assert.Equal((2000L, "source"), (imported.Tick, imported.ForkedFrom));
-        RunStatus status;
-        do
-        {
-            status = await copy.Step(1000);
-        }
-        while (status.Phase != RunPhase.Finished);
+        var status = await RunSteps.ToEndAsync(copy);
 
         Assert.Equal((1, expected.Spikes, expected.Hash), (status.Silos, status.Spikes, status.SpikeTrainHash));
     }
