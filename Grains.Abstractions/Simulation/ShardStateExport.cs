@@ -1,8 +1,9 @@
 namespace NeuroMesh.Simulation;
 
 /// <summary>
-/// A shard's engine state copied at a checkpoint (<see cref="IRegionShardGrain.ExportState"/>): its neurons, the tick, and
-/// how long the copy held the shard. The encoded bytes follow from <see cref="IRegionShardGrain.TakeExport"/>.
+/// A shard's engine state copied at a checkpoint (<see cref="IRegionShardGrain.ExportState"/>): its index, its neurons and
+/// the tick (the run's grain times the stall itself, call included). The encoded bytes follow from
+/// <see cref="IRegionShardGrain.TakeExport"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("neuromesh.shard-state-export")]
-public sealed record ShardStateExport([property: Id(0)] int Index, [property: Id(1)] int Lo, [property: Id(2)] int Hi, [property: Id(3)] long Tick, [property: Id(4)] double CopySeconds);
+public sealed record ShardStateExport([property: Id(0)] int Index, [property: Id(1)] int Lo, [property: Id(2)] int Hi, [property: Id(3)] long Tick);

@@ -204,12 +204,10 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     public Task<ShardStateExport> ExportState()
     {
         var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared");
-        var started = Stopwatch.GetTimestamp();
         var state = engine.ExportState();
-        var copy = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var codec = snapshots.Value.Codec;
         _export = (state.Tick, Task.Run(() => EngineStateCodec.Encode(state, codec)));
-        return Task.FromResult(new ShardStateExport(_setup!.Index, state.Lo, state.Hi, state.Tick, copy));
+        return Task.FromResult(new ShardStateExport(_setup!.Index, state.Lo, state.Hi, state.Tick));
     }
 
     /// <inheritdoc />
