@@ -207,7 +207,7 @@ public class EngineSnapshotTests
         ],
     };
 
-    private static EngineState Without(EngineState s, bool rings) => new()
+    internal static EngineState Without(EngineState s, bool rings) => new()
     {
         Tick = s.Tick, NeuronCount = s.NeuronCount, FixedShift = s.FixedShift, Lo = s.Lo, Hi = s.Hi, Slots = s.Slots,
         V = s.V, Ge = s.Ge, Gi = s.Gi, RefUntil = s.RefUntil,

@@ -24,13 +24,14 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
     /// <summary>delta_delays for 8 ms: windows of 11 ticks across the two silos (the emulator pays milliseconds per kernel launch).</summary>
     private static NetworkSpec Spec() => ExamplesDirectory.Spec("delta_delays.json") with { Duration = 8 };
 
-    private Task<EmbeddedCluster> StartAsync(string offload, string name, string device = "emulator") => EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
+    private Task<EmbeddedCluster> StartAsync(string offload, string name, string device = "emulator", int snapshotEvery = 10) => EmbeddedCluster.StartAsync(2, new Dictionary<string, string?>
     {
         ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, $"{name}.db"),
         ["NeuroMesh:Gpu:Device"] = device,
         ["NeuroMesh:Gpu:Offload"] = offload,
         ["NeuroMesh:Gpu:MinNeurons"] = "0",
         ["NeuroMesh:Cluster:WindowTimeoutSeconds"] = "60",
+        ["NeuroMesh:Snapshots:EveryCheckpoints"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }, CancellationToken.None);
 
     private static IGpuWorkerGrain Worker(EmbeddedCluster cluster, int silo)
@@ -77,6 +78,32 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
 
         // A finished run frees its shards: the devices hold none.
         Assert.All(await Task.WhenAll(Worker(cluster, 0).GetStatus(), Worker(cluster, 1).GetStatus()), w => Assert.Equal(0, w.ShardsOnDevice));
+    }
+
+    [Fact]
+    public async Task Device_shards_write_engine_snapshots_and_a_replay_restores_them_on_the_device()
+    {
+        // A snapshot every 3 checkpoints (steps of one window): ticks 33 and 66 of the run's 80.
+        var spec = Spec();
+        var expected = SingleEngine.Reference(spec);
+        await using var cluster = await StartAsync("auto", "snapshots", snapshotEvery: 3);
+        var run = cluster.Grains.GetGrain<ISimulationGrain>("gpu-snapshots");
+        await run.Deploy(spec.ToJson(), 2);
+        var status = await StepToEndAsync(run);
+        Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
+        Assert.All(await run.GetShards(), s => Assert.Contains("IlgpuEngine", s.Engine));
+        Assert.Equal((2, 66L), (status.Snapshots, status.LastSnapshotTick));
+
+        // The replay places the run on the devices again (no device was lost) and restores the snapshot of tick 66 there:
+        // an engine that could not restore it would send the replay back to tick 0.
+        var fromSnapshot = await run.Replay();
+        Assert.Equal(66, fromSnapshot.FromTick);
+        Assert.Equal([77L, 80L], fromSnapshot.Verified.Select(c => c.Tick));
+        Assert.Equal((expected.Spikes, expected.Hash), (fromSnapshot.Spikes, fromSnapshot.SpikeTrainHash));
+        var fromStart = await run.Replay(fromSnapshot: false);
+        Assert.Equal((0L, 8), (fromStart.FromTick, fromStart.Verified.Count));
+        Assert.Equal(expected.Hash, fromStart.SpikeTrainHash);
+        Assert.All(await Task.WhenAll(Worker(cluster, 0).GetStatus(), Worker(cluster, 1).GetStatus()), w => Assert.Equal((false, 0L), (w.DeviceLost, w.Fallbacks)));
     }
 
     [Fact]
