@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NeuroMesh.Agents;
 using NeuroMesh.Neurons.Events;
 using NeuroMesh.Persistence;
@@ -27,6 +29,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     private NeuronHandle? _handle;
     private IGrainTimer? _stateFlush;
     private string? _hostError;
+    private long _compactedAt = -1;
 
     private uint Id
     {
@@ -490,6 +493,36 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         }
 
         await ConfirmEvents();
+        if (recorded.Exists(r => r.ReplacesEarlier))
+        {
+            await CompactIfDueAsync();
+        }
+    }
+
+    /// <summary>
+    /// Bounds the neuron's log once its behaviour's state has been replaced whole: the state (configuration, synapses,
+    /// card, and the behaviour's deltas from the replacing one on) is snapshotted and the events behind it removed, when
+    /// <see cref="DeltaLogGrainOptions.AgentLogCompactAfter"/> events have gathered since the last compaction.
+    /// </summary>
+    private async Task CompactIfDueAsync()
+    {
+        var after = Options.AgentLogCompactAfter;
+        _compactedAt = _compactedAt < 0 ? 0 : _compactedAt;
+        if (after <= 0 || Version - _compactedAt < after)
+        {
+            return;
+        }
+
+        try
+        {
+            await CompactLogAsync(Version);
+            _compactedAt = Version;
+        }
+        catch (Exception e) when (e is DeltaLogException or ArgumentException or InvalidOperationException)
+        {
+            // Compaction only shortens the log; every event stays confirmed. Try again at the next replacing delta.
+            ServiceProvider.GetService<ILogger<NeuronGrain>>()?.LogWarning(e, "Neuron {Neuron}: compacting its log failed; it stays whole", Id);
+        }
     }
 
     private NeuronInfo Info() => new()

@@ -41,7 +41,8 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
 
     private Serializer Serializer => _serializer ??= ServiceProvider.GetRequiredService<Serializer>();
 
-    private DeltaLogGrainOptions Options => _options ??= ServiceProvider.GetService<IOptions<DeltaLogGrainOptions>>()?.Value ?? new DeltaLogGrainOptions();
+    /// <summary>The delta log settings of this silo (<c>NeuroMesh:DeltaLog</c>).</summary>
+    protected DeltaLogGrainOptions Options => _options ??= ServiceProvider.GetService<IOptions<DeltaLogGrainOptions>>()?.Value ?? new DeltaLogGrainOptions();
 
     /// <inheritdoc />
     public async Task<KeyValuePair<int, TState>> ReadStateFromStorage()

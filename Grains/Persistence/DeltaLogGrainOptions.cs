@@ -20,4 +20,11 @@ public sealed class DeltaLogGrainOptions
 
     /// <summary>A grain writes a snapshot of its state every this many events (0: never).</summary>
     public int SnapshotEvery { get; set; } = 1000;
+
+    /// <summary>
+    /// A neuron grain compacts its log (a state snapshot, then the deltas behind it removed) when its behaviour's state
+    /// delta that replaces the earlier ones is confirmed and at least this many events lie behind the last compaction
+    /// (0: never). Its state holds everything those events built, so nothing confirmed is lost.
+    /// </summary>
+    public int AgentLogCompactAfter { get; set; } = 256;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NeuroMesh.Agents;
 using NeuroMesh.Neurons;
+using NeuroMesh.Persistence;
 using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
 using Orleans.Runtime;
@@ -106,6 +107,53 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
         await sender.Stimulate();
         await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike after rebinding");
         Assert.Equal(1, TestBehaviours.CountingBehaviour.Seen[1302]);
+    }
+
+    [Fact]
+    public async Task A_replacing_state_delta_compacts_the_neurons_log_and_the_state_survives_it()
+    {
+        // The fixture compacts a neuron's log at a replacing delta once 40 events have gathered (AgentLogCompactAfter).
+        var region = new NeuronConfig { Region = RegionPath.Parse("state/compact") };
+        var sender = Grains.GetGrain<INeuronGrain>(1311);
+        var counter = Grains.GetGrain<INeuronGrain>(1312);
+        await sender.Configure(region);
+        await counter.Configure(region);
+        await counter.BindBehaviour(TestBehaviours.Counting);
+        await counter.Connect(new OutgoingSynapse(1311, 0.5));
+        await sender.BindBehaviour(RelayBehaviour.Name);
+        await sender.Connect(new OutgoingSynapse(1312, 1));
+        for (var i = 0; i < 95; i++)
+        {
+            await sender.Stimulate();
+        }
+
+        var before = await ClusterWait.Until(counter.GetActivity, a => a.Received >= 95, "95 spikes at the counter");
+        Assert.Equal(95, await counter.FlushState());
+
+        await using var store = new SqliteDeltaLogStore(new SqliteDeltaLogOptions { Path = DeltaLogClusterFixture.DatabasePath });
+        var stream = (await store.GetStreamAsync(counter.GetGrainId().ToString()))!;
+        var left = 0;
+        await foreach (var record in store.ReadAsync(stream.StreamId, stream.TruncatedThrough + 1))
+        {
+            left++;
+        }
+
+        // Configure, bind, connect and 95 state deltas: 98 events, of which the compaction removed those behind it.
+        Assert.Equal(98, stream.Version);
+        Assert.True(stream.TruncatedThrough >= 40, $"the log must have been compacted (truncated through {stream.TruncatedThrough})");
+        Assert.Equal(stream.Version - stream.TruncatedThrough, left);
+        Assert.Equal(stream.TruncatedThrough, stream.SnapshotVersion);
+
+        // A new activation opens the compacted log: configuration, synapse and the count (90, then five single deltas).
+        await counter.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        var after = await ClusterWait.Until(counter.GetActivity, a => a.Activation != before.Activation, "a new activation of the counter");
+        Assert.Equal(95, after.StateDeltas);
+        var info = await counter.Inspect();
+        Assert.Equal((RegionPath.Parse("state/compact"), TestBehaviours.Counting), (info.Region, info.Behaviour));
+        Assert.Equal([new OutgoingSynapse(1311, 0.5)], info.Synapses.ToArray());
+        await sender.Stimulate();
+        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike at the new activation");
+        Assert.Equal(96, TestBehaviours.CountingBehaviour.Seen[1312]);
     }
 
     [Fact]

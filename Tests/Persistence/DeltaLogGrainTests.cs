@@ -37,6 +37,7 @@ public sealed class DeltaLogClusterFixture : IAsyncLifetime
                 ["NeuroMesh:Fabric:Tier"] = "Light",
                 ["NeuroMesh:DeltaLog:Path"] = DatabasePath,
                 ["NeuroMesh:DeltaLog:SnapshotEvery"] = "20",
+                ["NeuroMesh:DeltaLog:AgentLogCompactAfter"] = "40",
             }).Build();
             siloBuilder.AddNeuroMesh(configuration);
             Neurons.TestBehaviours.Register(siloBuilder);
