@@ -13,7 +13,15 @@ public sealed partial class CpuEngine
     /// The state cannot be captured whole: synapse edits changed the network away from its spec, inputs or deliveries
     /// wait for the next tick, neurons are hosted by behaviours, or a shard still waits for its peers' spikes.
     /// </exception>
-    public EngineState ExportState()
+    public EngineState ExportState() => CaptureState()();
+
+    /// <summary>
+    /// The stall half of <see cref="ExportState"/>: copies what the next ticks change (neurons, rings, traces, and the
+    /// weight and eligibility arrays of the partitions with plastic synapses, whole and contiguous) and returns the rest,
+    /// which gathers the plastic synapses into the state's order from those copies, for the caller to run off the tick loop.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">As <see cref="ExportState"/>.</exception>
+    public Func<EngineState> CaptureState()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfNotSnapshottable();
@@ -28,64 +36,73 @@ public sealed partial class CpuEngine
             }
         }
 
-        List<int> perTarget = new(n), sources = [], weights = [], eligTicks = [];
-        List<float> elig = [];
-        foreach (var part in _parts)
+        // The incoming lists are fixed while the network is its spec's (edits refuse snapshots), so only the values are copied.
+        var plastic = _parts.Where(p => p.In is not null && p.InStart is not null)
+            .Select(p => (p.Lo, p.Hi, In: p.In!, InStart: p.InStart!, Weights: (int[])p.Weights.Clone(), Elig: (float[]?)p.Elig?.Clone(), EligTick: (int[]?)p.EligTick?.Clone()))
+            .ToArray();
+        var rules = _rules.Select(r => new RuleTraces { PreX = r.PreX[0][_lo.._hi], PreT = r.PreT[0][_lo.._hi], PostY = r.PostY[_lo.._hi], PostT = r.PostT[_lo.._hi] }).ToArray();
+        var (tick, neurons, shift, lo, hi, slots) = (_tick, NeuronCount, _state.FixedShift, _lo, _hi, _state.Slots);
+        var (v, ge, gi, refUntil) = (_state.V[_lo.._hi], _state.Ge[_lo.._hi], _state.Gi[_lo.._hi], _state.RefUntil[_lo.._hi]);
+        return () =>
         {
-            for (var i = part.Lo; i < part.Hi; i++)
+            var perTarget = new int[n];
+            var total = 0L;
+            foreach (var part in plastic)
             {
-                if (part.In is null || part.InStart is null)
+                for (var i = part.Lo; i < part.Hi; i++)
                 {
-                    perTarget.Add(0);
-                    continue;
+                    perTarget[i - lo] = part.InStart[i - part.Lo + 1] - part.InStart[i - part.Lo];
+                    total += perTarget[i - lo];
                 }
+            }
 
-                int from = part.InStart[i - part.Lo], to = part.InStart[i - part.Lo + 1];
-                perTarget.Add(to - from);
-                for (var e = from; e < to; e++)
+            var (sources, weights, elig, eligTicks) = (new int[total], new int[total], new float[total], new int[total]);
+            var at = 0;
+            foreach (var part in plastic)
+            {
+                for (var e = part.InStart[0]; e < part.InStart[part.Hi - part.Lo]; e++, at++)
                 {
                     var syn = part.In[e].Syn;
-                    sources.Add(part.In[e].Source);
-                    weights.Add(part.Weights[syn]);
-                    elig.Add(part.Elig?[syn] ?? 0);
-                    eligTicks.Add(part.EligTick?[syn] ?? 0);
+                    sources[at] = part.In[e].Source;
+                    weights[at] = part.Weights[syn];
+                    elig[at] = part.Elig?[syn] ?? 0;
+                    eligTicks[at] = part.EligTick?[syn] ?? 0;
                 }
             }
-        }
 
-        // A post trace is read only through a plastic synapse onto its neuron, and an engine (or a shard) whose part holds none
-        // does not keep it up: stored as zero there, so that every placement writes the same state.
-        var rules = _rules.Select(r => new RuleTraces { PreX = r.PreX[0][_lo.._hi], PreT = r.PreT[0][_lo.._hi], PostY = r.PostY[_lo.._hi], PostT = r.PostT[_lo.._hi] }).ToArray();
-        for (var i = 0; i < n; i++)
-        {
-            if (perTarget[i] == 0)
+            // A post trace is read only through a plastic synapse onto its neuron, and an engine (or a shard) whose part holds
+            // none does not keep it up: stored as zero there, so that every placement writes the same state.
+            for (var i = 0; i < n; i++)
             {
-                foreach (var r in rules)
+                if (perTarget[i] == 0)
                 {
-                    (r.PostY[i], r.PostT[i]) = (0, 0);
+                    foreach (var r in rules)
+                    {
+                        (r.PostY[i], r.PostT[i]) = (0, 0);
+                    }
                 }
             }
-        }
 
-        return new EngineState
-        {
-            Tick = _tick,
-            NeuronCount = NeuronCount,
-            FixedShift = _state.FixedShift,
-            Lo = _lo,
-            Hi = _hi,
-            Slots = _state.Slots,
-            V = _state.V[_lo.._hi],
-            Ge = _state.Ge[_lo.._hi],
-            Gi = _state.Gi[_lo.._hi],
-            RefUntil = _state.RefUntil[_lo.._hi],
-            Rings = rings,
-            Rules = rules,
-            PlasticPerTarget = [.. perTarget],
-            PlasticSource = [.. sources],
-            PlasticWeight = [.. weights],
-            Eligibility = [.. elig],
-            EligibilityTick = [.. eligTicks],
+            return new EngineState
+            {
+                Tick = tick,
+                NeuronCount = neurons,
+                FixedShift = shift,
+                Lo = lo,
+                Hi = hi,
+                Slots = slots,
+                V = v,
+                Ge = ge,
+                Gi = gi,
+                RefUntil = refUntil,
+                Rings = rings,
+                Rules = rules,
+                PlasticPerTarget = perTarget,
+                PlasticSource = sources,
+                PlasticWeight = weights,
+                Eligibility = elig,
+                EligibilityTick = eligTicks,
+            };
         };
     }
 

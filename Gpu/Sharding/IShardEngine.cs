@@ -58,6 +58,18 @@ public interface IShardEngine : IDisposable
     /// <exception cref="NotSupportedException">This engine cannot write snapshots.</exception>
     EngineState ExportState();
 
+    /// <summary>
+    /// <see cref="ExportState"/> in two halves: the copy that must happen before the next window (the call itself) and the
+    /// rest, which the returned function does from that copy and may do on another thread while the engine runs on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">As <see cref="ExportState"/>.</exception>
+    /// <exception cref="NotSupportedException">As <see cref="ExportState"/>.</exception>
+    Func<EngineState> CaptureState()
+    {
+        var state = ExportState();
+        return () => state;
+    }
+
     /// <summary>Puts this freshly built shard at the state (of the whole network) that <paramref name="state"/> holds.</summary>
     /// <exception cref="ArgumentException">The state is of another network.</exception>
     /// <exception cref="NotSupportedException">This engine cannot restore snapshots.</exception>

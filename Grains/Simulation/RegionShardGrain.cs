@@ -204,10 +204,12 @@ public sealed class RegionShardGrain(FabricIngressRouter router, IOptions<MeshCl
     public Task<ShardStateExport> ExportState()
     {
         var engine = _engine ?? throw new InvalidOperationException($"shard {this.GetPrimaryKeyString()} is not prepared");
-        var state = engine.ExportState();
+        // Only the capture holds the shard up; the state is assembled and encoded on the pool while the run goes on.
+        var capture = engine.CaptureState();
+        var (tick, lo, hi) = (_tick, engine.Shard!.Plan.Lo(engine.Shard.Index), engine.Shard.Plan.Hi(engine.Shard.Index));
         var codec = snapshots.Value.Codec;
-        _export = (state.Tick, Task.Run(() => EngineStateCodec.Encode(state, codec)));
-        return Task.FromResult(new ShardStateExport(_setup!.Index, state.Lo, state.Hi, state.Tick));
+        _export = (tick, Task.Run(() => EngineStateCodec.Encode(capture(), codec)));
+        return Task.FromResult(new ShardStateExport(_setup!.Index, lo, hi, tick));
     }
 
     /// <inheritdoc />

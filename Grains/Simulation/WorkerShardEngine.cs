@@ -82,6 +82,9 @@ internal sealed class WorkerShardEngine(IShardEngine inner, GpuWorker worker, bo
     public EngineState ExportState() => Guard(inner.ExportState);
 
     /// <inheritdoc />
+    public Func<EngineState> CaptureState() => Guard(inner.CaptureState);
+
+    /// <inheritdoc />
     public void ImportState(EngineState state) => Guard(() =>
     {
         inner.ImportState(state);

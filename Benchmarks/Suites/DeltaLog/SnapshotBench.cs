@@ -13,7 +13,7 @@ namespace NeuroMesh.Benchmarks.Suites.DeltaLog;
 
 /// <summary>
 /// Engine snapshots, in the deltalog suite's run. (1) Size, copy (the run's stall), encode per codec, write (fsync'd
-/// file) and restore, for CUBA 4000 and Brunel 12,500 (15.6 M synapses) on CpuEngine. (2) Recovery time of a CUBA run of
+/// file) and restore, for CUBA 4000 and Brunel 12,500 (15.6 M synapses; static, and with STDP on its 10 M E→E synapses) on CpuEngine. (2) Recovery time of a CUBA run of
 /// 10.5 s and of 100.5 s of simulated time on an embedded silo: a rebuild to the last checkpoint from the latest snapshot
 /// (what a recovery after a lost silo does), against a rebuild from tick 0; and the 100.5 s run again with the default
 /// retention (K = 2, which also compacts the run's log) against keeping every snapshot: the delta log and store on disk.
@@ -26,7 +26,16 @@ internal sealed class SnapshotBench(bool quick)
         Measure(report, "cuba 4000", NetworkSpec.Load(Path.Combine(root, "examples", "cuba.json")));
         if (!quick)
         {
-            Measure(report, "brunel 12500", NetworkSpec.Load(Path.Combine(root, "examples", "brunel.json")));
+            var brunel = NetworkSpec.Load(Path.Combine(root, "examples", "brunel.json"));
+            Measure(report, "brunel 12500", brunel);
+
+            // The same network with STDP on its 10 M E→E synapses: each plastic synapse adds its source, weight and
+            // eligibility (16 bytes raw) to the state, so this is the snapshot whose copy stalls longest.
+            var stdp = new PlasticitySpec { Kind = PlasticityKinds.Stdp, APlus = 0.01, AMinus = 0.012, TauPlus = 20, TauMinus = 20, WMin = 0, WMax = 0.2 };
+            Measure(report, "brunel 12500 stdp", brunel with
+            {
+                Projections = [.. brunel.Projections.Select(p => p.Name == "E_to_E" ? p with { Plasticity = stdp } : p)],
+            });
         }
 
         var cuba = NetworkSpec.Load(Path.Combine(root, "examples", "cuba.json"));
@@ -46,17 +55,23 @@ internal sealed class SnapshotBench(bool quick)
         report.Add($"snapshot {name}: build", "CpuEngine", clock.Elapsed.TotalSeconds, "s");
         engine.Run(2000);
 
-        // The stall: the copy the shard makes before it goes on (best of 5).
+        // The stall: the copy the shard makes before it goes on (best of 5); then the state is assembled from that copy off
+        // the tick loop (the plastic synapses gathered into the state's order), as a shard does on the thread pool.
         var copies = new List<double>();
+        var assembles = new List<double>();
         EngineState state = null!;
         for (var i = 0; i < 5; i++)
         {
             clock.Restart();
-            state = engine.ExportState();
+            var capture = engine.CaptureState();
             copies.Add(clock.Elapsed.TotalMilliseconds * 1000);
+            clock.Restart();
+            state = capture();
+            assembles.Add(clock.Elapsed.TotalMilliseconds * 1000);
         }
 
         report.Add($"snapshot {name}: copy (stall)", "CpuEngine", copies.Min(), "us");
+        report.Add($"snapshot {name}: assemble (off the tick loop)", "CpuEngine", assembles.Min(), "us");
         var rawBytes = EngineStateCodec.Encode(state, SnapshotCodec.None).Length;
         foreach (var codec in new[] { SnapshotCodec.None, SnapshotCodec.Deflate, SnapshotCodec.Brotli })
         {
