@@ -139,6 +139,7 @@ public abstract class DeltaLogGrain<TState, TEvent> : JournaledGrain<TState, TEv
     {
         var version = Version;
         await Store.WriteSnapshotAsync(StreamId, new DeltaSnapshot(version, Serializer.SerializeToArray(State)));
+        FailPoints.Hit(FailPoints.CompactAfterSnapshot);
         return await Store.TruncateAsync(StreamId, Math.Min(throughVersion, version));
     }
 

@@ -138,6 +138,7 @@ public sealed partial class SimulationGrain
             var (snapshot, bytes) = await Task.Run(() => RunSnapshot.Build(
                 run, spec, specHash, tick, hash, codec, [.. parts.Select((p, i) => (p.Lo, p.Hi, sections[i]))]));
             await snapshots.SaveAsync(run, tick, bytes);
+            FailPoints.Hit(FailPoints.SnapshotSavedBeforeLogged);
             return new RunSnapshotted(tick, snapshot.Sha256, bytes.Length, parts.Length, stallMs);
         }
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NeuroMesh.Engine;
 using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Persistence;
 using NeuroMesh.Tests.Engine;
 using NeuroMesh.Tests.Silo;
 
@@ -68,25 +69,7 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
             }
 
             node = await NodeProcess.RestartAsync(node!, settings, TimeSpan.FromSeconds(120));
-            using var last = Client(node);
-            using var paused = await Post(last, "api/runs/crash/pause", "{}"); // it carried on once opened; hold it to compare
-            var opened = await paused.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.True(paused.IsSuccessStatusCode, opened.ToString());
-            var tick = opened.GetProperty("tick").GetInt64();
-            output.WriteLine($"ticks at each start: {string.Join(", ", ticks)}; paused after the last restart at {tick}");
-            Assert.True(tick > ticks[^1], $"the run must carry on after the last kill (ticks at each start: {string.Join(", ", ticks)}, now {tick})");
-            Assert.True(tick < spec.TotalTicks, "the run must still be running when the last kill lands");
-
-            using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-            var expected = engine.Run(tick);
-            Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (opened.GetProperty("spikes").GetInt64(), opened.GetProperty("spikeTrainHash").GetString()));
-            using var fromStart = await Post(last, "api/runs/crash/replay", """{"toTick": -1, "fromSnapshot": false}""");
-            var replay = await fromStart.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.True(fromStart.IsSuccessStatusCode, replay.ToString());
-            Assert.Equal(opened.GetProperty("checkpoints").GetInt32(), replay.GetProperty("verified").GetArrayLength());
-            Assert.Equal(expected.SpikeTrainHash, replay.GetProperty("spikeTrainHash").GetString());
-            using var fromSnapshot = await Post(last, "api/runs/crash/replay", "{}");
-            Assert.Equal(expected.SpikeTrainHash, (await fromSnapshot.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("spikeTrainHash").GetString());
+            await OpensCarriesOnAndReplaysAsync(node, "crash", spec, ticks);
         }
         finally
         {
@@ -95,6 +78,104 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
                 await node.DisposeAsync();
             }
         }
+    }
+
+    [Theory]
+    [InlineData(FailPoints.CompactAfterSnapshot)]
+    [InlineData(FailPoints.SnapshotSavedBeforeLogged)]
+    public async Task A_kill_pinned_between_two_writes_leaves_a_log_that_opens_carries_on_and_replays(string failpoint)
+    {
+        // The failpoint kills the node (SIGKILL) exactly between the two writes; with a snapshot at every checkpoint and
+        // Keep = 1, the first snapshot's file is saved at the first checkpoint and the first compaction follows at the next.
+        var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 20_000 };
+        var cluster = $"pinned-{Guid.NewGuid():N}";
+        var settings = new Dictionary<string, string>
+        {
+            ["NeuroMesh:Clustering:ClusterId"] = cluster,
+            ["NeuroMesh:Clustering:ServiceId"] = cluster,
+            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
+            ["NeuroMesh:Snapshots:EveryCheckpoints"] = "1",
+            ["NeuroMesh:Snapshots:Keep"] = "1",
+            ["NeuroMesh:Gateway:ApiKeys:0"] = Key,
+        };
+        var node = await NodeProcess.StartAsync(new Dictionary<string, string>(settings) { [FailPoints.Variable] = failpoint }, TimeSpan.FromSeconds(120));
+        try
+        {
+            using (var http = Client(node))
+            {
+                Assert.True((await Post(http, "api/runs/pinned/deploy", spec.ToJson())).IsSuccessStatusCode, node.Output);
+                Assert.True((await Post(http, "api/runs/pinned/start", "{}")).IsSuccessStatusCode, node.Output);
+            }
+
+            for (var deadline = DateTime.UtcNow.AddSeconds(90); !node.HasExited; await Task.Delay(50))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the failpoint {failpoint} was never reached:\n{node.Output}");
+            }
+
+            Assert.Contains($"failpoint {failpoint}: killing this process", node.Output);
+            await node.DisposeAsync();
+            if (failpoint == FailPoints.CompactAfterSnapshot)
+            {
+                // The kill landed in the gap: the log's state snapshot is written and no event behind it was removed.
+                await using var store = new SqliteDeltaLogStore(new SqliteDeltaLogOptions { Path = settings["NeuroMesh:DeltaLog:Path"] });
+                var streams = new List<DeltaStreamInfo>();
+                await foreach (var stream in store.ListStreamsAsync())
+                {
+                    streams.Add(stream);
+                }
+
+                var log = Assert.Single(streams, s => s.StreamId.EndsWith("/pinned", StringComparison.Ordinal));
+                Assert.Equal(0, log.TruncatedThrough);
+                Assert.True(log.SnapshotVersion > 0, $"the compaction's state snapshot must be written (stream {log})");
+            }
+
+            node = await NodeProcess.RestartAsync(node, settings, TimeSpan.FromSeconds(120));
+            await OpensCarriesOnAndReplaysAsync(node, "pinned", spec, [0]);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// After the last restart: the run's log opened and the run carried on; paused, it holds one engine's spikes and hash at
+    /// its tick, and replays from tick 0 (every checkpoint) and from its snapshot to that hash.
+    /// </summary>
+    private async Task OpensCarriesOnAndReplaysAsync(NodeProcess node, string runId, NeuroMesh.Network.NetworkSpec spec, List<long> ticks)
+    {
+        using var last = Client(node);
+        if (ticks.Count == 1)
+        {
+            // One kill: the run must have carried on past where it stood when the node came back.
+            var status = await last.GetFromJsonAsync<JsonElement>($"api/runs/{runId}");
+            ticks.Add(status.GetProperty("tick").GetInt64());
+            for (var deadline = DateTime.UtcNow.AddSeconds(90); status.GetProperty("tick").GetInt64() <= ticks[^1];)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the run did not carry on after the restart (tick {ticks[^1]}):\n{node.Output}");
+                await Task.Delay(20);
+                status = await last.GetFromJsonAsync<JsonElement>($"api/runs/{runId}");
+            }
+        }
+
+        using var paused = await Post(last, $"api/runs/{runId}/pause", "{}"); // it carried on once opened; hold it to compare
+        var opened = await paused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(paused.IsSuccessStatusCode, opened.ToString());
+        var tick = opened.GetProperty("tick").GetInt64();
+        output.WriteLine($"ticks at each start: {string.Join(", ", ticks)}; paused after the last restart at {tick}");
+        Assert.True(tick > ticks[^1], $"the run must carry on after the last kill (ticks at each start: {string.Join(", ", ticks)}, now {tick})");
+        Assert.True(tick < spec.TotalTicks, "the run must still be running when the last kill lands");
+
+        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        var expected = engine.Run(tick);
+        Assert.Equal((expected.Spikes.Length, expected.SpikeTrainHash), (opened.GetProperty("spikes").GetInt64(), opened.GetProperty("spikeTrainHash").GetString()));
+        using var fromStart = await Post(last, $"api/runs/{runId}/replay", """{"toTick": -1, "fromSnapshot": false}""");
+        var replay = await fromStart.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(fromStart.IsSuccessStatusCode, replay.ToString());
+        Assert.Equal(opened.GetProperty("checkpoints").GetInt32(), replay.GetProperty("verified").GetArrayLength());
+        Assert.Equal(expected.SpikeTrainHash, replay.GetProperty("spikeTrainHash").GetString());
+        using var fromSnapshot = await Post(last, $"api/runs/{runId}/replay", "{}");
+        Assert.Equal(expected.SpikeTrainHash, (await fromSnapshot.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("spikeTrainHash").GetString());
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
