@@ -5,13 +5,19 @@ using NeuroMesh.Benchmarks.Suites;
 IBenchmarkSuite[] suites =
 [
     new FabricSuite(), new CubaSuite(), new BrunelSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite(),
-    new CrossSiloSuite(), new ValidateSuite(),
+    new CrossSiloSuite(), new ValidateSuite(), new MicrocircuitSuite(),
 ];
 
 // The crosssilo suite's second process (the receiving silo) runs from this same program.
 if (args.Length > 0 && args[0] == NeuroMesh.Benchmarks.Suites.CrossSilo.CrossSiloPeer.Verb)
 {
     return NeuroMesh.Benchmarks.Suites.CrossSilo.CrossSiloPeer.Run(args.AsSpan(1));
+}
+
+// The microcircuit suite measures each network's memory in a process of its own, run from this same program.
+if (args.Length > 1 && args[0] == MicrocircuitSuite.Verb)
+{
+    return MicrocircuitSuite.RunChild(args.AsSpan(1));
 }
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

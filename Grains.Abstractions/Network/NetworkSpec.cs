@@ -89,4 +89,21 @@ public sealed record class NetworkSpec
 
     /// <summary>The index of the population with this name, or -1.</summary>
     public int IndexOfPopulation(string name) => Populations.FindIndex(p => p.Name == name);
+
+    /// <summary>
+    /// This network with every population's size multiplied by <paramref name="fraction"/> (rounded, at least one neuron).
+    /// Rules that fix in- or out-degrees keep them, so a network specified by degrees keeps its input per neuron: the usual
+    /// way to run a large model (the cortical microcircuit) smaller. Monitors that name neurons past the new sizes make
+    /// the result invalid, which validation reports.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fraction"/> is not a positive finite number.</exception>
+    public NetworkSpec WithPopulationsScaled(double fraction)
+    {
+        if (!(fraction > 0) || !double.IsFinite(fraction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "the scale must be a positive finite number");
+        }
+
+        return this with { Populations = [.. Populations.Select(p => p with { Size = (int)Math.Max(1, Math.Round(p.Size * fraction)) })] };
+    }
 }

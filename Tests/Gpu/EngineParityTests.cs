@@ -48,6 +48,23 @@ public abstract class EngineParityTests<TContext>
     }
 
     [SkippableFact]
+    public void The_cortical_microcircuit_is_bit_identical_to_CpuEngine()
+    {
+        // examples/microcircuit.json at 0.3% of its neurons (232, in-degrees kept: 0.9 M synapses), 12 ms (the emulator is
+        // slow): normal weights and delays over 8 populations, exponential current synapses, 8 Hz background on thousands
+        // of trains per neuron, and the initial potentials that put a fifth of the neurons over threshold at once.
+        _context.SkipIfAbsent();
+        var spec = ExamplesDirectory.Spec("microcircuit.json").WithPopulationsScaled(0.003) with { Duration = 12 };
+        using var cpu = new CpuEngine(spec, new EngineOptions { Threads = 1 });
+        using var gpu = new IlgpuEngine(spec, _context.Options());
+        var expected = cpu.Run();
+        Assert.True(expected.Spikes.Length > 30, $"the network must be active ({expected.Spikes.Length} spikes)");
+        Assert.Equal(expected.SpikeTrainHash, gpu.Run().SpikeTrainHash);
+        Assert.Equal(cpu.SynapseCount, gpu.SynapseCount);
+        Assert.Equal(cpu.ReadState("v"), gpu.ReadState("v"));
+    }
+
+    [SkippableFact]
     public void Delta_synapses_with_delays_and_poisson_drive_are_bit_identical_to_CpuEngine()
     {
         _context.SkipIfAbsent();

@@ -21,6 +21,11 @@ Networks (the matching NeuroMesh specs are in examples/; every parameter below i
   delays -- examples/delta_delays.json: 800 E + 200 I delta-synapse LIF (as Brunel, J = 0.2 mV, g = 5), in-degrees
       80 (E) and 20 (I), no autapses within E->E and I->I, E->E delays uniform in [1, 3] ms (rounded to the step),
       other delays 1.5 ms, drive 300 Poisson trains at 20 Hz (weight 0.2 mV).
+  microcircuit -- Potjans & Diesmann (2014), read from examples/microcircuit.json (every parameter is the spec's):
+      8 populations scaled by --scale (round(N * scale), at least 1; in-degrees kept), lif_cuba as in CUBA
+      (dv/dt = (ge + gi - (v - vRest)) / tauM, exponential ge and gi with tau 0.5 ms, exact integration),
+      fixed_in_degree with replacement, normal weights, normal delays rounded to the step (at least 0), v(0) normal,
+      background K_ext Poisson trains at 8 Hz per neuron (PoissonInput, binomial per step) on ge.
 
 Semantics, against the NeuroMesh CpuEngine (see docs/model-semantics.md):
   * Input (recurrent and external) that arrives while a delta-synapse neuron is refractory is discarded, as in Brunel
@@ -52,7 +57,7 @@ import warnings
 warnings.filterwarnings("ignore")
 import numpy as np  # noqa: E402
 
-NETWORKS = ["brunel_sr", "brunel_ai", "brunel_si_fast", "brunel_si_slow", "coba", "delays"]
+NETWORKS = ["brunel_sr", "brunel_ai", "brunel_si_fast", "brunel_si_slow", "coba", "delays", "microcircuit"]
 BRUNEL = {"brunel_sr": (3.0, 2.0), "brunel_ai": (5.0, 2.0), "brunel_si_fast": (6.0, 4.0), "brunel_si_slow": (4.5, 0.9)}
 
 
@@ -64,6 +69,7 @@ def parse_args(argv=None):
     ap.add_argument("--warmup", type=float, default=100.0, help="ms left out of the statistics")
     ap.add_argument("--bin", type=float, default=50.0, help="Fano factor bin, ms")
     ap.add_argument("--sizes", default=None, help="N_E,N_I (Brunel only; in-degrees kept)")
+    ap.add_argument("--scale", type=float, default=0.1, help="microcircuit: fraction of each population (in-degrees kept)")
     ap.add_argument("--mode", choices=["standalone", "numpy", "cython"], default="standalone")
     ap.add_argument("--dir", default=None, help="standalone build directory (reuse it across seeds: faster)")
     ap.add_argument("--refractory-input", choices=["brian2", "engine"], default="brian2")
@@ -102,6 +108,50 @@ def build_brunel(b, a, rng, ns):
     draw = "ext_binomial()" if a.drive == "binomial" else "poisson(ext_lambda)"
     P.run_regularly(f"v += J * {draw}", when="synapses")
     return P, [("E", 0, ne), ("I", ne, ni)], [SE, SI]
+
+
+def build_microcircuit(b, a, rng, ns):
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "..", "examples", "microcircuit.json")) as f:
+        spec = json.load(f)
+    pm = spec["populations"][0]["params"]
+    if any(p["params"] != pm or p["model"] != "lif_cuba" for p in spec["populations"]):
+        raise SystemExit("microcircuit: every population must share lif_cuba parameters")
+    ns.update(taum=pm["tauM"] * b.ms, taue=pm["tauE"] * b.ms, taui=pm["tauI"] * b.ms, El=pm["vRest"] * b.mV,
+              Vt=pm["vThreshold"] * b.mV, Vr=pm["vReset"] * b.mV)
+    sizes = {p["name"]: max(1, int(round(p["size"] * a.scale))) for p in spec["populations"]}
+    first, populations = {}, []
+    at = 0
+    for p in spec["populations"]:
+        first[p["name"]] = at
+        populations.append((p["name"], at, sizes[p["name"]]))
+        at += sizes[p["name"]]
+    eqs = """dv/dt = (ge + gi - (v - El)) / taum : volt (unless refractory)
+dge/dt = -ge / taue : volt
+dgi/dt = -gi / taui : volt"""
+    P = b.NeuronGroup(at, eqs, threshold="v > Vt", reset="v = Vr", refractory=pm["refractory"] * b.ms,
+                      method="exact", namespace=ns)
+    vi = pm["vInit"]
+    P.v = (vi["mean"] + vi["sd"] * rng.standard_normal(at)) * b.mV
+    dt = spec["dt"]
+    synapses = []
+    for proj in spec["projections"]:
+        s, t = proj["source"], proj["target"]
+        conn = fixed_in_degree(rng, sizes[s], sizes[t], proj["rule"]["n"])
+        var = "ge" if proj["channel"] == "excitatory" else "gi"
+        S = b.Synapses(P[first[s]:first[s] + sizes[s]], P[first[t]:first[t] + sizes[t]], "w : volt",
+                       on_pre=f"{var}_post += w", namespace=ns)
+        S.connect(**conn)
+        n = len(conn["i"])
+        S.w = (proj["weight"]["mean"] + proj["weight"]["sd"] * rng.standard_normal(n)) * b.mV
+        d = proj["delay"]
+        S.delay = np.maximum(0, np.rint((d["mean"] + d["sd"] * rng.standard_normal(n)) / dt)) * dt * b.ms
+        synapses.append(S)
+    for stim in spec["stimuli"]:
+        t = stim["target"]
+        synapses.append(b.PoissonInput(P[first[t]:first[t] + sizes[t]], "ge", N=stim["count"], rate=stim["rate"] * b.Hz,
+                                       weight=stim["weight"] * b.mV))
+    return P, populations, synapses
 
 
 def build_brunel_engine_rule(b, a, rng, ns):
@@ -213,7 +263,7 @@ def main(argv=None):
     b.seed(a.seed)
     rng = np.random.default_rng(a.seed)
     ns = {}
-    build = {"coba": build_coba, "delays": build_delays}.get(a.network, build_brunel)
+    build = {"coba": build_coba, "delays": build_delays, "microcircuit": build_microcircuit}.get(a.network, build_brunel)
     if a.refractory_input == "engine" and build is build_brunel:
         build = build_brunel_engine_rule
     P, populations, synapses = build(b, a, rng, ns)
@@ -234,7 +284,7 @@ def main(argv=None):
     print(json.dumps({"network": a.network, "seed": a.seed, "mode": a.mode, "duration_ms": a.duration,
                       "warmup_ms": a.warmup, "bin_ms": a.bin, "sizes": {n: s for n, _, s in populations},
                       "refractory_input": a.refractory_input, "drive": a.drive, "float32": a.float32,
-                      "synapses": int(sum(len(s) for s in synapses)),
+                      "synapses": int(sum(len(s) for s in synapses if isinstance(s, b.Synapses))),
                       "loop_s": loop, "wall_s": wall, "populations": stats}))
     return 0
 
