@@ -84,6 +84,13 @@ internal static class ProjectionChecks
                 {
                     c.Error($"{path}.n", "a degree above 0 needs a non-empty population to draw from");
                 }
+                else if (r.N > (r.Kind == ConnectionRuleKinds.FixedInDegree ? sourceSize : targetSize))
+                {
+                    // Draws are with replacement, so a larger n is computable, but it only stacks multapses: nobody means
+                    // it, and n = 2^31 - 1 would ask for billions of synapses per neuron.
+                    var (side, size) = r.Kind == ConnectionRuleKinds.FixedInDegree ? ("source", sourceSize) : ("target", targetSize);
+                    c.Error($"{path}.n", $"degree {r.N} is more than the {side} population ({size} neurons) it draws from");
+                }
 
                 break;
             case ConnectionRuleKinds.OneToOne:

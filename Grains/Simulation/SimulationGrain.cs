@@ -33,7 +33,7 @@ namespace NeuroMesh.Simulation;
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
 public sealed partial class SimulationGrain(
     IClusterMembershipService membership, SiloMetrics metrics, IOptions<MeshClusterOptions> options, ISnapshotStore snapshots,
-    IOptions<SnapshotOptions> snapshotOptions, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+    IOptions<SnapshotOptions> snapshotOptions, IOptions<AdmissionOptions> admission, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
@@ -81,6 +81,7 @@ public sealed partial class SimulationGrain(
             throw new ArgumentException($"The spec is invalid: {string.Join("; ", e.Errors.Select(x => $"{x.Path}: {x.Message}"))}", nameof(specJson));
         }
 
+        RunAdmission.Check(spec, admission.Value, options.Value.EngineThreads);
         var active = ActiveSilos().Length;
         if (silos > active)
         {
