@@ -251,28 +251,46 @@ public sealed partial class SimulationGrain(
                 await ConfirmEvents();
             }
 
-            StartBackground();
+            // Checked again after the awaits: a concurrent start may have started it, or a stop ended the run.
+            if (_background is null && !State.Stopped)
+            {
+                StartBackground();
+            }
         }
 
         return Status();
     }
 
     /// <inheritdoc />
-    public async Task<RunStatus> Pause()
+    public Task<RunStatus> Pause() => PauseAsync(yieldToLaterStart: true);
+
+    /// <summary>
+    /// Stops the background run (cutting a paced wait short) and logs the pause. A start that comes in while this waits
+    /// wins when <paramref name="yieldToLaterStart"/> (a pause); otherwise (a stop) it is stopped again.
+    /// </summary>
+    private async Task<RunStatus> PauseAsync(bool yieldToLaterStart)
     {
         var generation = _generation;
-        _pauseRequested = true;
-        _pacing?.Cancel();
-        if (_background is { } running)
+        while (true)
         {
-            await running;
-        }
+            _pauseRequested = true;
+            _pacing?.Cancel();
+            if (_background is { } running)
+            {
+                await running;
+            }
 
-        await CommitSnapshotAsync(wait: true);
-        if (generation != _generation)
-        {
-            // A start came in while this pause waited: the later call wins.
-            return Status();
+            await CommitSnapshotAsync(wait: true);
+            if (yieldToLaterStart && generation != _generation)
+            {
+                return Status();
+            }
+
+            // A start that came in before this pause may have started its background run while this one waited.
+            if (_background is null)
+            {
+                break;
+            }
         }
 
         if (State.Started)
@@ -288,7 +306,7 @@ public sealed partial class SimulationGrain(
     /// <inheritdoc />
     public async Task<RunStatus> Stop()
     {
-        await Pause();
+        await PauseAsync(yieldToLaterStart: false);
         if (!State.Stopped && State.SpecJson is not null)
         {
             RaiseEvent(new RunStopped(State.Tick));

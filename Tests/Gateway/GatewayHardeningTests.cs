@@ -111,6 +111,15 @@ public sealed class GatewayHardeningTests(HardenedGatewayNode fixture)
         // Nothing left over from the pause stops the later start.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal("Running", (await GatewayNode.Status(http, "slow-pace"))!.Value.GetProperty("phase").GetString());
+
+        // And a pause after that start wins in turn, promptly again, and stays.
+        using (var paused = await http.PostAsync(new Uri("api/runs/slow-pace/pause", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.NotEqual("Running", (await GatewayNode.Status(http, "slow-pace"))!.Value.GetProperty("phase").GetString());
         using (var stopped = await http.PostAsync(new Uri("api/runs/slow-pace/stop", UriKind.Relative), null))
         {
             Assert.Equal("Stopped", (await stopped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phase").GetString());
