@@ -17,8 +17,12 @@ public static partial class JsonErrors
         var message = e.Message;
         if (Converted().Match(message) is { Success: true } converted)
         {
-            var inner = e.InnerException is { } cause and not JsonException ? " (" + Clean(cause.Message) + ")" : string.Empty;
-            return $"the value is not {Expected(converted.Groups["type"].Value)}{inner}";
+            // For a constructor parameter the message names the declaring type, so the cause says more: a token read as
+            // the wrong kind, or a number out of its type's range.
+            var cause = e.InnerException?.Message ?? string.Empty;
+            return TokenKind().Match(cause) is { Success: true } kind ? $"the value is not a {kind.Groups["kind"].Value}"
+                : OutOfBounds().Match(cause) is { Success: true } bounds ? $"the value is not {Expected("System." + bounds.Groups["type"].Value)}"
+                : $"the value is not {Expected(converted.Groups["type"].Value)}";
         }
 
         if (Duplicate().Match(message) is { Success: true } duplicate)
@@ -38,7 +42,7 @@ public static partial class JsonErrors
 
         if (NullParameter().Match(message) is { Success: true } nullParameter)
         {
-            return $"'{nullParameter.Groups["name"].Value}' must not be null";
+            return $"'{JsonNamingPolicy.CamelCase.ConvertName(nullParameter.Groups["name"].Value)}' must not be null";
         }
 
         return Clean(message);
@@ -61,7 +65,7 @@ public static partial class JsonErrors
             _ when bare.Contains("Dictionary", StringComparison.Ordinal) => "an object",
             _ when bare.Contains("List`", StringComparison.Ordinal) || bare.Contains("Enumerable`", StringComparison.Ordinal) || bare.EndsWith("[]", StringComparison.Ordinal) => "an array",
             "System.Int16" or "System.Int32" or "System.Int64" or "System.UInt16" or "System.UInt32" or "System.UInt64" or "System.Byte" or "System.SByte" => "an integer in range",
-            "System.Double" or "System.Single" or "System.Decimal" => "a number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number in range",
             "System.Boolean" => "true or false",
             "System.String" => "a string",
             "System.Text.Json.JsonElement" => "valid JSON",
@@ -71,6 +75,12 @@ public static partial class JsonErrors
 
     [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.? Path:")]
     private static partial Regex Converted();
+
+    [GeneratedRegex(@"as an? (?<kind>string|number|boolean)\b")]
+    private static partial Regex TokenKind();
+
+    [GeneratedRegex(@"out of bounds for an? (?<type>[A-Za-z0-9]+)")]
+    private static partial Regex OutOfBounds();
 
     [GeneratedRegex(@"[Dd]uplicate property '(?<name>[^']*)'")]
     private static partial Regex Duplicate();
