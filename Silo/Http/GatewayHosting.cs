@@ -66,7 +66,8 @@ public static class GatewayHosting
             }
             else
             {
-                await check.Unauthorized(mutation: false).ExecuteAsync(context);
+                var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+                await check.Unauthorized(mutation: !reading).ExecuteAsync(context);
             }
         });
         app.UseRateLimiter();
