@@ -56,5 +56,6 @@ internal sealed class CliContext(TextWriter output, TextWriter error, bool json,
     }
 
     public static string Describe(RunStatus s)
-        => $"{s.RunId}: {s.Phase.ToString().ToLowerInvariant()} at tick {Num(s.Tick)}/{Num(s.TotalTicks)} ({Num(s.Tick * s.DtMs / 1000.0, "0.000")} s of {Num(s.TotalTicks * s.DtMs / 1000.0, "0.000")} s simulated), {Num(s.Spikes)} spikes";
+        => $"{s.RunId}: {s.Phase.ToString().ToLowerInvariant()} at tick {Num(s.Tick)}/{Num(s.TotalTicks)} ({Num(s.Tick * s.DtMs / 1000.0, "0.000")} s of {Num(s.TotalTicks * s.DtMs / 1000.0, "0.000")} s simulated), {Num(s.Spikes)} spikes"
+            + (s.Error.Length > 0 ? $"; failed: {s.Error}" : string.Empty);
 }

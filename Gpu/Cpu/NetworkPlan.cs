@@ -15,7 +15,7 @@ internal sealed class NetworkPlan
     {
         var n = spec.NeuronCount;
         var offsets = spec.PopulationOffsets();
-        var edges = new List<Edge>(EstimateEdges(spec));
+        var edges = new List<Edge>((int)Math.Min(EstimateEdges(spec), Array.MaxLength / 2));
         Filters.Add(null);
         for (var p = 0; p < spec.Projections.Count; p++)
         {
@@ -89,25 +89,23 @@ internal sealed class NetworkPlan
     /// <summary>The range [Start, End) of each projection's edges in <see cref="AllEdges"/>, in spec order.</summary>
     public List<(int Start, int End)> ProjectionRanges { get; } = [];
 
-    private static int EstimateEdges(NetworkSpec spec)
-    {
-        double total = 0;
-        foreach (var p in spec.Projections)
-        {
-            var ns = spec.Populations.FirstOrDefault(x => x.Name == p.Source)?.Size ?? 0;
-            var nt = spec.Populations.FirstOrDefault(x => x.Name == p.Target)?.Size ?? 0;
-            total += p.Rule.Kind switch
-            {
-                ConnectionRuleKinds.FixedProbability => (ns * (double)nt * p.Rule.P * 1.01) + 64,
-                ConnectionRuleKinds.FixedInDegree => nt * (double)p.Rule.N,
-                ConnectionRuleKinds.FixedOutDegree => ns * (double)p.Rule.N,
-                ConnectionRuleKinds.AllToAll => ns * (double)nt,
-                ConnectionRuleKinds.OneToOne => ns,
-                _ => p.Rule.Pairs?.Count ?? 0,
-            };
-        }
+    /// <summary>The expected number of synapses of the whole spec (sparse and dense), by rule; a few percent high for fixed_probability.</summary>
+    internal static double EstimateEdges(NetworkSpec spec) => spec.Projections.Sum(p => EstimateEdges(spec, p));
 
-        return (int)Math.Min(total, Array.MaxLength / 2);
+    /// <summary>The expected number of synapses of one projection, by its rule.</summary>
+    internal static double EstimateEdges(NetworkSpec spec, ProjectionSpec p)
+    {
+        var ns = spec.Populations.FirstOrDefault(x => x.Name == p.Source)?.Size ?? 0;
+        var nt = spec.Populations.FirstOrDefault(x => x.Name == p.Target)?.Size ?? 0;
+        return p.Rule.Kind switch
+        {
+            ConnectionRuleKinds.FixedProbability => (ns * (double)nt * p.Rule.P * 1.01) + 64,
+            ConnectionRuleKinds.FixedInDegree => nt * (double)p.Rule.N,
+            ConnectionRuleKinds.FixedOutDegree => ns * (double)p.Rule.N,
+            ConnectionRuleKinds.AllToAll => ns * (double)nt,
+            ConnectionRuleKinds.OneToOne => ns,
+            _ => p.Rule.Pairs?.Count ?? 0,
+        };
     }
 
     public List<(ProjectionSpec Spec, List<Edge> Edges)> DenseEdges { get; } = [];

@@ -51,7 +51,7 @@ public sealed record class NetworkSpec
         }
         catch (JsonException e)
         {
-            throw new NetworkSpecException([new SpecError(e.Path ?? "$", e.Message)]);
+            throw new NetworkSpecException([new SpecError(e.Path ?? "$", JsonErrors.Describe(e))]);
         }
 
         if (spec is null)

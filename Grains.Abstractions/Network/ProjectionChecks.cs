@@ -4,6 +4,7 @@ namespace NeuroMesh.Network;
 internal static class ProjectionChecks
 {
     private const long MaxDenseEntries = 1L << 24;
+    private const int MaxDelayTicks = ushort.MaxValue;
 
     public static void Check(SpecChecker c, string path, ProjectionSpec p, Dictionary<string, int> sizes)
     {
@@ -22,6 +23,11 @@ internal static class ProjectionChecks
         c.OneOf($"{path}.channel", p.Channel, SynapseChannels.All, "channel");
         c.Distribution($"{path}.weight", p.Weight, nonNegative: false, onDtGrid: false);
         c.Distribution($"{path}.delay", p.Delay, nonNegative: true, onDtGrid: true);
+        if (p.Delay is not null && double.IsFinite(p.Delay.Max) && c.Dt > 0 && p.Delay.Max / c.Dt > MaxDelayTicks)
+        {
+            // Engines keep a synapse's delay in 16 bits; a longer one would fail the run when its engine is built.
+            c.Error($"{path}.delay", $"the longest delay is {p.Delay.Max / c.Dt:G6} ticks; at most {MaxDelayTicks} ticks are supported ({MaxDelayTicks * c.Dt:G6} ms at this dt)");
+        }
         if (c.NotNull($"{path}.rule", p.Rule) && hasSource && hasTarget)
         {
             CheckRule(c, $"{path}.rule", p.Rule, sourceSize, targetSize);
@@ -83,6 +89,13 @@ internal static class ProjectionChecks
                 else if (r.N > 0 && (r.Kind == ConnectionRuleKinds.FixedInDegree ? sourceSize : targetSize) == 0)
                 {
                     c.Error($"{path}.n", "a degree above 0 needs a non-empty population to draw from");
+                }
+                else if (r.N > (r.Kind == ConnectionRuleKinds.FixedInDegree ? sourceSize : targetSize))
+                {
+                    // Draws are with replacement, so a larger n is computable, but it only stacks multapses: nobody means
+                    // it, and n = 2^31 - 1 would ask for billions of synapses per neuron.
+                    var (side, size) = r.Kind == ConnectionRuleKinds.FixedInDegree ? ("source", sourceSize) : ("target", targetSize);
+                    c.Error($"{path}.n", $"degree {r.N} is more than the {side} population ({size} neurons) it draws from");
                 }
 
                 break;

@@ -87,4 +87,10 @@ public sealed record RunStatus
 
     /// <summary>Seconds this activation waited for the delta log to confirm checkpoints (durable appends).</summary>
     [Id(27)] public double LogSeconds { get; init; }
+
+    /// <summary>
+    /// Why the run's last step or background run failed (empty when it has not failed since its last checkpoint or start):
+    /// a failed run never just falls back to Deployed or Paused without saying so.
+    /// </summary>
+    [Id(28)] public string Error { get; init; } = string.Empty;
 }

@@ -77,6 +77,15 @@ public static class NeuroMeshSiloBuilderExtensions
 
         builder.Services.AddSingleton(Options.Create(cluster));
 
+        var admission = new AdmissionOptions();
+        configuration.GetSection(AdmissionOptions.SectionName).Bind(admission);
+        if (admission.Problem() is { } admissionProblem)
+        {
+            throw new OptionsValidationException(AdmissionOptions.SectionName, typeof(AdmissionOptions), [admissionProblem]);
+        }
+
+        builder.Services.AddSingleton(Options.Create(admission));
+
         var gpu = new GpuWorkerOptions();
         configuration.GetSection(GpuWorkerOptions.SectionName).Bind(gpu);
         if (gpu.Problem() is { } gpuProblem)

@@ -94,6 +94,7 @@ public sealed partial class SimulationGrain
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(silos);
+        RunAdmission.Check(spec, admission.Value, options.Value.EngineThreads);
         var active = ActiveSilos().Length;
         if (silos > active)
         {

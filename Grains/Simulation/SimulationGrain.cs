@@ -33,13 +33,16 @@ namespace NeuroMesh.Simulation;
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
 public sealed partial class SimulationGrain(
     IClusterMembershipService membership, SiloMetrics metrics, IOptions<MeshClusterOptions> options, ISnapshotStore snapshots,
-    IOptions<SnapshotOptions> snapshotOptions, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
+    IOptions<SnapshotOptions> snapshotOptions, IOptions<AdmissionOptions> admission, ILogger<SimulationGrain> logger) : DeltaLogGrain<SimulationState, SimulationEvent>, ISimulationGrain
 {
     /// <summary>Ticks per checkpoint while running in the background.</summary>
     public const int Window = 1000;
 
     /// <summary>Recoveries in a row for one advance (each after a silo of the placement left) before the failure is handed to the caller.</summary>
     private const int MaxRecoveries = 3;
+
+    // The reason of a RunPaused that records a failure.
+    private const string FailedPrefix = "failed: ";
 
     private IRegionShardGrain[]? _shards;
     private ShardInfo[] _placement = [];
@@ -51,6 +54,8 @@ public sealed partial class SimulationGrain(
     private bool _pauseRequested;
     private bool _deactivating;
     private bool _busy;
+    private long _generation;
+    private CancellationTokenSource? _pacing;
     private int _neurons = -1;
     private double? _dt;
     private IAsyncStream<SpikeTapBatch>? _tap;
@@ -81,6 +86,7 @@ public sealed partial class SimulationGrain(
             throw new ArgumentException($"The spec is invalid: {string.Join("; ", e.Errors.Select(x => $"{x.Path}: {x.Message}"))}", nameof(specJson));
         }
 
+        RunAdmission.Check(spec, admission.Value, options.Value.EngineThreads);
         var active = ActiveSilos().Length;
         if (silos > active)
         {
@@ -203,6 +209,11 @@ public sealed partial class SimulationGrain(
         {
             await AdvanceAsync(Math.Min(ticks, State.TotalTicks - State.Tick));
         }
+        catch (Exception e) when (!_deactivating)
+        {
+            await RecordFailureAsync(e, "step");
+            throw;
+        }
         finally
         {
             _busy = false;
@@ -220,6 +231,15 @@ public sealed partial class SimulationGrain(
         }
 
         EnsureRunnable("start");
+        _generation++;
+        if (_background is { } stopping && _pauseRequested)
+        {
+            // A pause is stopping the background run (promptly: it cuts the pacing wait short). This later start wins:
+            // let that run end, then start again; the pause sees the newer start and logs nothing.
+            await stopping;
+            EnsureRunnable("start");
+        }
+
         if (_background is null)
         {
             // Listed, then logged, before it runs: an activation that replaces this one carries on with the run, and a silo
@@ -231,22 +251,48 @@ public sealed partial class SimulationGrain(
                 await ConfirmEvents();
             }
 
-            StartBackground();
+            // Checked again after the awaits: a concurrent start may have started it, or a stop ended the run.
+            if (_background is null && !State.Stopped)
+            {
+                StartBackground();
+            }
         }
 
         return Status();
     }
 
     /// <inheritdoc />
-    public async Task<RunStatus> Pause()
+    public Task<RunStatus> Pause() => PauseAsync(yieldToLaterStart: true);
+
+    /// <summary>
+    /// Stops the background run (cutting a paced wait short) and logs the pause. A start that comes in while this waits
+    /// wins when <paramref name="yieldToLaterStart"/> (a pause); otherwise (a stop) it is stopped again.
+    /// </summary>
+    private async Task<RunStatus> PauseAsync(bool yieldToLaterStart)
     {
-        _pauseRequested = true;
-        if (_background is { } running)
+        var generation = _generation;
+        while (true)
         {
-            await running;
+            _pauseRequested = true;
+            _pacing?.Cancel();
+            if (_background is { } running)
+            {
+                await running;
+            }
+
+            await CommitSnapshotAsync(wait: true);
+            if (yieldToLaterStart && generation != _generation)
+            {
+                return Status();
+            }
+
+            // A start that came in before this pause may have started its background run while this one waited.
+            if (_background is null)
+            {
+                break;
+            }
         }
 
-        await CommitSnapshotAsync(wait: true);
         if (State.Started)
         {
             RaiseEvent(new RunPaused(State.Tick, "paused"));
@@ -260,7 +306,7 @@ public sealed partial class SimulationGrain(
     /// <inheritdoc />
     public async Task<RunStatus> Stop()
     {
-        await Pause();
+        await PauseAsync(yieldToLaterStart: false);
         if (!State.Stopped && State.SpecJson is not null)
         {
             RaiseEvent(new RunStopped(State.Tick));
@@ -444,6 +490,7 @@ public sealed partial class SimulationGrain(
                 break;
             case RunCheckpointed checkpoint:
                 state.Checkpoints.Add(checkpoint);
+                state.Error = null;
                 break;
             case WeightsChanged changed:
                 state.WeightChanges += changed.Diff.Count;
@@ -458,10 +505,15 @@ public sealed partial class SimulationGrain(
                 state.Recoveries.Add(recovered);
                 break;
             case RunStarted started:
-                (state.Started, state.Pace) = (true, started.Pace);
+                (state.Started, state.Pace, state.Error) = (true, started.Pace, null);
                 break;
-            case RunPaused:
+            case RunPaused paused:
                 state.Started = false;
+                if (paused.Reason.StartsWith(FailedPrefix, StringComparison.Ordinal))
+                {
+                    state.Error = paused.Reason[FailedPrefix.Length..];
+                }
+
                 break;
             case RunSnapshotted snapshotted:
                 state.Snapshots.Add(snapshotted);
@@ -502,10 +554,12 @@ public sealed partial class SimulationGrain(
     private void StartBackground()
     {
         _pauseRequested = false;
-        _background = RunInBackground(State.Pace);
+        _pacing?.Dispose();
+        _pacing = new CancellationTokenSource();
+        _background = RunInBackground(State.Pace, _pacing.Token);
     }
 
-    private async Task RunInBackground(double pace)
+    private async Task RunInBackground(double pace, CancellationToken pausing)
     {
         using var activity = NeuroMeshTelemetry.Start("run", ("neuromesh.run", this.GetPrimaryKeyString()), ("neuromesh.background", true));
         try
@@ -523,7 +577,15 @@ public sealed partial class SimulationGrain(
                     var due = TimeSpan.FromMilliseconds((State.Tick - startTick) * dt / pace);
                     if (due > clock.Elapsed)
                     {
-                        await Task.Delay(due - clock.Elapsed);
+                        // A pause cancels the wait: at a slow pace one slice can be minutes of wall time.
+                        try
+                        {
+                            await Task.Delay(due - clock.Elapsed, pausing);
+                        }
+                        catch (OperationCanceledException) when (pausing.IsCancellationRequested)
+                        {
+                            // Paused: the loop ends at its condition.
+                        }
                     }
                 }
             }
@@ -537,17 +599,8 @@ public sealed partial class SimulationGrain(
         {
             // Nobody awaits a started run: say why it stopped, and log it as paused so that no later activation carries on
             // into the same failure (the run stays at its last checkpoint; Start or Step rebuilds it from its log).
-            logger.LogError(e, "Run {Run} stopped running in the background at tick {Tick}", this.GetPrimaryKeyString(), State.Tick);
-            try
-            {
-                RaiseEvent(new RunPaused(State.Tick, $"failed: {e.GetType().Name}: {e.Message}"));
-                await ConfirmEvents();
-                await UnlistAsync();
-            }
-            catch (Exception logFailure)
-            {
-                logger.LogError(logFailure, "Run {Run}: logging that it stopped failed too", this.GetPrimaryKeyString());
-            }
+            await RecordFailureAsync(e, "background run");
+            await UnlistAsync();
         }
         catch (Exception) when (_deactivating)
         {
@@ -557,6 +610,35 @@ public sealed partial class SimulationGrain(
         {
             _background = null;
         }
+    }
+
+    /// <summary>
+    /// Logs why a step or the background run failed, as a <see cref="RunPaused"/> whose reason starts with
+    /// <see cref="FailedPrefix"/>: the run's status shows it (<see cref="RunStatus.Error"/>) until the next checkpoint or start.
+    /// </summary>
+    private async Task RecordFailureAsync(Exception e, string what)
+    {
+        logger.LogError(e, "Run {Run}: its {What} failed at tick {Tick}", this.GetPrimaryKeyString(), what, State.Tick);
+        try
+        {
+            RaiseEvent(new RunPaused(State.Tick, $"{FailedPrefix}{what} failed at tick {State.Tick}: {Reason(e)}"));
+            await ConfirmEvents();
+        }
+        catch (Exception logFailure)
+        {
+            logger.LogError(logFailure, "Run {Run}: logging that its {What} failed failed too", this.GetPrimaryKeyString(), what);
+        }
+    }
+
+    // What went wrong, in words: the message of the innermost cause that has one (grain calls and Task.WhenAll wrap them).
+    private static string Reason(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            e = aggregate.InnerExceptions[0];
+        }
+
+        return e is OutOfMemoryException ? "out of memory (the network is larger than this node can hold)" : e.Message.Split('\n')[0].Trim();
     }
 
     /// <summary>
@@ -919,6 +1001,7 @@ public sealed partial class SimulationGrain(
         CheckpointSeconds = _checkpointSeconds,
         LogSeconds = _logSeconds,
         ForkedFrom = State.Origin?.SourceRun ?? string.Empty,
+        Error = State.Error ?? string.Empty,
     };
 
     private async Task ReleaseShardsAsync()

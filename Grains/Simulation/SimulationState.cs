@@ -49,6 +49,9 @@ public sealed class SimulationState
     /// <summary>The fork or import the run began with, or null.</summary>
     [Id(14)] public Events.RunForked? Origin { get; set; }
 
+    /// <summary>Why the last step or background run failed, from its <see cref="Events.RunPaused"/>; cleared by a checkpoint or a start.</summary>
+    [Id(15)] public string? Error { get; set; }
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }

@@ -51,7 +51,9 @@ internal static class AgentEndpoints
                 return Task.FromResult(GatewayProblems.Invalid("capability", "name at least one capability (?capability=x, repeatable)"));
             }
 
-            if (!Enum.TryParse<CapabilityMatch>(match ?? "all", ignoreCase: true, out var how) || !Enum.IsDefined(how) || int.TryParse(match, out _))
+            // Exactly one of the two names: Enum.TryParse would also take numbers and "any,all" (a flags combination).
+            CapabilityMatch? how = (match ?? "all").ToLowerInvariant() switch { "all" => CapabilityMatch.All, "any" => CapabilityMatch.Any, _ => null };
+            if (how is null)
             {
                 return Task.FromResult(GatewayProblems.Invalid("match", $"must be 'all' or 'any' (got '{match}')"));
             }
@@ -60,7 +62,7 @@ internal static class AgentEndpoints
             {
                 try
                 {
-                    return Results.Ok(await grains.GetGrain<IRegionGrain>(scope.ToString()).FindByCapability(capability, how));
+                    return Results.Ok(await grains.GetGrain<IRegionGrain>(scope.ToString()).FindByCapability(capability, how.Value));
                 }
                 catch (KeyNotFoundException)
                 {

@@ -11,12 +11,16 @@ namespace NeuroMesh.Silo.Http;
 /// </summary>
 internal sealed class ApiKeyCheck
 {
+    private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]"];
+
     private readonly byte[][] _keyHashes;
+    private readonly HashSet<string> _allowedHosts;
 
     public ApiKeyCheck(IOptions<GatewayOptions> options)
     {
         Options = options.Value;
         _keyHashes = [.. Options.ApiKeys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
+        _allowedHosts = new(Options.AllowedHosts.Count > 0 ? Options.AllowedHosts : LoopbackNames, StringComparer.OrdinalIgnoreCase);
     }
 
     public GatewayOptions Options { get; }
@@ -46,12 +50,15 @@ internal sealed class ApiKeyCheck
     }
 
     /// <summary>
-    /// Whether the request may change the cluster. Without keys that is a loopback client whose <c>Origin</c>, when it sends
-    /// one, is the gateway itself: a page from another site that a local browser visits sends its own Origin, so it cannot
-    /// deploy, start or inject through the loopback trust (form posts and WebSockets are not stopped by CORS).
+    /// Whether the request may change the cluster. Without keys that is a client whose connection comes from a loopback
+    /// address, whose <c>Host</c> names an allowed host (<see cref="GatewayOptions.AllowedHosts"/>), and whose
+    /// <c>Origin</c>, when it sends one, is the gateway itself. Host and Origin are the client's to set, so they only ever
+    /// narrow the trust the address gives: a page of another site sends its own Origin, and a page whose name was rebound
+    /// to 127.0.0.1 (DNS rebinding) sends its own name as Host and Origin, so neither can deploy, start or inject through
+    /// the loopback trust (form posts and WebSockets are not stopped by CORS).
     /// </summary>
     public bool MayMutate(HttpContext context)
-        => _keyHashes.Length == 0 ? IsLoopback(context) && IsSameOrigin(context.Request) : KeyIndex(context) >= 0;
+        => _keyHashes.Length == 0 ? IsLoopback(context) && IsAllowedHost(context.Request) && IsSameOrigin(context.Request) : KeyIndex(context) >= 0;
 
     /// <summary>Whether the request may read.</summary>
     public bool MayRead(HttpContext context) => Options.OpenReads || MayMutate(context);
@@ -68,11 +75,15 @@ internal sealed class ApiKeyCheck
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Unauthorized",
         detail: _keyHashes.Length == 0
-            ? "This gateway has no API keys configured, so only loopback clients (from pages of this gateway's own origin, when a browser sends an Origin) may " + (mutation ? "change the cluster" : "read") + "; configure NeuroMesh:Gateway:ApiKeys to allow others."
+            ? "This gateway has no API keys configured, so only loopback clients that name an allowed host (NeuroMesh:Gateway:AllowedHosts; by default localhost, 127.0.0.1 and [::1]) and, from a browser, come from this gateway's own origin may " + (mutation ? "change the cluster" : "read") + "; configure NeuroMesh:Gateway:ApiKeys to allow others."
             : (mutation ? "Changing the cluster" : "Reading") + " needs a configured API key in the X-Api-Key header or as an Authorization: Bearer token.");
 
     private static bool IsLoopback(HttpContext context)
         => context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+
+    // The Host header's name (without the port) is one this gateway answers to. HTTP/1.1 requires Host; no Host is refused.
+    private bool IsAllowedHost(HttpRequest request)
+        => request.Host.HasValue && _allowedHosts.Contains(request.Host.Host);
 
     // No Origin (curl, the clients, a same-origin GET) or exactly this gateway's scheme://host[:port].
     private static bool IsSameOrigin(HttpRequest request)

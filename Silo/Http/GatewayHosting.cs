@@ -8,12 +8,12 @@ namespace NeuroMesh.Silo.Http;
 /// <summary>
 /// The HTTP gateway on the node: REST under <c>/api</c>, the OpenAPI document at <c>/openapi</c>, live spike taps at
 /// <c>/spikes/stream</c> (SSE) and <c>/spikes/ws</c> (WebSocket), and the web UI at <c>/</c>. Mutations need an API key
-/// (<see cref="GatewayOptions"/>); every body is checked; oversize bodies get 413 and floods 429.
+/// (<see cref="GatewayOptions"/>); every body is checked; oversize bodies get 413 and floods 429; every error is an
+/// RFC 9457 problem that names no .NET type, silo or stack frame.
 /// </summary>
 public static class GatewayHosting
 {
     internal const string ReadPolicy = "gateway-reads";
-    internal const string WritePolicy = "gateway-writes";
 
     /// <summary>Registers the gateway's services: options (<c>NeuroMesh:Gateway</c>), rate limiting, OpenAPI and JSON settings.</summary>
     public static IServiceCollection AddNeuroMeshGateway(this IServiceCollection services, IConfiguration configuration)
@@ -21,20 +21,25 @@ public static class GatewayHosting
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddSingleton<ApiKeyCheck>();
+        services.AddSingleton<MutationLimiter>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = GatewayProblems.Customize);
+        services.AddExceptionHandler<GatewayExceptionHandler>();
+
+        // A query or route value that does not bind throws, so that the exception handler answers it as a problem naming it.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, cancel) =>
             {
-                context.HttpContext.Response.ContentType = "application/problem+json";
-                await context.HttpContext.Response.WriteAsJsonAsync(
-                    new { status = 429, title = "Too many requests", detail = "this client sent more requests than NeuroMesh:Gateway allows per window; retry later" },
-                    cancel);
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests",
+                    detail: "this client sent more reads than NeuroMesh:Gateway:ReadsPerWindow allows per window; retry later").ExecuteAsync(context.HttpContext);
             };
-            o.AddPolicy(ReadPolicy, context => Partition(context, reads: true));
-            o.AddPolicy(WritePolicy, context => Partition(context, reads: false));
+            o.AddPolicy(ReadPolicy, Partition);
         });
         return services;
     }
@@ -43,16 +48,35 @@ public static class GatewayHosting
     public static WebApplication MapNeuroMeshGateway(this WebApplication app)
     {
         var check = app.Services.GetRequiredService<ApiKeyCheck>();
+        var limiter = app.Services.GetRequiredService<MutationLimiter>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         var ui = new EmbeddedFileProvider(typeof(GatewayHosting).Assembly, "NeuroMesh.Silo.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = ui });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = ui });
         app.UseWebSockets();
+
+        // With reads closed, every route needs a client that may read: the API, the taps, /openapi and /metrics alike. Only
+        // the web UI's static files (served above: the page asks for the key) and the health probes stay open.
+        app.Use(async (context, next) =>
+        {
+            if (check.MayRead(context) || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+            {
+                await next(context);
+            }
+            else
+            {
+                var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+                await check.Unauthorized(mutation: !reading).ExecuteAsync(context);
+            }
+        });
         app.UseRateLimiter();
 
         app.MapOpenApi("/openapi");
         var reads = app.MapGroup("/api").RequireRateLimiting(ReadPolicy)
             .AddEndpointFilter(async (context, next) => check.MayRead(context.HttpContext) ? await next(context) : check.Unauthorized(mutation: false));
-        var writes = app.MapGroup("/api").RequireRateLimiting(WritePolicy)
+        var writes = app.MapGroup("/api")
+            .AddEndpointFilter(async (context, next) => limiter.TryAcquire(check.Partition(context.HttpContext)) ? await next(context) : MutationLimiter.TooMany())
             .AddEndpointFilter(async (context, next) => check.MayMutate(context.HttpContext) ? await next(context) : check.Unauthorized(mutation: true));
 
         RunEndpoints.Map(reads, writes);
@@ -64,13 +88,13 @@ public static class GatewayHosting
         return app;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, bool reads)
+    private static RateLimitPartition<string> Partition(HttpContext context)
     {
         var check = context.RequestServices.GetRequiredService<ApiKeyCheck>();
         var options = check.Options;
-        return RateLimitPartition.GetFixedWindowLimiter((reads ? "r:" : "w:") + check.Partition(context), _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter(check.Partition(context), _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = reads ? options.ReadsPerWindow : options.MutationsPerWindow,
+            PermitLimit = options.ReadsPerWindow,
             Window = TimeSpan.FromSeconds(options.RateWindowSeconds),
             QueueLimit = 0,
         });

@@ -15,6 +15,13 @@ public sealed class GatewayOptions
     /// </summary>
     public List<string> ApiKeys { get; init; } = [];
 
+    /// <summary>
+    /// The host names a gateway without keys trusts in a loopback client's <c>Host</c> (and <c>Origin</c>) header, compared
+    /// without the port. Empty (the default) means the loopback names only: <c>localhost</c>, <c>127.0.0.1</c> and
+    /// <c>[::1]</c>. A page of another site whose name was rebound to 127.0.0.1 sends its own name, so it is refused.
+    /// </summary>
+    public List<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Whether read-only endpoints (GET, the spike taps, the web UI's data) are open without a key. Default true.</summary>
     public bool OpenReads { get; set; } = true;
 
@@ -42,6 +49,11 @@ public sealed class GatewayOptions
         if (ApiKeys.Any(k => string.IsNullOrWhiteSpace(k) || k.Length < 16))
         {
             return $"{Section}:ApiKeys: every key must be at least 16 characters (a short key is guessable).";
+        }
+
+        if (AllowedHosts.Any(h => string.IsNullOrWhiteSpace(h) || h == "*" || h.Contains(':', StringComparison.Ordinal) && !h.StartsWith('[')))
+        {
+            return $"{Section}:AllowedHosts: each entry is one host name or address without a port ('*' would trust every name).";
         }
 
         if (MaxBodyBytes < 1024)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using NeuroMesh.Network;
 
 namespace NeuroMesh.Silo.Http;
@@ -6,7 +7,7 @@ namespace NeuroMesh.Silo.Http;
 /// Problem-details answers for the gateway: 400 with the offending field named (JSON paths, as <see cref="SpecError"/>
 /// has them), and the mapping of the cluster's exceptions onto HTTP statuses.
 /// </summary>
-internal static class GatewayProblems
+internal static partial class GatewayProblems
 {
     /// <summary>A 400 naming one field.</summary>
     public static IResult Invalid(string field, string message)
@@ -49,13 +50,48 @@ internal static class GatewayProblems
     public static GatewayProblem? Classify(Exception exception) => exception switch
     {
         NetworkSpecException e => new(StatusCodes.Status400BadRequest, "Invalid network spec", e.Errors.Count > 0 ? e.Errors[0].Path : "$", string.Join("; ", e.Errors.Select(x => x.ToString()))),
-        ArgumentException e => new(StatusCodes.Status400BadRequest, "Invalid request", e.ParamName ?? "$", FirstLine(e.Message)),
-        KeyNotFoundException e => new(StatusCodes.Status404NotFound, "Not found", "$", e.Message),
-        InvalidOperationException e => new(StatusCodes.Status409Conflict, "Conflict", "$", e.Message),
-        TimeoutException e => new(StatusCodes.Status504GatewayTimeout, "Timed out", "$", e.Message),
-        OrleansException e => new(StatusCodes.Status503ServiceUnavailable, "Cluster unavailable", "$", e.Message),
+        ArgumentException e => new(StatusCodes.Status400BadRequest, "Invalid request", e.ParamName ?? "$", Safe(FirstLine(e.Message), "the request is invalid")),
+        KeyNotFoundException e => new(StatusCodes.Status404NotFound, "Not found", "$", Safe(e.Message, "not found")),
+        InvalidOperationException e => new(StatusCodes.Status409Conflict, "Conflict", "$", Safe(e.Message, "the run is not in a state that allows this")),
+
+        // The cluster's own messages name silos, grains, assemblies and scheduler state: none of that goes to the client.
+        TimeoutException => new(StatusCodes.Status504GatewayTimeout, "Timed out", "$", "the cluster did not answer in time; the operation may still complete, so read the status before retrying"),
+        OrleansException => new(StatusCodes.Status503ServiceUnavailable, "Cluster unavailable", "$", "the cluster could not take the request; retry later"),
         _ => null,
     };
+
+    /// <summary>
+    /// The last check on every problem the gateway writes (through <c>AddProblemDetails</c>): a detail or field message that
+    /// would name a .NET type, silo or stack frame is replaced by what its status means, and the development-only
+    /// <c>exception</c> member is dropped.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Extensions.Remove("exception");
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        if (problem.Detail is { } detail && Leaks(detail))
+        {
+            problem.Detail = ReasonPhrases.GetReasonPhrase(status);
+        }
+
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            foreach (var (field, messages) in validation.Errors.ToArray())
+            {
+                validation.Errors[field] = [.. messages.Select(m => Safe(m, "invalid value"))];
+            }
+        }
+    }
+
+    /// <summary><paramref name="message"/> when it names no .NET type or silo address, otherwise <paramref name="instead"/>.</summary>
+    internal static string Safe(string message, string instead) => Leaks(message) ? instead : message;
+
+    /// <summary>Whether <paramref name="text"/> names a .NET type, a generic arity, a silo address or a stack frame.</summary>
+    internal static bool Leaks(string text) => LeakPattern().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(System|Microsoft|NeuroMesh|Orleans)\.[A-Za-z]|`\d|\bS\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d+|\n\s+at |Exception\b")]
+    private static partial System.Text.RegularExpressions.Regex LeakPattern();
 
     /// <summary>An exception message without the " (Parameter 'x')" that ArgumentException appends, which the field already says.</summary>
     internal static string FirstLine(string message)

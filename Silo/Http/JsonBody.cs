@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using NeuroMesh.Network;
 
 namespace NeuroMesh.Silo.Http;
 
 /// <summary>
 /// Reads a request body as JSON, strictly: at most <see cref="GatewayOptions.MaxBodyBytes"/> (413 above it), unknown
-/// members, missing required members, wrong types, out-of-range numbers and null where a value is needed are a 400 that
-/// names the field by its JSON path.
+/// members, duplicate keys, missing required members, wrong types, out-of-range numbers and null where a value is needed
+/// are a 400 that names the field by its JSON path (and says what was wrong in JSON terms, never with .NET type names).
 /// </summary>
 internal static class JsonBody
 {
@@ -15,6 +16,7 @@ internal static class JsonBody
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         NumberHandling = JsonNumberHandling.Strict,
@@ -75,15 +77,8 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return (null, GatewayProblems.Invalid(e.Path ?? "$", Describe(e)));
+            return (null, GatewayProblems.Invalid(e.Path ?? "$", JsonErrors.Describe(e)));
         }
-    }
-
-    private static string Describe(JsonException e)
-    {
-        // The serializer's messages name the .NET type; the inner exception (a number out of range, bad UTF-8) says what was wrong.
-        var message = e.InnerException is { } inner and not JsonException ? $"{e.Message} {inner.Message}" : e.Message;
-        return message.Replace("NeuroMesh.Silo.Http.", string.Empty, StringComparison.Ordinal);
     }
 
     private static IResult TooLarge(int max)

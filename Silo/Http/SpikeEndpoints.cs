@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace NeuroMesh.Silo.Http;
 
@@ -10,8 +11,8 @@ namespace NeuroMesh.Silo.Http;
 /// </summary>
 internal static class SpikeEndpoints
 {
-    /// <summary>How the taps write JSON (SSE data and WebSocket messages alike).</summary>
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>How the taps write JSON (SSE data and WebSocket messages alike): as REST does, enums by name.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>How long a tap waits for a batch before it sends a keep-alive (SSE) or looks again (WebSocket).</summary>
     internal static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
@@ -68,7 +69,8 @@ internal static class SpikeEndpoints
             await using (session)
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                using var tap = new SpikeSocket(socket, session, client, run!, mayMutate, check.Options);
+                var limiter = context.RequestServices.GetRequiredService<MutationLimiter>();
+                using var tap = new SpikeSocket(socket, session, client, run!, mayMutate, check.Options, limiter, check.Partition(context));
                 await tap.RunAsync(context.RequestAborted);
             }
         }).RequireRateLimiting(GatewayHosting.ReadPolicy).WithSummary("A WebSocket tap of a run's spikes that also takes {type: inject | filter} commands.");

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Threading.RateLimiting;
+using NeuroMesh.Network;
 using NeuroMesh.Simulation;
 
 namespace NeuroMesh.Silo.Http;
@@ -12,23 +12,18 @@ namespace NeuroMesh.Silo.Http;
 /// <c>injected</c> with the run's status) and <c>{"type":"filter","population":...,"from":...,"to":...,"maxRate":...}</c>
 /// (answered <c>filtered</c>). A bad command is answered <c>{"type":"error","status":...,"field":...,"message":...}</c> and
 /// changes nothing; a failed cluster call is answered the same way (statuses as the REST endpoints give them) and the socket
-/// stays open. Injects are metered per connection, <see cref="GatewayOptions.MutationsPerWindow"/> per window, like REST mutations.
+/// stays open. Each inject draws on the client's one mutation budget (<see cref="MutationLimiter"/>, shared with its REST
+/// mutations and its other sockets). Commands are read as strictly as REST bodies (duplicate keys refused), and replies
+/// are written as REST writes them (enums by name).
 /// </summary>
-internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGrainFactory grains, string run, bool mayMutate, GatewayOptions options) : IDisposable
+internal sealed class SpikeSocket(
+    WebSocket socket, SpikeTapSession session, IGrainFactory grains, string run, bool mayMutate, GatewayOptions options, MutationLimiter limiter, string client)
+    : IDisposable
 {
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
     private readonly SemaphoreSlim _send = new(1, 1);
-    private readonly FixedWindowRateLimiter _injects = new(new FixedWindowRateLimiterOptions
-    {
-        PermitLimit = options.MutationsPerWindow,
-        Window = TimeSpan.FromSeconds(options.RateWindowSeconds),
-        QueueLimit = 0,
-    });
 
-    public void Dispose()
-    {
-        _injects.Dispose();
-        _send.Dispose();
-    }
+    public void Dispose() => _send.Dispose();
 
     public async Task RunAsync(CancellationToken cancel)
     {
@@ -110,11 +105,12 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
         JsonElement command;
         try
         {
-            command = JsonSerializer.Deserialize<JsonElement>(text);
+            using var document = JsonDocument.Parse(text, Strict);
+            command = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
-            return Error(e.Path ?? "$", e.Message);
+            return Error(e.Path ?? "$", JsonErrors.Describe(e));
         }
 
         if (command.ValueKind != JsonValueKind.Object || !command.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
@@ -127,7 +123,7 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
             case "inject":
                 if (!mayMutate)
                 {
-                    return Error("$", "injecting needs a configured API key (X-Api-Key, Bearer or ?apiKey= on the WebSocket request), or, on a gateway without keys, a loopback client whose Origin is the gateway's own", StatusCodes.Status401Unauthorized);
+                    return Error("$", "injecting needs a configured API key (X-Api-Key, Bearer or ?apiKey= on the WebSocket request), or, on a gateway without keys, a loopback client that names an allowed host (NeuroMesh:Gateway:AllowedHosts) from the gateway's own origin", StatusCodes.Status401Unauthorized);
                 }
 
                 InjectCommand? inject;
@@ -137,7 +133,7 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
                 }
                 catch (JsonException e)
                 {
-                    return Error(e.Path ?? "$", e.Message);
+                    return Error(e.Path ?? "$", JsonErrors.Describe(e));
                 }
 
                 if (inject is null)
@@ -151,12 +147,9 @@ internal sealed class SpikeSocket(WebSocket socket, SpikeTapSession session, IGr
                     return Error(problem.Item1, problem.Item2);
                 }
 
-                using (var lease = _injects.AttemptAcquire())
+                if (!limiter.TryAcquire(client))
                 {
-                    if (!lease.IsAcquired)
-                    {
-                        return Error("$", $"this connection sent more injects than NeuroMesh:Gateway:MutationsPerWindow ({options.MutationsPerWindow}) allows per window; retry later", StatusCodes.Status429TooManyRequests);
-                    }
+                    return Error("$", MutationLimiter.TooManyDetail, StatusCodes.Status429TooManyRequests);
                 }
 
                 try

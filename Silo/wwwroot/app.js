@@ -51,6 +51,7 @@ function showStatus(s) {
   state.status = s;
   $('status').textContent = s
     ? `${s.runId}: ${s.phase}  tick ${s.tick}/${s.totalTicks}  spikes ${s.spikes}  silos ${s.silos}`
+      + (s.error ? `  failed: ${s.error}` : '')
     : 'no run';
 }
 

@@ -98,6 +98,62 @@ public sealed class GatewayOriginTests : IAsyncLifetime
         await same.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cancel.Token);
     }
 
+    [Fact]
+    public async Task A_rebound_host_name_cannot_use_the_loopback_trust_over_rest_or_the_websocket()
+    {
+        // DNS rebinding: a page of attacker.test, whose name now resolves to 127.0.0.1, talks to the gateway from the local
+        // browser. The connection is loopback, and Host and Origin both name the attacker's site, so they agree.
+        using var http = new HttpClient { BaseAddress = _node!.Http, Timeout = TimeSpan.FromSeconds(60) };
+        var host = $"attacker.test:{_node.HttpPort}";
+        var origin = $"http://{host}";
+        foreach (var (path, body) in new[]
+        {
+            ("api/runs/rebound-run/deploy", GatewayNode.SmallSpec()),
+            ("api/regions/members", """{"region":"rebound/r","neuron":1}"""),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Host = host;
+            request.Headers.Add("Origin", origin);
+            using var refused = await http.SendAsync(request);
+            Assert.True(refused.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{path}: {(int)refused.StatusCode}");
+            Assert.Contains("AllowedHosts", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Null(await GatewayNode.Status(http, "rebound-run"));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("api/regions?path=rebound/r", UriKind.Relative))).StatusCode);
+
+        // A rebound page that sends no Origin (a plain GET-like fetch is not how browsers post, but a client may) is refused too.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/runs/rebound-run/deploy", UriKind.Relative)) { Content = new StringContent(GatewayNode.SmallSpec(), Encoding.UTF8, "application/json") })
+        {
+            request.Headers.Host = host;
+            using var refused = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // The gateway's own names still work: localhost, with its port.
+        using (var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/runs/rebound-run/deploy", UriKind.Relative)) { Content = new StringContent(GatewayNode.SmallSpec(), Encoding.UTF8, "application/json") })
+        {
+            request.Headers.Host = $"localhost:{_node.HttpPort}";
+            request.Headers.Add("Origin", $"http://localhost:{_node.HttpPort}");
+            using var deployed = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
+        }
+
+        var before = (await GatewayNode.Status(http, "rebound-run"))!.Value.GetRawText();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using (var rebound = new ClientWebSocket())
+        {
+            rebound.Options.SetRequestHeader("Host", host);
+            rebound.Options.SetRequestHeader("Origin", origin);
+            await rebound.ConnectAsync(new Uri($"ws://127.0.0.1:{_node.HttpPort}/spikes/ws?run=rebound-run"), cancel.Token);
+            var refused = await GatewaySpikeTests.Command(rebound, """{"type":"inject","inputs":[{"tick":20,"neuron":6,"weight":1000}]}""", cancel.Token);
+            Assert.True(refused.GetProperty("type").GetString() == "error" && refused.GetProperty("status").GetInt32() == 401, refused.GetRawText());
+        }
+
+        Assert.Equal(before, (await GatewayNode.Status(http, "rebound-run"))!.Value.GetRawText());
+    }
+
     private static async Task<HttpResponseMessage> Post(HttpClient http, string path, string json, string? origin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };

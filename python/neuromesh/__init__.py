@@ -11,7 +11,7 @@
 """
 from .client import Client, Run, SpikeBatch, SpikeStream
 from .errors import (ConflictError, GatewayError, InvalidRequestError, NotFoundError, PayloadTooLargeError,
-                     RateLimitedError, UnauthorizedError, UnavailableError)
+                     RateLimitedError, RunFailedError, UnauthorizedError, UnavailableError)
 from .local import LocalNode, find_silo, local
 
 __version__ = "0.1.0"
@@ -19,5 +19,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Client", "Run", "SpikeBatch", "SpikeStream", "LocalNode", "local", "find_silo",
     "GatewayError", "InvalidRequestError", "UnauthorizedError", "NotFoundError", "ConflictError",
-    "PayloadTooLargeError", "RateLimitedError", "UnavailableError", "__version__",
+    "PayloadTooLargeError", "RateLimitedError", "RunFailedError", "UnavailableError", "__version__",
 ]

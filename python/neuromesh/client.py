@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from .errors import GatewayError, UnavailableError, error_for
+from .errors import GatewayError, RunFailedError, UnavailableError, error_for
 
 Json = Dict[str, Any]
 
@@ -298,11 +298,14 @@ class Run:
 
     def wait(self, phases: Sequence[str] = ("Finished", "Stopped", "Paused"), timeout: float = 600.0,
              poll: float = 0.05) -> Json:
-        """Polls :meth:`status` until the phase is one of ``phases``; raises ``TimeoutError`` after ``timeout`` s."""
+        """Polls :meth:`status` until the phase is one of ``phases``; raises :class:`RunFailedError` as soon as the run
+        stopped on an error (its status names it), and ``TimeoutError`` after ``timeout`` s."""
         import time
         deadline = time.monotonic() + timeout
         while True:
             status = self.status()
+            if status.get("error") and status.get("phase") != "Running":
+                raise RunFailedError(self.id, status)
             if status.get("phase") in phases:
                 return status
             if time.monotonic() > deadline:

@@ -85,6 +85,20 @@ class UnavailableError(GatewayError, ConnectionError):
     """503 (cluster unavailable), 504 (timed out), or the node could not be reached (status 0)."""
 
 
+class RunFailedError(RuntimeError):
+    """A run's step or background run failed on the node: its status names why (``error``).
+
+    Attributes:
+        run: the run id.
+        status: the run's status document, whose ``error`` says what failed.
+    """
+
+    def __init__(self, run: str, status: Mapping[str, Any]) -> None:
+        self.run = run
+        self.status: Dict[str, Any] = dict(status)
+        super().__init__(f"run '{run}' failed: {self.status.get('error', '')}")
+
+
 _BY_STATUS = {
     400: InvalidRequestError,
     401: UnauthorizedError,

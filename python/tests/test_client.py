@@ -155,6 +155,18 @@ class RunTests(unittest.TestCase):
         self.assertEqual(paused_run.wait(("Paused",))["phase"], "Paused")
         paused_run.stop()
 
+    def test_wait_raises_when_the_run_fails_and_names_why(self):
+        # A custom filter nobody registered passes validation but fails when the engine is built: the run falls back
+        # to Deployed, which wait() would otherwise poll until its timeout.
+        spec = small_spec()
+        spec["projections"][0]["filter"] = {"kind": "custom", "name": "never-registered"}
+        run = node.client.deploy("py-fail", spec)
+        run.start(pace=0)
+        with self.assertRaises(neuromesh.RunFailedError) as caught:
+            run.wait(("Finished",), timeout=60)
+        self.assertIn("never-registered", caught.exception.status["error"])
+        self.assertIn("never-registered", str(caught.exception))
+
 
 class AgentTests(unittest.TestCase):
     def test_neurons_synapses_regions_and_agents(self):
