@@ -90,12 +90,13 @@ internal static class ProjectionChecks
                 {
                     c.Error($"{path}.n", "a degree above 0 needs a non-empty population to draw from");
                 }
-                else if (r.N > (r.Kind == ConnectionRuleKinds.FixedInDegree ? sourceSize : targetSize))
+                else if ((long)r.N * (r.Kind == ConnectionRuleKinds.FixedInDegree ? targetSize : sourceSize) > int.MaxValue)
                 {
-                    // Draws are with replacement, so a larger n is computable, but it only stacks multapses: nobody means
-                    // it, and n = 2^31 - 1 would ask for billions of synapses per neuron.
-                    var (side, size) = r.Kind == ConnectionRuleKinds.FixedInDegree ? ("source", sourceSize) : ("target", targetSize);
-                    c.Error($"{path}.n", $"degree {r.N} is more than the {side} population ({size} neurons) it draws from");
+                    // Draws are with replacement, so a degree above the population it draws from is meaningful (multapses:
+                    // the cortical microcircuit run at reduced scale keeps its in-degrees that way, as NEST does). What no
+                    // engine can hold is more synapses in one projection than its 32-bit synapse index counts.
+                    var (side, size) = r.Kind == ConnectionRuleKinds.FixedInDegree ? ("target", targetSize) : ("source", sourceSize);
+                    c.Error($"{path}.n", $"degree {r.N} for each of the {size} {side} neurons is {(long)r.N * size:N0} synapses; a projection holds at most {int.MaxValue:N0}");
                 }
 
                 break;
