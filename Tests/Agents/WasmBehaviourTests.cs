@@ -139,6 +139,70 @@ public sealed class WasmBehaviourTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => counter.Restore([1, 5, 0, (byte)'c']));
     }
 
+    [Fact]
+    public void Find_returns_the_ids_of_the_agents_with_a_capability_from_the_directory_it_was_given()
+    {
+        const string finder = """
+            (module
+              (import "neuromesh" "find" (func $find (param i32 i32 i32 i32) (result i32)))
+              (import "neuromesh" "broadcast" (func $broadcast (param i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 0) "act")
+              (func (export "abi_version") (result i32) (i32.const 1))
+              (func (export "on_fire")
+                (i32.store (i32.const 252) (call $find (i32.const 0) (i32.const 3) (i32.const 256) (i32.const 1)))
+                (drop (call $broadcast (i32.const 252) (i32.const 8) (i32.const 0)))))
+            """;
+        _mesh.AddAgent(new AgentCard("a7", 7, ["act"], []), new Recorder(_log));
+        _mesh.AddAgent(new AgentCard("a5", 5, ["act"], []), new Recorder(_log));
+        _mesh.AddAgent(new AgentCard("s6", 6, ["sense"], []), new Recorder(_log));
+        _mesh.AddNeuron(2, _runtime.CreateBehaviour(_runtime.LoadText(finder), directory: _mesh.Directory));
+        _mesh.AddNeuron(9, new Recorder(_log));
+        _mesh.Subscribe(2, 9);
+        _mesh.Stimulate(2);
+        _mesh.RunUntilIdle();
+
+        // Two agents can act; out_max 1 wrote only the lowest id.
+        var found = Assert.Single(_log).Payload;
+        Assert.Equal((2, 5u), (BinaryPrimitives.ReadInt32LittleEndian(found), BinaryPrimitives.ReadUInt32LittleEndian(found.AsSpan(4))));
+    }
+
+    [Fact]
+    public void A_state_write_over_the_budget_returns_minus_one_and_is_counted()
+    {
+        using var runtime = new WasmRuntime(new WasmOptions { MaxStateBytes = 8 });
+        var counter = runtime.CreateBehaviour(runtime.LoadText(WasmModules.Counter));
+        _mesh.AddNeuron(2, counter);
+        _mesh.Inject(Spike.Create(source: 1000, target: 2));
+        _mesh.RunUntilIdle();
+
+        // The counter traps on a refused write ("count" plus 8 bytes is 13 bytes, over 8).
+        Assert.Equal((1L, WasmFaultKind.Unreachable), (counter.Counters.StateRefused, counter.Trap?.Kind));
+        Assert.Equal(0, counter.StateBytes);
+    }
+
+    [Fact]
+    public void The_pooling_allocator_refuses_an_instance_past_its_slots_and_reuses_a_slot_given_back()
+    {
+        using var runtime = new WasmRuntime(new WasmOptions { Allocation = WasmAllocation.Pooling, PoolSlots = 3 });
+        var module = runtime.LoadText(WasmModules.Relay);
+        var instances = Enumerable.Range(0, 3).Select(_ => runtime.CreateBehaviour(module)).ToList();
+        Assert.Throws<WasmModuleRefusedException>(() => runtime.CreateBehaviour(module));
+
+        instances[0].Dispose();
+        instances[0] = runtime.CreateBehaviour(module);
+        Assert.Equal((3L, 4L), (runtime.Counters.InstancesLive, runtime.Counters.InstancesCreated));
+        instances.ForEach(i => i.Dispose());
+    }
+
+    [Fact]
+    public void A_module_loaded_by_another_runtime_cannot_be_instantiated_here()
+    {
+        using var other = new WasmRuntime();
+        var module = other.LoadText(WasmModules.Relay);
+        Assert.Throws<ArgumentException>(() => _runtime.CreateBehaviour(module));
+    }
+
     internal static Spike WithPayload(Spike spike, byte[] payload)
     {
         spike.SetInlinePayload(payload);

@@ -5,8 +5,9 @@ namespace NeuroMesh.Agents.Wasm;
 /// <summary>A module compiled once by a <see cref="WasmRuntime"/> and checked against the ABI; instances of it are behaviours.</summary>
 public sealed class WasmModule
 {
-    internal WasmModule(Module module, string hash, int sizeBytes)
+    internal WasmModule(WasmRuntime owner, Module module, string hash, int sizeBytes)
     {
+        Owner = owner;
         Compiled = module;
         Hash = hash;
         SizeBytes = sizeBytes;
@@ -40,6 +41,9 @@ public sealed class WasmModule
     public bool HasPayloadBuffer { get; }
 
     internal Module Compiled { get; }
+
+    /// <summary>The runtime (engine) that compiled it; only that runtime can instantiate it.</summary>
+    internal WasmRuntime Owner { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"wasm:{Hash[..12]} ({SizeBytes} bytes)";

@@ -120,10 +120,16 @@ public sealed class WasmRuntime : IDisposable
     /// <param name="module">A module this runtime loaded.</param>
     /// <param name="capabilities">What the behaviour advertises for discovery.</param>
     /// <param name="directory">Where the module's <c>find</c> looks (the silo mesh's directory); null finds nothing.</param>
-    /// <exception cref="WasmModuleRefusedException">The instance could not be created (a limit of the store was hit).</exception>
+    /// <exception cref="WasmModuleRefusedException">The instance could not be created (a limit of the store or the pool was hit).</exception>
+    /// <exception cref="ArgumentException">Another runtime loaded the module.</exception>
     public WasmBehaviour CreateBehaviour(WasmModule module, IReadOnlyCollection<string>? capabilities = null, AgentDirectory? directory = null)
     {
         ArgumentNullException.ThrowIfNull(module);
+        if (!ReferenceEquals(module.Owner, this))
+        {
+            throw new ArgumentException($"{module} was compiled by another WasmRuntime (another engine); load it into this one.", nameof(module));
+        }
+
         return module.HasOnTick
             ? new WasmTickingBehaviour(this, module, capabilities ?? [], directory)
             : new WasmBehaviour(this, module, capabilities ?? [], directory);
@@ -216,7 +222,7 @@ public sealed class WasmRuntime : IDisposable
             throw new WasmModuleRefusedException($"Module {hash[..12]} refused: {problem}.");
         }
 
-        var loaded = new WasmModule(module, hash, bytes.Length);
+        var loaded = new WasmModule(this, module, hash, bytes.Length);
         Trial(loaded);
         Interlocked.Increment(ref _compiled);
         return loaded;
