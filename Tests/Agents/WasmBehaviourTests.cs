@@ -142,21 +142,10 @@ public sealed class WasmBehaviourTests : IDisposable
     [Fact]
     public void Find_returns_the_ids_of_the_agents_with_a_capability_from_the_directory_it_was_given()
     {
-        const string finder = """
-            (module
-              (import "neuromesh" "find" (func $find (param i32 i32 i32 i32) (result i32)))
-              (import "neuromesh" "broadcast" (func $broadcast (param i32 i32 i32) (result i32)))
-              (memory (export "memory") 1)
-              (data (i32.const 0) "act")
-              (func (export "abi_version") (result i32) (i32.const 1))
-              (func (export "on_fire")
-                (i32.store (i32.const 252) (call $find (i32.const 0) (i32.const 3) (i32.const 256) (i32.const 1)))
-                (drop (call $broadcast (i32.const 252) (i32.const 8) (i32.const 0)))))
-            """;
         _mesh.AddAgent(new AgentCard("a7", 7, ["act"], []), new Recorder(_log));
         _mesh.AddAgent(new AgentCard("a5", 5, ["act"], []), new Recorder(_log));
         _mesh.AddAgent(new AgentCard("s6", 6, ["sense"], []), new Recorder(_log));
-        _mesh.AddNeuron(2, _runtime.CreateBehaviour(_runtime.LoadText(finder), directory: _mesh.Directory));
+        _mesh.AddNeuron(2, _runtime.CreateBehaviour(_runtime.LoadText(WasmModules.Finder), directory: _mesh.Directory));
         _mesh.AddNeuron(9, new Recorder(_log));
         _mesh.Subscribe(2, 9);
         _mesh.Stimulate(2);

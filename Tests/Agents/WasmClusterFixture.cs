@@ -13,6 +13,8 @@ public sealed class WasmClusterFixture : IAsyncLifetime
 {
     public const string Counter = "wasm.counter";
 
+    public const string Finder = "wasm.finder";
+
     public const string Sink = "wasm.test.sink";
 
     private static readonly string RunId = Guid.NewGuid().ToString("N");
@@ -64,6 +66,7 @@ public sealed class WasmClusterFixture : IAsyncLifetime
             }).Build();
             siloBuilder.AddNeuroMesh(settings)
                 .AddWasmBehaviour(Counter, Wasmtime.Module.ConvertText(WasmModules.CounterThatTrapsOnFire), ["count"])
+                .AddWasmBehaviour(Finder, Wasmtime.Module.ConvertText(WasmModules.Finder))
                 .AddNeuronBehaviour<SinkBehaviour>(Sink);
         }
     }

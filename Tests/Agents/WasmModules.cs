@@ -59,6 +59,20 @@ internal static class WasmModules
             (call $log (i32.const 64) (i32.const 6))))
         """;
 
+    /// <summary>When stimulated, finds the agents that can "act" and broadcasts how many (i32) and the lowest id (u32).</summary>
+    public const string Finder = $$"""
+        (module
+          (import "neuromesh" "find" (func $find (param i32 i32 i32 i32) (result i32)))
+          (import "neuromesh" "broadcast" (func $broadcast (param i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "act")
+          {{Header}}
+          (func (export "on_fire")
+            (i32.store (i32.const 256) (i32.const 0))
+            (i32.store (i32.const 252) (call $find (i32.const 0) (i32.const 3) (i32.const 256) (i32.const 1)))
+            (drop (call $broadcast (i32.const 252) (i32.const 8) (i32.const 0)))))
+        """;
+
     /// <summary>Loops for ever on every spike.</summary>
     public const string InfiniteLoop = $$"""
         (module

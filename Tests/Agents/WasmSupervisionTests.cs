@@ -60,6 +60,40 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
         await Send(sender, 2, expected: 8);
     }
 
+    [Fact]
+    public async Task A_wasm_module_finds_the_agents_advertised_on_its_silo_by_capability()
+    {
+        var region = new NeuronConfig { Region = RegionPath.Parse("wasm/finding") };
+        var (finder, actor, sink) = (Neuron(1710), Neuron(1711), Neuron(1712));
+        foreach (var n in new[] { finder, actor, sink })
+        {
+            await n.Configure(region);
+        }
+
+        await finder.BindBehaviour(WasmClusterFixture.Finder);
+        await actor.BindBehaviour(RelayBehaviour.Name);
+        await sink.BindBehaviour(WasmClusterFixture.Sink);
+        await finder.Connect(new OutgoingSynapse(1712, 1));
+        await actor.Advertise("actor", ["act"]);
+
+        // The payload is the count (low 32 bits) and the lowest id found (high 32 bits).
+        await finder.Stimulate();
+        await Latest(1712, 1L | (1711L << 32), "the finder to find the actor");
+
+        // A new activation of the actor advertises its card again; a withdrawn card is not found.
+        await actor.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await ClusterWait.Until(actor.GetActivity, a => a.Hosted, "the actor to be hosted again");
+        WasmClusterFixture.SinkBehaviour.Latest[1712] = -1;
+        await finder.Stimulate();
+        await Latest(1712, 1L | (1711L << 32), "the finder to find the re-activated actor");
+        await actor.Withdraw();
+        await finder.Stimulate();
+        await Latest(1712, 0, "the finder to find nobody");
+    }
+
+    private static Task Latest(uint sink, long expected, string what)
+        => ClusterWait.Until(() => Task.FromResult(WasmClusterFixture.SinkBehaviour.Latest.TryGetValue(sink, out var v) ? v : -1L), latest => latest == expected, what);
+
     private INeuronGrain Neuron(uint id) => fixture.Grains.GetGrain<INeuronGrain>(id);
 
     private static async Task Send(INeuronGrain sender, int spikes, long expected)
