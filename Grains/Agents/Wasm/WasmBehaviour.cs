@@ -24,6 +24,9 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     internal const uint Broadcast = Spike.BroadcastTarget;
 
     private const int MaxCapabilityBytes = 128;
+
+    [ThreadStatic]
+    private static WasmBehaviour? t_running;
     private const int RecentLogCapacity = 16;
 
     private readonly WasmRuntime _runtime;
@@ -33,6 +36,8 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     private readonly ulong _fuel;
     private Store? _store;
     private Memory? _memory;
+    private nint _memoryBase;
+    private long _memoryLength;
     private Action<int, int, int, int, int>? _onSpike;
     private Action? _onFire;
     private Action? _onTick;
@@ -61,7 +66,9 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         try
         {
             var instance = runtime.Instantiate(store, module);
-            _memory = instance.GetMemory(WasmAbi.MemoryExport);
+            _memory = instance.GetMemory(WasmAbi.MemoryExport)!;
+            _memoryBase = _memory.GetPointer();
+            _memoryLength = _memory.GetLength();
             _onSpike = instance.GetAction<int, int, int, int, int>(WasmAbi.OnSpikeExport);
             _onFire = instance.GetAction(WasmAbi.OnFireExport);
             _onTick = instance.GetAction(WasmAbi.OnTickExport);
@@ -146,7 +153,8 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
             Enter(neuron);
             if (payload.Length > 0 && _payloadBuffer >= 0)
             {
-                payload.CopyTo(_memory!.GetSpan(_payloadBuffer, payload.Length));
+                // Inside the memory: Enter checked that payload_buffer's 4096 bytes are, and a memory never shrinks.
+                payload.CopyTo(Bytes(_payloadBuffer, payload.Length));
             }
 
             _store.Fuel = _fuel;
@@ -162,6 +170,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         finally
         {
             _current = null;
+            t_running = null;
         }
     }
 
@@ -204,10 +213,14 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         finally
         {
             _current = null;
+            t_running = null;
         }
     }
 
     internal Action? TickExport => _onTick;
+
+    /// <summary>The behaviour whose module is running on this thread (null outside a call): where the imports go.</summary>
+    internal static WasmBehaviour? Running => t_running;
 
     internal int Emit(uint target, int ptr, int len, int type)
     {
@@ -334,6 +347,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     private void Enter(NeuronHandle neuron)
     {
         _current = neuron;
+        t_running = this;
         if (_initialised)
         {
             return;
@@ -351,9 +365,10 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         {
             _store!.Fuel = _fuel;
             var buffer = (uint)_payloadBufferExport();
-            if (buffer + (long)WasmAbi.MaxPayloadBytes > _memory!.GetLength())
+            _memoryLength = _memory!.GetLength();
+            if (buffer + (long)WasmAbi.MaxPayloadBytes > _memoryLength)
             {
-                throw new WasmAbiViolationException($"payload_buffer returned {buffer}, but {WasmAbi.MaxPayloadBytes} bytes from there are not inside the {_memory.GetLength()}-byte memory");
+                throw new WasmAbiViolationException($"payload_buffer returned {buffer}, but {WasmAbi.MaxPayloadBytes} bytes from there are not inside the {_memoryLength}-byte memory");
             }
 
             _payloadBuffer = buffer;
@@ -381,15 +396,25 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
             throw new WasmAbiViolationException($"a {what} of {len} bytes; the limit is {limit}");
         }
 
-        var size = _memory!.GetLength();
         var start = (uint)ptr;
-        if (start + (long)len > size)
+        if (start + (long)len > _memoryLength)
         {
-            throw new WasmAbiViolationException($"the {what} at {start} of {len} bytes is outside the module's {size}-byte memory");
+            // The module may have grown its memory since the length was read (a memory never shrinks).
+            _memoryLength = _memory!.GetLength();
+            if (start + (long)len > _memoryLength)
+            {
+                throw new WasmAbiViolationException($"the {what} at {start} of {len} bytes is outside the module's {_memoryLength}-byte memory");
+            }
         }
 
-        return len == 0 ? [] : _memory.GetSpan(start, len);
+        return len == 0 ? [] : Bytes(start, len);
     }
+
+    /// <summary>
+    /// [start, start+len) of the memory, already checked to be inside it. The runtime's engine never moves a memory
+    /// (<c>memory_may_move</c> off), so the base address read at instantiation holds while the instance lives.
+    /// </summary>
+    private unsafe Span<byte> Bytes(long start, int len) => new((byte*)_memoryBase + start, len);
 
     private WasmTrapException Stop(Exception e, string export)
     {
@@ -416,6 +441,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     {
         _store!.Dispose();
         (_store, _memory, _onSpike, _onFire, _onTick, _init, _payloadBufferExport) = (null, null, null, null, null, null, null);
+        (_memoryBase, _memoryLength) = (0, 0);
         _runtime.CountInstance(-1);
     }
 }

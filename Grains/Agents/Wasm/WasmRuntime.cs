@@ -180,14 +180,16 @@ public sealed class WasmRuntime : IDisposable
     private static Config CreateConfig(WasmOptions options)
     {
         // Memories are reserved at their cap (not Wasmtime's 4 GiB default) with a small guard, so 10,000 instances fit in
-        // the address space; bounds checks are then explicit instead of guard-page faults.
+        // the address space; bounds checks are then explicit instead of guard-page faults. A memory never moves, so a
+        // behaviour keeps its memory's base address for the instance's life (WasmBehaviour.Bytes).
         var config = new Config()
             .WithFuelConsumption(true)
             .WithMaximumStackSize(options.MaxStackBytes)
             .WithWasmThreads(false)
             .WithStaticMemoryMaximumSize((ulong)options.MaxMemoryBytes)
             .WithMemoryGuardSize(64 * 1024)
-            .WithMemoryReservationForGrowth(0);
+            .WithMemoryReservationForGrowth(0)
+            .WithMemoryMayMove(false);
         if (options.Allocation == WasmAllocation.Pooling)
         {
             var pool = new PoolingAllocationConfig()
