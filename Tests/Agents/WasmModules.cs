@@ -81,6 +81,27 @@ internal static class WasmModules
           (func (export "on_spike") (param i32 i32 i32 i32 i32) (loop $forever (br $forever))))
         """;
 
+    /// <summary>Logs a line for ever on every spike: each import call burns little fuel of its own.</summary>
+    public const string LogFlood = $$"""
+        (module
+          (import "neuromesh" "log" (func $log (param i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "flood")
+          {{Header}}
+          (func (export "on_spike") (param i32 i32 i32 i32 i32) (loop $forever (call $log (i32.const 0) (i32.const 5)) (br $forever))))
+        """;
+
+    /// <summary>Calls find for ever on every spike.</summary>
+    public const string FindFlood = $$"""
+        (module
+          (import "neuromesh" "find" (func $find (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "act")
+          {{Header}}
+          (func (export "on_spike") (param i32 i32 i32 i32 i32)
+            (loop $forever (drop (call $find (i32.const 0) (i32.const 3) (i32.const 64) (i32.const 4))) (br $forever))))
+        """;
+
     /// <summary>Grows its memory until refused, broadcasts the pages it got (4 bytes), then stores past its end.</summary>
     public const string MemoryBomb = $$"""
         (module

@@ -31,6 +31,8 @@ public sealed class WasmSandboxTests : IDisposable
     [InlineData(nameof(WasmModules.DeepRecursion), WasmFaultKind.StackOverflow)]
     [InlineData(nameof(WasmModules.FireOutOfBounds), WasmFaultKind.AbiViolation)]
     [InlineData(nameof(WasmModules.PayloadOverLimit), WasmFaultKind.AbiViolation)]
+    [InlineData(nameof(WasmModules.LogFlood), WasmFaultKind.OutOfFuel)]
+    [InlineData(nameof(WasmModules.FindFlood), WasmFaultKind.OutOfFuel)]
     public void A_trapping_module_is_stopped_counted_and_reported_while_its_neighbour_delivers_every_spike(string module, WasmFaultKind kind)
     {
         var bad = _runtime.CreateBehaviour(_runtime.LoadText(Wat(module)));
@@ -44,10 +46,21 @@ public sealed class WasmSandboxTests : IDisposable
 
         // Every spike that reached the bad agent is accounted for: the one that trapped, then the ones dropped until a restart.
         var spikes = Stimuli * Readings.Length;
-        Assert.Equal(new WasmBehaviourCounters(0, 1, spikes - 1, 0, 0, 0, 0), bad.Counters with { Calls = 0 });
+        Assert.Equal(new WasmBehaviourCounters(0, 1, spikes - 1, 0, 0, 0, 0), bad.Counters with { Calls = 0, LogLines = 0, LogLinesDropped = 0 });
         Assert.Equal(badHandle.Counters.Received, bad.Counters.Spikes);
         AssertNeighbourDeliveredEverything();
         Assert.Equal((1L, 1L), (_runtime.Counters.Traps, _runtime.Counters.InstancesLive));
+    }
+
+    [Fact]
+    public void A_module_that_floods_the_log_gets_sixteen_lines_logged_per_call_and_the_rest_counted()
+    {
+        var flood = _runtime.CreateBehaviour(_runtime.LoadText(WasmModules.LogFlood));
+        Run(flood);
+        var counters = flood.Counters;
+        Assert.Equal(16, counters.LogLines);
+        Assert.Equal(_runtime.Options.FuelPerCall / (5_000 + 5), counters.LogLines + counters.LogLinesDropped);
+        Assert.Equal(WasmFaultKind.OutOfFuel, flood.Trap?.Kind);
     }
 
     [Fact]

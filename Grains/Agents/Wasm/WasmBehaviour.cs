@@ -29,6 +29,9 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     private static WasmBehaviour? t_running;
     private const int RecentLogCapacity = 16;
 
+    /// <summary>Lines one call may log; more are counted in <see cref="WasmBehaviourCounters.LogLinesDropped"/>, not logged.</summary>
+    private const int LogLinesPerCall = 16;
+
     private readonly WasmRuntime _runtime;
     private readonly AgentDirectory? _directory;
     private readonly WasmState _state;
@@ -53,6 +56,9 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     private long _calls;
     private long _logLines;
     private long _stateRefused;
+    private long _logLinesDropped;
+    private long _hostFuel;
+    private int _logLinesThisCall;
 
     internal WasmBehaviour(WasmRuntime runtime, WasmModule module, IReadOnlyCollection<string> capabilities, AgentDirectory? directory)
     {
@@ -102,7 +108,8 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         Volatile.Read(ref _spikesDroppedOversize),
         Volatile.Read(ref _calls),
         Volatile.Read(ref _logLines),
-        Volatile.Read(ref _stateRefused));
+        Volatile.Read(ref _stateRefused),
+        Volatile.Read(ref _logLinesDropped));
 
     /// <summary>The latest lines the module logged (at most 16), oldest first.</summary>
     public IReadOnlyList<string> RecentLogs
@@ -225,6 +232,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     internal int Emit(uint target, int ptr, int len, int type)
     {
         var neuron = Current();
+        Charge(WasmImportCosts.Fire + Math.Max(len, 0));
         var payload = Guest(ptr, len, "payload", WasmAbi.MaxPayloadBytes);
         if (type is < 0 or > (int)SpikeType.Modulatory)
         {
@@ -255,6 +263,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         }
 
         var neuron = Current();
+        Charge(WasmImportCosts.Fire + 4);
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteSingleLittleEndian(payload, value);
         return neuron.Broadcast(payload, SpikeType.Modulatory) ? 0 : (int)neuron.LastRefusal;
@@ -263,6 +272,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     internal int Find(int capPtr, int capLen, int outPtr, int outMax)
     {
         Current();
+        Charge(WasmImportCosts.Find);
         var capability = Encoding.UTF8.GetString(Guest(capPtr, capLen, "capability", MaxCapabilityBytes));
         if (outMax < 0)
         {
@@ -281,6 +291,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         }
 
         var ids = found.Select(c => c.NeuronId).Order().ToArray();
+        Charge(WasmImportCosts.PerFound * ids.Length);
         for (var i = 0; i < Math.Min(ids.Length, outMax); i++)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(output[(i * 4)..], ids[i]);
@@ -292,6 +303,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     internal int StateGet(int keyPtr, int keyLen, int outPtr, int outCap)
     {
         Current();
+        Charge(WasmImportCosts.State + Math.Max(outCap, 0));
         var key = Key(keyPtr, keyLen);
         if (_state.Get(key) is not { } value)
         {
@@ -311,6 +323,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     internal int StatePut(int keyPtr, int keyLen, int valuePtr, int valueLen)
     {
         var neuron = Current();
+        Charge(WasmImportCosts.State + Math.Max(valueLen, 0));
         var key = Key(keyPtr, keyLen).ToArray();
         var value = Guest(valuePtr, valueLen, "value", _runtime.Options.MaxStateBytes);
         if (_state.Put(key, value, neuron))
@@ -322,12 +335,24 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         return -1;
     }
 
-    internal long Now() => Current().Tick;
+    internal long Now()
+    {
+        var neuron = Current();
+        Charge(WasmImportCosts.Now);
+        return neuron.Tick;
+    }
 
     internal void Log(int ptr, int len)
     {
         var neuron = Current();
+        Charge(WasmImportCosts.Log + Math.Max(len, 0));
         var bytes = Guest(ptr, len, "log line", int.MaxValue);
+        if (++_logLinesThisCall > LogLinesPerCall)
+        {
+            Volatile.Write(ref _logLinesDropped, _logLinesDropped + 1);
+            return;
+        }
+
         var line = Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, WasmAbi.MaxLogLineBytes)]);
         Volatile.Write(ref _logLines, _logLines + 1);
         lock (_recentLogs)
@@ -342,12 +367,14 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         WasmLog.Guest(_runtime.Logger, neuron.Id, Module.Hash[..12], line);
     }
 
-    private static bool IsFromModule(Exception e) => e is WasmtimeException or WasmAbiViolationException;
+    private static bool IsFromModule(Exception e) => e is WasmtimeException or WasmAbiViolationException or WasmHostFuelException;
 
     private void Enter(NeuronHandle neuron)
     {
         _current = neuron;
         t_running = this;
+        _hostFuel = (long)_fuel;
+        _logLinesThisCall = 0;
         if (_initialised)
         {
             return;
@@ -372,6 +399,19 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
             }
 
             _payloadBuffer = buffer;
+        }
+    }
+
+    /// <summary>
+    /// Takes an import's cost from the call's host budget (as much as its fuel), so a module that loops on imports (which
+    /// burn little fuel of their own) is stopped like one that loops on instructions.
+    /// </summary>
+    private void Charge(long units)
+    {
+        _hostFuel -= units;
+        if (_hostFuel < 0)
+        {
+            throw new WasmHostFuelException($"the call's imports used up its {_fuel} units of host work (WasmOptions.FuelPerCall)");
         }
     }
 
@@ -418,9 +458,15 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
 
     private WasmTrapException Stop(Exception e, string export)
     {
-        var violation = e as WasmAbiViolationException ?? e.InnerException as WasmAbiViolationException;
-        var kind = violation is not null ? WasmFaultKind.AbiViolation : e is TrapException trap ? KindOf(trap) : WasmFaultKind.Other;
-        var reason = violation?.Message ?? e.Message;
+        var cause = e is WasmtimeException { InnerException: { } inner } ? inner : e;
+        var kind = cause switch
+        {
+            WasmAbiViolationException => WasmFaultKind.AbiViolation,
+            WasmHostFuelException => WasmFaultKind.OutOfFuel,
+            TrapException trap => KindOf(trap),
+            _ => WasmFaultKind.Other,
+        };
+        var reason = cause.Message;
         var stopped = new WasmTrapException(kind, export, Module.Hash, reason, e);
         Trap = stopped;
         Release();

@@ -12,8 +12,10 @@ namespace NeuroMesh.Agents.Wasm;
 /// <param name="Calls">Calls into the module (init, on_spike, on_fire, on_tick).</param>
 /// <param name="LogLines">Lines the module logged.</param>
 /// <param name="StateRefused">State writes refused (the state or the log's backlog was full).</param>
+/// <param name="LogLinesDropped">Lines not logged because their call had logged 16 already.</param>
 public readonly record struct WasmBehaviourCounters(
-    long SpikesHandled, long SpikesTrapped, long SpikesDroppedTrapped, long SpikesDroppedOversize, long Calls, long LogLines, long StateRefused)
+    long SpikesHandled, long SpikesTrapped, long SpikesDroppedTrapped, long SpikesDroppedOversize, long Calls, long LogLines, long StateRefused,
+    long LogLinesDropped = 0)
 {
     /// <summary>Every spike handed to the behaviour.</summary>
     public long Spikes => SpikesHandled + SpikesTrapped + SpikesDroppedTrapped + SpikesDroppedOversize;
