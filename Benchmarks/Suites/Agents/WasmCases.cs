@@ -17,6 +17,7 @@ internal static class WasmCases
     public const string RelayCallCase = "relay OnSpike call";
     public const string CSharpRelay = "C# RelayBehaviour";
     public const string WasmRelay = "WASM relay (Wasmtime)";
+    public const string BesideFaults = "WASM relay, a neighbour trapping every 100th spike";
 
     private const uint Publisher = 1;
     private const uint Relay = 2;
@@ -36,6 +37,8 @@ internal static class WasmCases
         string[] names = [CSharpRelay, WasmRelay];
         var pipeline = new List<double>[2] { [], [] };
         var direct = new List<double>[2] { [], [] };
+        var besideFaults = new List<double>();
+        var crasher = runtime.LoadText(RestartingWasmBehaviour.Wat);
         for (var round = 0; round < repeats + 1; round++)
         {
             for (var i = 0; i < relays.Length; i++)
@@ -49,6 +52,12 @@ internal static class WasmCases
                     direct[i].Add(called);
                 }
             }
+
+            var faulted = RelayThroughMesh(runtime.CreateBehaviour(module), round == 0 ? spikes / 4 : spikes, new RestartingWasmBehaviour(runtime, crasher));
+            if (round > 0)
+            {
+                besideFaults.Add(faulted);
+            }
         }
 
         for (var i = 0; i < relays.Length; i++)
@@ -57,7 +66,10 @@ internal static class WasmCases
             report.Add(RelayCallCase, names[i], Median(direct[i]), "ns/call");
         }
 
+        report.Add(RelayCase, BesideFaults, Median(besideFaults), "ns/spike (publisher -> relay -> sink)");
         report.Ratios["wasm_vs_csharp_relay"] = report.Get(RelayCase, WasmRelay) / report.Get(RelayCase, CSharpRelay);
+        report.Ratios["wasm_relay_beside_faults_vs_quiet"] = report.Get(RelayCase, BesideFaults) / report.Get(RelayCase, WasmRelay);
+        TrapStall(report, runtime);
         report.Ratios["wasm_vs_csharp_relay_call"] = report.Get(RelayCallCase, WasmRelay) / report.Get(RelayCallCase, CSharpRelay);
 
         CompileAndInstantiate(report);
@@ -67,11 +79,14 @@ internal static class WasmCases
         }
     }
 
-    /// <summary>Publisher broadcasts numbered spikes to the relay, which passes each on to a sink; the time per spike.</summary>
-    private static double RelayThroughMesh(INeuronBehaviour relay, int spikes)
+    /// <summary>
+    /// Publisher broadcasts numbered spikes to the relay, which passes each on to a sink; the time per spike. With a
+    /// <paramref name="neighbour"/>, the publisher broadcasts to it too, and its faults are checked against its restarts.
+    /// </summary>
+    private static double RelayThroughMesh(INeuronBehaviour relay, int spikes, RestartingWasmBehaviour? neighbour = null)
     {
         using var done = new CountdownEvent(1);
-        using var mesh = new Cortex(new CortexOptions { MaxNeurons = 3, RingCapacity = 1024, PayloadBytes = Arena.MinimumCapacity });
+        using var mesh = new Cortex(new CortexOptions { MaxNeurons = 4, RingCapacity = 1024, PayloadBytes = Arena.MinimumCapacity });
         var publisher = new MeshPublisher(spikes, 1024);
         var sink = new MeshSubscriber(spikes, done);
         mesh.AddNeuron(Publisher, publisher);
@@ -79,6 +94,12 @@ internal static class WasmCases
         mesh.AddNeuron(Sink, sink);
         mesh.Subscribe(Publisher, Relay);
         mesh.Subscribe(Relay, Sink);
+        if (neighbour is not null)
+        {
+            mesh.AddNeuron(Sink + 1, neighbour);
+            mesh.Subscribe(Publisher, Sink + 1);
+        }
+
         mesh.Start();
         var watch = Stopwatch.StartNew();
         mesh.Stimulate(Publisher);
@@ -92,12 +113,42 @@ internal static class WasmCases
         mesh.Stop();
         var counters = mesh.Counters;
         AgentRun.Verify(relay.GetType().Name, seconds, spikes, [sink.Received], [sink.Checksum]);
-        if (counters.Faults != 0 || counters.Refused != 0 || !counters.Balances)
+        var faults = neighbour?.Restarts ?? 0;
+        if (counters.Faults != faults || (neighbour is not null && faults != spikes / 100) || counters.Refused != 0 || !counters.Balances)
         {
             throw new InvalidOperationException($"relay ({relay.GetType().Name}): mesh accounting is off ({counters}).");
         }
 
         return seconds * 1e9 / spikes;
+    }
+
+    /// <summary>How long one call of an endless loop runs before it traps out of fuel: the longest a looping module holds its mesh.</summary>
+    private static void TrapStall(BenchmarkReport report, WasmRuntime runtime)
+    {
+        const int traps = 5;
+        var looper = runtime.LoadText("""
+            (module (memory (export "memory") 1) (func (export "abi_version") (result i32) (i32.const 1))
+              (func (export "on_fire") (loop $forever (br $forever))))
+            """);
+        using var axon = new Axon(new AxonOptions { Capacity = 16, Overflow = OverflowPolicy.Block });
+        var handle = new NeuronHandle(Relay, axon, new ManualTickClock());
+        var times = new List<double>();
+        for (var i = 0; i < traps + 1; i++)
+        {
+            using var behaviour = runtime.CreateBehaviour(looper);
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                behaviour.OnFire(handle);
+                throw new InvalidOperationException("the endless loop returned");
+            }
+            catch (WasmTrapException e) when (e.Kind == WasmFaultKind.OutOfFuel)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        report.Add("wasm trap stall", $"endless loop until out of fuel ({runtime.Options.FuelPerCall:N0} fuel)", Median(times.Skip(1).ToList()), "ms per trapped call");
     }
 
     /// <summary>Calls the relay's OnSpike directly (4-byte payload), draining its Axon as a reader would; the time per call.</summary>
