@@ -192,6 +192,30 @@ public sealed class WasmBehaviourTests : IDisposable
         Assert.Throws<ArgumentException>(() => _runtime.CreateBehaviour(module));
     }
 
+    [Fact]
+    public void A_trap_in_init_or_a_bad_payload_buffer_is_reported_with_the_export_that_failed()
+    {
+        const string badInit = """
+            (module (memory (export "memory") 1) (func (export "abi_version") (result i32) (i32.const 1))
+              (func (export "init") unreachable) (func (export "on_spike") (param i32 i32 i32 i32 i32)))
+            """;
+        const string badBuffer = """
+            (module (memory (export "memory") 1) (func (export "abi_version") (result i32) (i32.const 1))
+              (func (export "payload_buffer") (result i32) (i32.const 65000)) (func (export "on_spike") (param i32 i32 i32 i32 i32)))
+            """;
+        var init = _runtime.CreateBehaviour(_runtime.LoadText(badInit));
+        var buffer = _runtime.CreateBehaviour(_runtime.LoadText(badBuffer));
+        _mesh.AddNeuron(2, init);
+        _mesh.AddNeuron(3, buffer);
+        _mesh.Inject(Spike.Create(source: 1000, target: 2));
+        _mesh.Inject(Spike.Create(source: 1000, target: 3));
+        _mesh.RunUntilIdle();
+
+        Assert.Equal((WasmAbi.InitExport, WasmFaultKind.Unreachable), (init.Trap?.Export, init.Trap?.Kind));
+        Assert.Equal((WasmAbi.PayloadBufferExport, WasmFaultKind.AbiViolation), (buffer.Trap?.Export, buffer.Trap?.Kind));
+        Assert.Equal(1, init.Counters.SpikesTrapped);
+    }
+
     internal static Spike WithPayload(Spike spike, byte[] payload)
     {
         spike.SetInlinePayload(payload);

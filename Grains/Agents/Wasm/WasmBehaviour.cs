@@ -48,6 +48,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
     private Func<int>? _payloadBufferExport;
     private long _payloadBuffer = -1;
     private bool _initialised;
+    private string? _inExport;
     private NeuronHandle? _current;
     private long _spikesHandled;
     private long _spikesTrapped;
@@ -172,7 +173,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         catch (Exception e) when (IsFromModule(e))
         {
             Volatile.Write(ref _spikesTrapped, _spikesTrapped + 1);
-            throw Stop(e, WasmAbi.OnSpikeExport);
+            throw Stop(e, _inExport ?? WasmAbi.OnSpikeExport);
         }
         finally
         {
@@ -215,7 +216,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         }
         catch (Exception e) when (IsFromModule(e))
         {
-            throw Stop(e, name);
+            throw Stop(e, _inExport ?? name);
         }
         finally
         {
@@ -385,11 +386,13 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         {
             _store!.Fuel = _fuel;
             Volatile.Write(ref _calls, _calls + 1);
+            _inExport = WasmAbi.InitExport;
             _init();
         }
 
         if (_payloadBufferExport is not null)
         {
+            _inExport = WasmAbi.PayloadBufferExport;
             _store!.Fuel = _fuel;
             var buffer = (uint)_payloadBufferExport();
             _memoryLength = _memory!.GetLength();
@@ -400,6 +403,8 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
 
             _payloadBuffer = buffer;
         }
+
+        _inExport = null;
     }
 
     /// <summary>
