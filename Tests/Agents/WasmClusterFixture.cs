@@ -15,6 +15,10 @@ public sealed class WasmClusterFixture : IAsyncLifetime
 
     public const string Finder = "wasm.finder";
 
+    public const string Refused = "wasm.refused";
+
+    public const string Malformed = "wasm.malformed";
+
     public const string Sink = "wasm.test.sink";
 
     private static readonly string RunId = Guid.NewGuid().ToString("N");
@@ -67,6 +71,8 @@ public sealed class WasmClusterFixture : IAsyncLifetime
             siloBuilder.AddNeuroMesh(settings)
                 .AddWasmBehaviour(Counter, Wasmtime.Module.ConvertText(WasmModules.CounterThatTrapsOnFire), ["count"])
                 .AddWasmBehaviour(Finder, Wasmtime.Module.ConvertText(WasmModules.Finder))
+                .AddWasmBehaviour(Refused, Wasmtime.Module.ConvertText(WasmModules.UndeclaredImport))
+                .AddWasmBehaviour(Malformed, [0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 0xFF, 0xFF])
                 .AddNeuronBehaviour<SinkBehaviour>(Sink);
         }
     }

@@ -1,4 +1,5 @@
 using NeuroMesh.Agents;
+using NeuroMesh.Agents.Wasm;
 using NeuroMesh.Neurons;
 using NeuroMesh.Regions;
 using NeuroMesh.Supervision;
@@ -89,6 +90,23 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
         await actor.Withdraw();
         await finder.Stimulate();
         await Latest(1712, 0, "the finder to find nobody");
+    }
+
+    [Theory]
+    [InlineData(1720u, WasmClusterFixture.Refused, "wasi_snapshot_preview1.fd_write")]
+    [InlineData(1721u, WasmClusterFixture.Malformed, "not a valid WebAssembly module")]
+    public async Task Binding_a_refused_module_fails_saying_why_and_the_neuron_stays_reachable(uint id, string behaviour, string why)
+    {
+        var neuron = Neuron(id);
+        await neuron.Configure(new NeuronConfig { Region = RegionPath.Parse("wasm/refused") });
+        var refused = await Assert.ThrowsAsync<WasmModuleRefusedException>(() => neuron.BindBehaviour(behaviour));
+        Assert.Contains(why, refused.Message, StringComparison.Ordinal);
+
+        var activity = await neuron.GetActivity();
+        Assert.False(activity.Hosted);
+        await neuron.UnbindBehaviour();
+        await neuron.BindBehaviour(RelayBehaviour.Name);
+        Assert.True((await neuron.GetActivity()).Hosted);
     }
 
     private static Task Latest(uint sink, long expected, string what)

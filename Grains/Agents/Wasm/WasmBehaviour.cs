@@ -85,7 +85,7 @@ public class WasmBehaviour : IStatefulBehaviour, IDisposable
         catch (WasmtimeException e)
         {
             store.Dispose();
-            throw new WasmModuleRefusedException($"Module {module.Hash[..12]}: creating an instance failed: {e.Message}", e);
+            throw new WasmModuleRefusedException($"Module {module.Hash[..12]}: creating an instance failed: {e.Message}");
         }
 
         _store = store;

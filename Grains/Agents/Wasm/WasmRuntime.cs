@@ -107,7 +107,7 @@ public sealed class WasmRuntime : IDisposable
         catch (WasmtimeException e)
         {
             Interlocked.Increment(ref _refused);
-            throw new WasmModuleRefusedException($"Module refused: the WebAssembly text does not parse: {e.Message}", e);
+            throw new WasmModuleRefusedException($"Module refused: the WebAssembly text does not parse: {e.Message}");
         }
 
         return Load(binary);
@@ -215,7 +215,7 @@ public sealed class WasmRuntime : IDisposable
         }
         catch (WasmtimeException e)
         {
-            throw new WasmModuleRefusedException($"Module {hash[..12]} refused: it is not a valid WebAssembly module: {e.Message}", e);
+            throw new WasmModuleRefusedException($"Module {hash[..12]} refused: it is not a valid WebAssembly module: {e.Message}");
         }
 
         if (WasmAbi.Problem(module, Options.MaxMemoryBytes) is { } problem)
@@ -245,7 +245,7 @@ public sealed class WasmRuntime : IDisposable
         }
         catch (WasmtimeException e)
         {
-            throw new WasmModuleRefusedException($"Module {module.Hash[..12]} refused: instantiating it failed (its tables, memory or start function are over the limits): {e.Message}", e);
+            throw new WasmModuleRefusedException($"Module {module.Hash[..12]} refused: instantiating it failed (its tables, memory or start function are over the limits): {e.Message}");
         }
     }
 }
