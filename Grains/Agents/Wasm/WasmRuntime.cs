@@ -142,10 +142,10 @@ public sealed class WasmRuntime : IDisposable
         _engine.Dispose();
     }
 
-    /// <summary>A store with this runtime's limits, holding <paramref name="data"/> for the imports.</summary>
-    internal Store NewStore(object? data)
+    /// <summary>A store with this runtime's limits (the imports find their instance through <see cref="WasmImportCalls.Running"/>, not the store).</summary>
+    internal Store NewStore()
     {
-        var store = new Store(_engine, data);
+        var store = new Store(_engine);
         store.SetLimits(memorySize: Options.MaxMemoryBytes, tableElements: (uint)Options.MaxTableElements, instances: 1, tables: 4, memories: 1);
         store.Fuel = (ulong)Options.FuelPerCall;
         return store;
@@ -233,7 +233,7 @@ public sealed class WasmRuntime : IDisposable
     /// <summary>Instantiates the module once with no behaviour behind it: its start function, tables and memory must fit, and it must speak this ABI version.</summary>
     private void Trial(WasmModule module)
     {
-        using var store = NewStore(data: null);
+        using var store = NewStore();
         try
         {
             var instance = Instantiate(store, module);
