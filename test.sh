@@ -169,6 +169,28 @@ ensure_chromium() {
 }
 [ "$fast" = 1 ] || ensure_chromium
 
+# WebAssembly examples in C and AssemblyScript (examples/wasm/, built from source by Tests/Agents/WasmLanguageTests.cs):
+# Debian's clang and lld (wasm32, freestanding: no libc needed) and node/npm, then the pinned AssemblyScript compiler
+# from examples/wasm/assemblyscript/package-lock.json into its node_modules/ (gitignored). Installed when missing; the
+# paths go to the tests in NEUROMESH_TEST_CLANG and NEUROMESH_TEST_NODE.
+ensure_wasm_toolchains() {
+  ensure_apt_tool clang clang NEUROMESH_TEST_CLANG
+  command -v wasm-ld >/dev/null || apt_install lld
+  ensure_apt_tool node nodejs NEUROMESH_TEST_NODE
+  command -v npm >/dev/null || apt_install npm
+  local as=examples/wasm/assemblyscript
+  if [ ! -f "$as/node_modules/assemblyscript/package.json" ]; then
+    echo "test.sh: installing AssemblyScript (npm ci in $as)"
+    if ! (cd "$as" && npm ci --no-audit --no-fund --silent) > "$results/npm-assemblyscript.log" 2>&1; then
+      cat "$results/npm-assemblyscript.log" >&2
+      echo "test.sh: npm ci in $as failed" >&2
+      exit 1
+    fi
+  fi
+  echo "test.sh: $("$NEUROMESH_TEST_CLANG" --version | head -1), node $("$NEUROMESH_TEST_NODE" --version), AssemblyScript $(cd "$as" && node -p 'require("assemblyscript/package.json").version')"
+}
+[ "$fast" = 1 ] || ensure_wasm_toolchains
+
 echo "test.sh: building (Release, warnings as errors)"
 if ! dotnet build NeuroMesh.slnx -c Release -warnaserror > "$results/build.log" 2>&1; then
   grep -E "error|Error" "$results/build.log" | sort -u | head -50 >&2 || true

@@ -7,6 +7,8 @@ namespace NeuroMesh.Benchmarks.Suites;
 /// The same co-located agent workload (ping-pong between two agents; fan-out from one agent to 8 subscribers) over the
 /// NeuroMesh fast path (the free-running Cortex, and the bare Axon ring under it), plain Orleans grain calls on an
 /// in-process silo, Akka.NET actors and Proto.Actor actors, all in the same run. Every run checks its delivery counts.
+/// Then the WebAssembly cases (<see cref="WasmCases"/>): a WASM relay against the C# relay, 10,000 hosted WASM agents
+/// and the memory per instance, and module compile/instantiate times.
 /// </summary>
 public sealed class AgentsSuite : IBenchmarkSuite
 {
@@ -18,7 +20,7 @@ public sealed class AgentsSuite : IBenchmarkSuite
     public string Name => "agents";
 
     /// <inheritdoc />
-    public string Description => "agent ping-pong and 8-way fan-out: Cortex and Axon ring vs Orleans grain calls, Akka.NET, Proto.Actor";
+    public string Description => "agent ping-pong and 8-way fan-out: Cortex and Axon ring vs Orleans grain calls, Akka.NET, Proto.Actor; WASM vs C# relay";
 
     /// <inheritdoc />
     public BenchmarkReport Run(SuiteOptions options)
@@ -82,6 +84,7 @@ public sealed class AgentsSuite : IBenchmarkSuite
             report.Ratios["fastpath_vs_akka_pingpong"] = Ratio(report, PingPongRate, mesh.PingPongName, akka.PingPongName);
             report.Ratios["fastpath_vs_protoactor_pingpong"] = Ratio(report, PingPongRate, mesh.PingPongName, proto.PingPongName);
             report.Ratios["mesh_vs_axon_ring_fanout"] = Ratio(report, FanOut, mesh.FanOutName, transports[1].FanOutName);
+            WasmCases.Run(report, options);
             return report;
         }
         finally

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NeuroMesh.Agents;
+using NeuroMesh.Agents.Wasm;
 using System.Net;
 using NeuroMesh.Cluster;
 using NeuroMesh.Clustering;
@@ -129,6 +130,9 @@ public static class NeuroMeshSiloBuilderExtensions
             return mesh;
         });
         builder.Services.AddSingleton(new BehaviourBinding(RelayBehaviour.Name, _ => new RelayBehaviour()));
+        builder.Services.AddOptions<WasmOptions>().Bind(configuration.GetSection(WasmOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WasmOptions>, WasmOptionsValidator>();
+        builder.Services.AddSingleton(sp => new WasmRuntime(sp.GetRequiredService<IOptions<WasmOptions>>().Value, sp.GetService<Microsoft.Extensions.Logging.ILogger<WasmRuntime>>()));
         builder.Services.AddSingleton(sp =>
         {
             var registry = new BehaviourRegistry();

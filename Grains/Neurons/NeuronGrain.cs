@@ -179,6 +179,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         var card = await GrainFactory.GetGrain<IRegionGrain>(State.Region.ToString()).RegisterCard(new AgentCard(name, id, merged, [State.Region]));
         RaiseEvent(new CardAdvertised(card));
         await ConfirmEvents();
+        mesh.Advertise(card);
         return card;
     }
 
@@ -191,6 +192,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         }
 
         await GrainFactory.GetGrain<IRegionGrain>(State.Region.ToString()).UnregisterCard(Id);
+        mesh.Withdraw(Id);
         RaiseEvent(new CardWithdrawn());
         await ConfirmEvents();
         return true;
@@ -469,6 +471,12 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
 
         _behaviour = behaviour;
         _handle = mesh.Host(id, behaviour, State.RefractoryTicks, State.Synapses.Keys);
+        if (State.Card is { } card)
+        {
+            // Hosting (again) removed any earlier card from the mesh's directory, where this silo's behaviours find it.
+            mesh.Advertise(card);
+        }
+
         _stateFlush ??= this.RegisterGrainTimer(FlushStateAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)));
         _hostError = null;
     }

@@ -95,6 +95,36 @@ public sealed class SiloAgentMesh : IDisposable
         }
     }
 
+    /// <summary>
+    /// Publishes the card of hosted neuron <paramref name="card"/>.NeuronId in the mesh's directory (replacing an earlier
+    /// one), where behaviours on this silo discover it (a WebAssembly module's <c>find</c>); false when it is not hosted.
+    /// The card leaves the directory with its neuron.
+    /// </summary>
+    public bool Advertise(AgentCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        lock (_lock)
+        {
+            if (!Cortex.Contains(card.NeuronId))
+            {
+                return false;
+            }
+
+            Cortex.Directory.TryUnregister(card.NeuronId, out _);
+            Cortex.Directory.Register(card);
+            return true;
+        }
+    }
+
+    /// <summary>Removes neuron <paramref name="id"/>'s card from the mesh's directory; false when it had none.</summary>
+    public bool Withdraw(uint id)
+    {
+        lock (_lock)
+        {
+            return Cortex.Directory.TryUnregister(id, out _);
+        }
+    }
+
     /// <summary>Replaces the targets a hosted source sends to; targets hosted now are subscribed at once.</summary>
     public void SetTargets(uint source, IEnumerable<uint> targets)
     {

@@ -213,7 +213,8 @@ public sealed partial class Cortex : IDisposable
     /// <summary>
     /// Removes a neuron: its subscriptions, its card, and its Axon (its ring goes back to the fabric). Spikes it fired
     /// that were not yet routed are dropped as <see cref="CortexCounters.DroppedSourceRemoved"/>; later spikes
-    /// addressed to it are dropped as <see cref="CortexCounters.DroppedTargetRemoved"/>. Its handle stops working.
+    /// addressed to it are dropped as <see cref="CortexCounters.DroppedTargetRemoved"/>. Its handle stops working, and a
+    /// behaviour that is <see cref="IDisposable"/> is disposed.
     /// </summary>
     /// <exception cref="KeyNotFoundException">The neuron is not in this mesh.</exception>
     /// <exception cref="InvalidOperationException">Called from inside a behaviour callback.</exception>
@@ -239,6 +240,9 @@ public sealed partial class Cortex : IDisposable
             _removed.Add(id);
             _engine?.Observe((int)id, observed: false);
             RebuildOrder();
+
+            // A behaviour that holds native resources (a WebAssembly instance) gives them back with its neuron.
+            (neuron.Behaviour as IDisposable)?.Dispose();
         }
     }
 
@@ -334,6 +338,7 @@ public sealed partial class Cortex : IDisposable
             {
                 neuron.Reader.Dispose();
                 neuron.Handle.Axon.Dispose();
+                (neuron.Behaviour as IDisposable)?.Dispose();
             }
 
             _neurons.Clear();
