@@ -6,9 +6,11 @@ namespace NeuroMesh.Tests.Engine;
 
 /// <summary>
 /// The admission estimate is the engine's own arrays: building the engine allocates at least the estimated peak (every
-/// estimated array is allocated), and what the built engine keeps is no more than the estimate.
+/// estimated array is allocated), and what the built engine keeps is no more than the estimate. The managed heap is the
+/// whole process's, so these tests run alone: another test allocating meanwhile would count as the engine's.
 /// </summary>
 [Trait("Tier", "Unit")]
+[Collection(MemoryMeasurementCollection.Name)]
 public class CpuEngineFootprintTests
 {
     [Theory]
@@ -47,4 +49,12 @@ public class CpuEngineFootprintTests
         var allToAll = spec with { Projections = [spec.Projections[0] with { Rule = new ConnectionRuleSpec { Kind = ConnectionRuleKinds.AllToAll } }] };
         Assert.True(CpuEngineFootprint.Estimate(allToAll, 2).Synapses > baseline.Synapses * 5);
     }
+}
+
+/// <summary>Tests that measure the process's managed heap run with no other test beside them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "memory measurement";
 }
