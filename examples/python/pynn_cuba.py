@@ -49,8 +49,15 @@ def main():
     parser.add_argument("--replay", action="store_true", help="neuromesh: replay the run by id and check its hash")
     parser.add_argument("--json", default=None, help="write the statistics here")
     parser.add_argument("--plot", default=None, help="draw the raster and rates to this PNG")
+    parser.add_argument("--brian2-device", default=None, choices=["cpp_standalone"],
+                        help="brian2: run on this Brian2 device instead of the runtime target (code generation)")
     args = parser.parse_args()
 
+    if args.brian2_device:
+        import tempfile
+
+        import brian2
+        brian2.set_device(args.brian2_device, directory=tempfile.mkdtemp(prefix="pynn-cuba-standalone-"))
     sim = __import__(f"pyNN.{args.simulator}", fromlist=["setup"])
     started = time.perf_counter()
     extra = {}
