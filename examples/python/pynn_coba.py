@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Vogels & Abbott (2005) COBA network as a PyNN script, unchanged on pyNN.neuromesh, pyNN.brian2 and pyNN.neuron.
 
-    python3 examples/python/pynn_coba.py --simulator neuron --size 4000 --seed 3
+    python3 examples/python/pynn_coba.py --simulator neuron --seed 3
 
 80% excitatory, 20% inhibitory IF_cond_exp cells with the parameters of examples/coba.json and Brian2's COBA example
 (C = 200 pF, g_L = 10 nS so tau_m = 20 ms, E_L = V_reset = -60 mV, V_th = -50 mV, 5 ms refractory; E_exc = 0 mV,
@@ -19,7 +19,7 @@ import pynn_common
 
 
 def main():
-    args = pynn_common.parser(__doc__.splitlines()[0], size=4000, duration=1000.0).parse_args()
+    args = pynn_common.parser(__doc__.splitlines()[0], size=1000, duration=1000.0).parse_args()
     timer = pynn_common.Timer()
     sim = pynn_common.setup(args)
 
