@@ -3,13 +3,13 @@
 
     python3 examples/python/pynn_stdp.py --simulator neuron
 
---size IF_curr_exp cells (default 20) each receive 100 of 200 Poisson inputs at 10 Hz (FixedNumberPreConnector, so
-the cells differ) through an STDPMechanism
-(SpikePairRule: tau_+ = tau_- = 20 ms, A_+ = 0.01, A_- = 0.0105; AdditiveWeightDependence in [0, 0.3] nA; initial
-weight 0.15 nA: the mean input then holds v near threshold, delay 1 ms), after Song, Miller & Abbott (2000): depression slightly outweighs potentiation, so the
-weights drift and the output rate changes over the run. The plastic weights are not read back (pyNN.neuromesh cannot:
-see docs/python.md), so the comparison is the output's rate, ISI CV and fraction firing in the first and the last
-second of the run, which the weights' evolution sets.
+--size IF_curr_exp cells (default 20) each receive 100 of 200 Poisson inputs at 10 Hz (FixedNumberPreConnector, so the
+cells differ) through an STDPMechanism (SpikePairRule: tau_+ = tau_- = 20 ms, A_+ = 0.01, A_- = 0.0105;
+AdditiveWeightDependence in [0, 0.3] nA; initial weight 0.15 nA, so the mean input holds v near threshold; delay 1
+ms), after Song, Miller & Abbott (2000): depression slightly outweighs potentiation, so the weights drift and the
+output rate changes over the run. The plastic weights are not read back (pyNN.neuromesh cannot: see docs/python.md),
+so the comparison is the output's rate, ISI CV and fraction firing in the first and the last second of the run, which
+the weights' evolution sets.
 """
 import sys
 
@@ -33,7 +33,8 @@ def main():
         timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.0105),
         weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.3),
         weight=0.15, delay=1.0)
-    sim.Projection(inputs, post, sim.FixedNumberPreConnector(100, rng=NumpyRNG(seed=args.seed)), stdp, receptor_type="excitatory")
+    sim.Projection(inputs, post, sim.FixedNumberPreConnector(100, rng=NumpyRNG(seed=args.seed)), stdp,
+                   receptor_type="excitatory")
     timer.build_done()
     sim.run(args.duration)
     timer.run_done()
