@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Additive pair-based STDP as a PyNN script, unchanged on pyNN.neuromesh, pyNN.brian2 and pyNN.neuron.
+"""Additive pair-based STDP as a PyNN script, unchanged on pyNN.neuromesh and pyNN.neuron (not pyNN.brian2: below).
 
     python3 examples/python/pynn_stdp.py --simulator neuron
 
@@ -9,7 +9,10 @@ AdditiveWeightDependence in [0, 0.3] nA; initial weight 0.15 nA, so the mean inp
 ms), after Song, Miller & Abbott (2000): depression slightly outweighs potentiation, so the weights drift and the
 output rate changes over the run. The plastic weights are not read back (pyNN.neuromesh cannot: see docs/python.md),
 so the comparison is the output's rate, ISI CV and fraction firing in the first and the last second of the run, which
-the weights' evolution sets.
+the weights' evolution sets. pyNN.brian2 (PyNN 0.10.1) refuses this script: its STDPMechanism accepts only
+dendritic_delay_fraction = 0 (axonal delays), while pyNN.neuromesh accepts only PyNN's default 1, which is what the
+engine does (its presynaptic trace is updated when the spike is emitted). No value runs on both, so the STDP
+comparison is against NEURON only.
 """
 import sys
 
