@@ -7,7 +7,8 @@
 Each run is its own process (this interpreter) and writes its JSON into --out (kept: a later call with --table-only
 prints the table from what is there). Per model, population and simulator: the mean over the seeds of the firing
 rate, mean ISI CV and fraction of firing cells (± the standard deviation over seeds); the first simulator's
-deviation from the mean of the others (the references), and how far the references are from each other.
+deviation from the mean of the others (the references) that have runs, and how far the references are from each
+other.
 """
 import argparse
 import glob
@@ -60,23 +61,28 @@ def table(out, models, simulators):
     lines.append("|" + "---|" * len(head))
     for model in models:
         present = {s: runs.get((model, s), []) for s in simulators}
-        if not all(present.values()):
+        available = [s for s in references if present[s]]
+        if not present[first] or not available:
             lines.append(f"| {model} | (missing runs: " +
                          ", ".join(s for s in simulators if not present[s]) + ") |")
             continue
         labels = present[first][0].get("populations", ["E", "I"])
         for label in labels:
             for statistic, unit in (("rate", " Hz"), ("cv", ""), ("fraction", "")):
-                values = {s: np.array([r[label][statistic] for r in present[s]], dtype=float) for s in simulators}
+                values = {s: np.array([r[label][statistic] for r in present[s]], dtype=float)
+                          for s in simulators if present[s]}
                 means = {s: float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
                          for s, v in values.items()}
                 cells = [f"{means[s]:.3f} ± {np.nanstd(values[s]):.3f}{unit} (n={len(values[s])})"
-                         for s in simulators]
-                reference = float(np.mean([means[s] for s in references]))
+                         if s in values else "(no run)" for s in simulators]
+                reference = float(np.mean([means[s] for s in available]))
                 row = [model, label, statistic, *cells, f"{100 * (means[first] - reference) / reference:+.1f}%"]
                 if len(references) > 1:
-                    spread = max(means[s] for s in references) - min(means[s] for s in references)
-                    row.append(f"{100 * spread / reference:.1f}%")
+                    if len(available) > 1:
+                        spread = max(means[s] for s in available) - min(means[s] for s in available)
+                        row.append(f"{100 * spread / reference:.1f}%")
+                    else:
+                        row.append("(one reference)")
                 lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines.append("| model | " + " | ".join(f"{s} build / run (s)" for s in simulators) + " |")
