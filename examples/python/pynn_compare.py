@@ -56,7 +56,7 @@ def table(out, models, simulators):
     lines = []
     first, references = simulators[0], simulators[1:]
     head = (["model", "population", "statistic"] + simulators + [f"{first} vs references' mean"] +
-            (["references' spread"] if len(references) > 1 else []))
+            ([f"vs {s}" for s in references] + ["references' spread"] if len(references) > 1 else []))
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for model in models:
@@ -78,6 +78,8 @@ def table(out, models, simulators):
                 reference = float(np.mean([means[s] for s in available]))
                 row = [model, label, statistic, *cells, f"{100 * (means[first] - reference) / reference:+.1f}%"]
                 if len(references) > 1:
+                    row += [f"{100 * (means[first] - means[s]) / means[s]:+.1f}%" if s in means else "-"
+                            for s in references]
                     if len(available) > 1:
                         spread = max(means[s] for s in available) - min(means[s] for s in available)
                         row.append(f"{100 * spread / reference:.1f}%")
