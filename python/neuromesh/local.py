@@ -1,6 +1,7 @@
 """An embedded node: the repository's silo process, started on free loopback ports and stopped on exit."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -107,6 +108,9 @@ class LocalNode:
         """Starts every silo and waits until each answers ``/health/ready`` and the first sees them all."""
         cluster = f"python-{uuid.uuid4().hex[:12]}"
         self._log = open(self.log_path, "ab")
+        # The silos run in their own sessions, so nothing stops them when this interpreter ends; a script that raises
+        # before its stop() (or sim.end()) would leave them running, stepping its run. stop() is idempotent.
+        atexit.register(self.stop)
         try:
             for i in range(self.silos):
                 silo_port, gateway_port, http_port = free_ports(3)
@@ -185,6 +189,7 @@ class LocalNode:
                     pass
                 process.wait()
         self.processes.clear()
+        atexit.unregister(self.stop)
         if getattr(self, "_log", None):
             self._log.close()
         if self.log_path.parent == self.directory:

@@ -3,7 +3,10 @@
 Run: NEUROMESH_SILO=.../NeuroMesh.Silo.dll python3 -m unittest discover -s python/tests -v
 """
 import json
+import os
 import socket
+import subprocess
+import sys
 import unittest
 
 import numpy as np
@@ -46,6 +49,20 @@ class LocalNodeTests(unittest.TestCase):
             port = other.ports[0][2]
             process = other.processes[0]
         self.assertIsNotNone(process.poll(), "the silo process still runs after the with block")
+        with socket.socket() as s:
+            self.assertNotEqual(s.connect_ex(("127.0.0.1", port)), 0, "the gateway port still accepts connections")
+
+    def test_the_silo_stops_when_a_script_raises_before_stopping_it(self):
+        script = ("import neuromesh, os\n"
+                  "node = neuromesh.local()\n"
+                  "print(node.processes[0].pid, node.ports[0][2], flush=True)\n"
+                  "raise RuntimeError('the script fails before node.stop()')\n")
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+        self.assertNotEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertIn("the script fails before node.stop()", done.stderr)
+        pid, port = (int(x) for x in done.stdout.split())
+        with self.assertRaises(ProcessLookupError, msg=f"silo {pid} still runs after its script exited"):
+            os.kill(pid, 0)
         with socket.socket() as s:
             self.assertNotEqual(s.connect_ex(("127.0.0.1", port)), 0, "the gateway port still accepts connections")
 
