@@ -5,6 +5,9 @@ namespace NeuroMesh.Simulation;
 /// (<see cref="SpikeTaps"/>): every spike of every shard, in (tick, neuron) order, so the batches of a run concatenated in
 /// order are its whole spike train. Batches follow each other without gaps: a batch's <see cref="FromTick"/> is the previous
 /// batch's <see cref="ToTick"/>, so a subscriber that sees a jump knows it missed spikes (it subscribed late or fell behind).
+/// A checkpoint's spikes go out in batches of at most 32,768 spikes, cut between ticks; a single tick with more spikes is
+/// cut inside it, and its pieces all cover [t, t + 1) (their <see cref="FromTick"/> is then below the previous
+/// <see cref="ToTick"/>, never above it).
 /// </summary>
 /// <param name="RunId">The run.</param>
 /// <param name="FromTick">The first tick covered.</param>

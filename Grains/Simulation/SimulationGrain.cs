@@ -810,18 +810,21 @@ public sealed partial class SimulationGrain(
     /// </summary>
     private async Task PublishTapAsync(long from, SpikeRecord[] spikes)
     {
-        var ticks = new long[spikes.Length];
-        var neurons = new int[spikes.Length];
-        for (var i = 0; i < spikes.Length; i++)
-        {
-            (ticks[i], neurons[i]) = (spikes[i].Tick, spikes[i].Neuron);
-        }
-
         try
         {
             _tap ??= this.GetStreamProvider(SpikeTaps.ProviderName).GetStream<SpikeTapBatch>(Orleans.Runtime.StreamId.Create(SpikeTaps.Namespace, this.GetPrimaryKeyString()));
-            await _tap.OnNextAsync(new SpikeTapBatch(this.GetPrimaryKeyString(), from, _engineTick, Dt(), ticks, neurons));
-            _tapBatches++;
+            foreach (var (first, end, start, count) in SpikeTapChunks.Split(from, _engineTick, spikes))
+            {
+                var ticks = new long[count];
+                var neurons = new int[count];
+                for (var i = 0; i < count; i++)
+                {
+                    (ticks[i], neurons[i]) = (spikes[start + i].Tick, spikes[start + i].Neuron);
+                }
+
+                await _tap.OnNextAsync(new SpikeTapBatch(this.GetPrimaryKeyString(), first, end, Dt(), ticks, neurons));
+                _tapBatches++;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
