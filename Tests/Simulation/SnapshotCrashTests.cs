@@ -112,6 +112,7 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
                 Assert.True(DateTime.UtcNow < deadline, $"the failpoint {failpoint} was never reached:\n{node.Output}");
             }
 
+            node.Kill(); // already gone: this waits until its output is read to the end, the failpoint's last line included
             Assert.Contains($"failpoint {failpoint}: killing this process", node.Output);
             await node.DisposeAsync();
             if (failpoint == FailPoints.CompactAfterSnapshot)
