@@ -21,13 +21,9 @@ public sealed class GatewayFuzzTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cluster = $"fuzz-{Guid.NewGuid():N}";
         _node = await NodeProcess.StartAsync(
-            new Dictionary<string, string>
+            new Dictionary<string, string>(NodeProcess.OwnCluster("fuzz", _dir))
             {
-                ["NeuroMesh:Clustering:ClusterId"] = cluster,
-                ["NeuroMesh:Clustering:ServiceId"] = cluster,
-                ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
                 ["NeuroMesh:Gateway:ApiKeys:0"] = Key,
                 ["NeuroMesh:Gateway:MaxBodyBytes"] = GatewayNode.MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
 

@@ -23,13 +23,9 @@ public sealed class GatewayNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cluster = $"gateway-{Guid.NewGuid():N}";
         Node = await NodeProcess.StartAsync(
-            new Dictionary<string, string>
+            new Dictionary<string, string>(NodeProcess.OwnCluster("gateway", _dir))
             {
-                ["NeuroMesh:Clustering:ClusterId"] = cluster,
-                ["NeuroMesh:Clustering:ServiceId"] = cluster,
-                ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
                 ["NeuroMesh:Gateway:ApiKeys:0"] = Key,
                 ["NeuroMesh:Gateway:ApiKeys:1"] = FloodKey,
                 ["NeuroMesh:Gateway:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -18,14 +18,8 @@ public sealed class GatewayOriginTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cluster = $"origin-{Guid.NewGuid():N}";
         _node = await NodeProcess.StartAsync(
-            new Dictionary<string, string>
-            {
-                ["NeuroMesh:Clustering:ClusterId"] = cluster,
-                ["NeuroMesh:Clustering:ServiceId"] = cluster,
-                ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
-            },
+            NodeProcess.OwnCluster("origin", _dir),
             TimeSpan.FromSeconds(120));
     }
 

@@ -21,13 +21,9 @@ public sealed class HardenedGatewayNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cluster = $"hardened-{Guid.NewGuid():N}";
         Node = await NodeProcess.StartAsync(
-            new Dictionary<string, string>
+            new Dictionary<string, string>(NodeProcess.OwnCluster("hardened", _dir))
             {
-                ["NeuroMesh:Clustering:ClusterId"] = cluster,
-                ["NeuroMesh:Clustering:ServiceId"] = cluster,
-                ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
                 ["NeuroMesh:Gateway:ApiKeys:0"] = Key,
                 ["NeuroMesh:Gateway:ApiKeys:1"] = RateKey,
                 ["NeuroMesh:Gateway:OpenReads"] = "false",

@@ -49,6 +49,21 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// The settings of a node in a cluster of its own (a fresh cluster and service id from <paramref name="name"/>) with its
+    /// SQLite delta log in <paramref name="dataDir"/>; add a test's own settings to it.
+    /// </summary>
+    public static Dictionary<string, string> OwnCluster(string name, string dataDir)
+    {
+        var cluster = $"{name}-{Guid.NewGuid():N}";
+        return new Dictionary<string, string>
+        {
+            ["NeuroMesh:Clustering:ClusterId"] = cluster,
+            ["NeuroMesh:Clustering:ServiceId"] = cluster,
+            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(dataDir, "log.db"),
+        };
+    }
+
+    /// <summary>
     /// Starts a node (a secondary of <paramref name="primary"/>'s localhost cluster when given). <paramref name="settings"/> are configuration keys (<c>NeuroMesh:DeltaLog:Path</c>) passed as
     /// environment variables; ports, cluster id and logging are chosen here unless given.
     /// </summary>

@@ -24,12 +24,8 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
     public async Task Kills_during_snapshots_and_compaction_leave_a_log_that_opens_carries_on_and_replays()
     {
         var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 20_000 }; // still running at the last kill
-        var cluster = $"crash-{Guid.NewGuid():N}";
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(NodeProcess.OwnCluster("crash", _dir))
         {
-            ["NeuroMesh:Clustering:ClusterId"] = cluster,
-            ["NeuroMesh:Clustering:ServiceId"] = cluster,
-            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
             ["NeuroMesh:Snapshots:EveryCheckpoints"] = "1", // a snapshot at every checkpoint,
             ["NeuroMesh:Snapshots:Keep"] = "1", // so every one drops the last and compacts the log
             ["NeuroMesh:Gateway:ApiKeys:0"] = Key,
@@ -88,12 +84,8 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
         // The failpoint kills the node (SIGKILL) exactly between the two writes; with a snapshot at every checkpoint and
         // Keep = 1, the first snapshot's file is saved at the first checkpoint and the first compaction follows at the next.
         var spec = ExamplesDirectory.Spec("cuba.json") with { Duration = 20_000 };
-        var cluster = $"pinned-{Guid.NewGuid():N}";
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(NodeProcess.OwnCluster("pinned", _dir))
         {
-            ["NeuroMesh:Clustering:ClusterId"] = cluster,
-            ["NeuroMesh:Clustering:ServiceId"] = cluster,
-            ["NeuroMesh:DeltaLog:Path"] = Path.Combine(_dir, "log.db"),
             ["NeuroMesh:Snapshots:EveryCheckpoints"] = "1",
             ["NeuroMesh:Snapshots:Keep"] = "1",
             ["NeuroMesh:Gateway:ApiKeys:0"] = Key,
