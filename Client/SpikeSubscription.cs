@@ -35,7 +35,7 @@ public sealed class SpikeSubscription : IAsyncDisposable
     /// <summary>Ticks between received batches that never arrived here; ticks before the first batch received are not counted.</summary>
     public long MissedTicks => Interlocked.Read(ref _missed);
 
-    /// <summary>The tick after the last batch received, or -1 before the first.</summary>
+    /// <summary>The tick after the last batch handed on (its handler has returned), or -1 before the first.</summary>
     public long LastTick => Interlocked.Read(ref _lastTick);
 
     internal static async Task<SpikeSubscription> StartAsync(IClusterClient cluster, string runId, NeuronSet filter, Func<SpikeTapBatch, Task> onBatch)
@@ -55,16 +55,11 @@ public sealed class SpikeSubscription : IAsyncDisposable
         }
     }
 
-    private Task OnBatch(SpikeTapBatch batch)
+    private async Task OnBatch(SpikeTapBatch batch)
     {
+        // Batches of one subscription arrive one at a time. The counters move only after the handler has the batch, so a
+        // caller that sees LastTick reach a tick also sees every batch up to it handed on (and counted).
         var last = Interlocked.Read(ref _lastTick);
-        if (last >= 0 && batch.FromTick > last)
-        {
-            Interlocked.Add(ref _missed, batch.FromTick - last);
-        }
-
-        Interlocked.Exchange(ref _lastTick, batch.ToTick);
-        Interlocked.Increment(ref _batches);
         var kept = batch;
         if (!ReferenceEquals(_filter, NeuronSet.All))
         {
@@ -73,7 +68,14 @@ public sealed class SpikeSubscription : IAsyncDisposable
             kept = batch with { Ticks = [.. ticks], Neurons = [.. neurons] };
         }
 
+        await _onBatch(kept);
+        if (last >= 0 && batch.FromTick > last)
+        {
+            Interlocked.Add(ref _missed, batch.FromTick - last);
+        }
+
         Interlocked.Add(ref _spikes, kept.Count);
-        return _onBatch(kept);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Exchange(ref _lastTick, batch.ToTick);
     }
 }
