@@ -70,6 +70,18 @@ public sealed record class NetworkSpec
     /// <summary>Writes the spec as indented JSON that <see cref="Parse"/> reads back to an equal spec.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, NetworkSpecJson.Options);
 
+    /// <summary>
+    /// The populations that receive reward-modulated (R-STDP) synapses, with their global neuron ranges
+    /// [<c>First</c>, <c>End</c>), in population order. A modulatory input (a reward) to one of their neurons scales the
+    /// eligibility of that neuron's incoming R-STDP synapses; to any other neuron it would change nothing.
+    /// </summary>
+    public IReadOnlyList<(string Population, int First, int End)> RewardTargets()
+    {
+        var targets = Projections.Where(p => p.Plasticity?.Kind == PlasticityKinds.RStdp).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
+        var offsets = PopulationOffsets();
+        return [.. Populations.Select((p, i) => (p.Name, offsets[i], offsets[i] + p.Size)).Where(p => targets.Contains(p.Name))];
+    }
+
     /// <summary>The index of the first neuron of each population, in population order.</summary>
     public int[] PopulationOffsets()
     {

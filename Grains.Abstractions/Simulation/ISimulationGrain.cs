@@ -21,9 +21,22 @@ public interface ISimulationGrain : IGrainWithStringKey
     /// Schedules external inputs for ticks from the run's current tick on; they are logged with the run (so a replay
     /// applies them at the same ticks) and applied by the shard that owns each neuron.
     /// </summary>
-    /// <exception cref="ArgumentException">An input's tick is before the run's tick or past its end, its neuron is not in the network, its weight is not finite, or its channel is not Excitatory or Inhibitory; nothing is scheduled.</exception>
+    /// <remarks>
+    /// A <see cref="Spikes.SpikeType.Modulatory"/> input is a reward: it scales the eligibility of the neuron's incoming
+    /// R-STDP synapses in the update of its tick, so it is accepted only for neurons that receive R-STDP synapses.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An input's tick is before the run's tick or past its end, its neuron is not in the network, its weight is not finite, its channel is not Excitatory, Inhibitory or Modulatory, or it is Modulatory and its neuron receives no R-STDP synapse; nothing is scheduled.</exception>
     /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
     Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs);
+
+    /// <summary>
+    /// Sends a reward: a modulatory input of <paramref name="amount"/> to every neuron of <paramref name="population"/>
+    /// (null: every neuron that receives R-STDP synapses, a global reward), acting in the update of
+    /// <paramref name="tick"/> (negative: the run's current tick). It is logged like any <see cref="Inject"/>ed input.
+    /// </summary>
+    /// <exception cref="ArgumentException">The amount is not finite or zero, the population is unknown or receives no R-STDP synapse, the run has no R-STDP synapses, or the tick is outside the run's remaining ticks; nothing is scheduled.</exception>
+    /// <exception cref="InvalidOperationException">No spec, or the run is stepping, running in the background, stopped or finished.</exception>
+    Task<RunStatus> Reward(double amount, string? population = null, long tick = -1);
 
     /// <summary>
     /// Places the run on its silos and builds the shards' engines now (rebuilding it by replay if it has run before),

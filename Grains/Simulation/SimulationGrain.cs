@@ -126,11 +126,9 @@ public sealed partial class SimulationGrain(
             throw new InvalidOperationException($"Cannot inject into run '{this.GetPrimaryKeyString()}' while it runs in the background; pause it first, so that the inputs' ticks are still ahead.");
         }
 
-        if (_neurons < 0)
-        {
-            _neurons = NetworkSpec.Parse(State.SpecJson!).NeuronCount;
-        }
-
+        var spec = NetworkSpec.Parse(State.SpecJson!);
+        _neurons = spec.NeuronCount;
+        var rewardTargets = inputs.Any(i => i?.Channel == Spikes.SpikeType.Modulatory) ? spec.RewardTargets() : [];
         var problems = new List<string>();
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -151,9 +149,16 @@ public sealed partial class SimulationGrain(
             {
                 problems.Add($"input {i}: the weight must be a finite number (got {input.Weight})");
             }
-            else if (input.Channel is not (Spikes.SpikeType.Excitatory or Spikes.SpikeType.Inhibitory))
+            else if (input.Channel is not (Spikes.SpikeType.Excitatory or Spikes.SpikeType.Inhibitory or Spikes.SpikeType.Modulatory))
             {
-                problems.Add($"input {i}: channel {input.Channel} is not Excitatory or Inhibitory");
+                problems.Add($"input {i}: channel {input.Channel} is not Excitatory, Inhibitory or Modulatory");
+            }
+            else if (input.Channel == Spikes.SpikeType.Modulatory && !rewardTargets.Any(t => input.Neuron >= t.First && input.Neuron < t.End))
+            {
+                // A reward acts only through the eligibility of the target's incoming R-STDP synapses (docs/model-semantics.md).
+                problems.Add(rewardTargets.Count == 0
+                    ? $"input {i}: a modulatory input (a reward) needs reward-modulated (R-STDP) synapses, and run '{this.GetPrimaryKeyString()}' has none"
+                    : $"input {i}: neuron {input.Neuron} receives no R-STDP synapse, so a reward there would change nothing; rewards go to {string.Join(", ", rewardTargets.Select(t => $"{t.Population} ({t.First}..{t.End - 1})"))}");
             }
         }
 
@@ -169,6 +174,40 @@ public sealed partial class SimulationGrain(
         }
 
         return Status();
+    }
+
+    /// <inheritdoc />
+    public Task<RunStatus> Reward(double amount, string? population = null, long tick = -1)
+    {
+        EnsureRunnable("reward");
+        if (!double.IsFinite(amount) || amount == 0)
+        {
+            throw new ArgumentException($"A reward's amount must be a finite number other than 0 (got {amount}).", nameof(amount));
+        }
+
+        var spec = NetworkSpec.Parse(State.SpecJson!);
+        var targets = spec.RewardTargets();
+        if (targets.Count == 0)
+        {
+            throw new ArgumentException($"Run '{this.GetPrimaryKeyString()}' has no reward-modulated (R-STDP) synapses, so a reward would change nothing.", nameof(amount));
+        }
+
+        if (population is not null)
+        {
+            if (spec.Populations.All(p => p.Name != population))
+            {
+                throw new ArgumentException($"Run '{this.GetPrimaryKeyString()}' has no population '{population}'; its populations are {string.Join(", ", spec.Populations.Select(p => p.Name))}.", nameof(population));
+            }
+
+            targets = [.. targets.Where(t => t.Population == population)];
+            if (targets.Count == 0)
+            {
+                throw new ArgumentException($"Population '{population}' receives no R-STDP synapse, so a reward there would change nothing; rewards go to {string.Join(", ", spec.RewardTargets().Select(t => t.Population))}.", nameof(population));
+            }
+        }
+
+        var at = tick < 0 ? State.Tick : tick;
+        return Inject([.. targets.SelectMany(t => Enumerable.Range(t.First, t.End - t.First)).Select(n => new ExternalInput(at, n, amount, Spikes.SpikeType.Modulatory))]);
     }
 
     /// <inheritdoc />

@@ -239,21 +239,7 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
         ];
 
         // One engine with the same inputs: Inject before the update of the input's tick.
-        using var engine = new CpuEngine(spec, new EngineOptions { Threads = 1 });
-        var records = new List<SpikeRecord>();
-        long at = 0;
-        foreach (var group in inputs.GroupBy(i => i.Tick))
-        {
-            records.AddRange(engine.Run(group.Key - at).Spikes);
-            at = group.Key;
-            foreach (var input in group)
-            {
-                engine.Inject(input.Neuron, input.Weight, input.Channel);
-            }
-        }
-
-        records.AddRange(engine.Run(spec.TotalTicks - at).Spikes);
-        var expected = SpikeTrainHash.Of([.. records]);
+        var (count, expected, _) = SingleEngine.WithInputs(spec, inputs);
         Assert.NotEqual(SingleEngine.Reference(spec).Hash, expected); // the inputs change the spike train
 
         foreach (var silos in new[] { 1, 3 })
@@ -263,12 +249,77 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
             await run.Step(100);
             await run.Inject(inputs);
             var status = await run.Step(spec.TotalTicks);
-            Assert.Equal((records.Count, expected), (status.Spikes, status.SpikeTrainHash));
+            Assert.Equal((count, expected), (status.Spikes, status.SpikeTrainHash));
 
             // A replay from the log applies the same inputs, or its checkpoints would not reproduce.
             var replay = await run.Replay();
             Assert.Equal((2, expected), (replay.Verified.Count, replay.SpikeTrainHash));
         }
+    }
+
+    [Fact]
+    public async Task A_reward_from_outside_drives_R_STDP_exactly_as_one_engine_on_1_and_2_silos_and_is_replayed()
+    {
+        var spec = RewardSpec.Unrewarded();
+        var actuators = Enumerable.Range(150, 50).ToArray();
+        long[] ticks = [800, 1400, 2000, 2600];
+        var inputs = ticks.SelectMany(t => actuators.Select(n => new ExternalInput(t, n, 25, SpikeType.Modulatory))).ToArray();
+        var (count, hash, weights) = SingleEngine.WithInputs(spec, inputs, spec.TotalTicks - 1);
+        var (_, unrewardedHash, unrewardedWeights) = SingleEngine.WithInputs(spec, [], spec.TotalTicks - 1);
+        Assert.Equal([3.0, 12.0], unrewardedWeights.Distinct().Order()); // without a reward R-STDP changes nothing
+        Assert.NotEqual(unrewardedWeights, weights); // the rewards moved the weights...
+        Assert.NotEqual(unrewardedHash, hash); // ...and so the actuators' spikes
+
+        foreach (var silos in new[] { 1, 2 })
+        {
+            var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>($"lockstep-reward-{silos}");
+            await run.Deploy(spec.ToJson(), silos);
+            foreach (var t in ticks)
+            {
+                await run.Step(t - (await run.GetStatus()).Tick);
+
+                // The same reward two ways: to the population by name, and as a global reward (the actuators are the only
+                // population with R-STDP synapses onto it).
+                await (silos == 1 ? run.Reward(25, "actuators") : run.Reward(25));
+            }
+
+            // The weights one tick before the end: a finished run frees its shards and their weights.
+            await run.Step(spec.TotalTicks - 1 - (await run.GetStatus()).Tick);
+            Assert.Equal(weights, (await run.SampleWeights(100_000)).Weights.Order());
+            var status = await run.Step(spec.TotalTicks);
+            Assert.Equal((count, hash), (status.Spikes, status.SpikeTrainHash));
+
+            var replay = await run.Replay();
+            Assert.Equal(hash, replay.SpikeTrainHash);
+            Assert.Equal(ticks.Length + 2, replay.Verified.Count);
+        }
+    }
+
+    [Fact]
+    public async Task A_reward_that_would_change_nothing_or_names_nothing_is_refused_and_nothing_is_scheduled()
+    {
+        var spec = RewardSpec.Unrewarded();
+        var run = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-reward");
+        await run.Deploy(spec.ToJson(), 2);
+        await run.Step(500);
+
+        Assert.Contains("has no population 'motors'; its populations are sensors, useful, noisy, actuators, critic", (await Assert.ThrowsAsync<ArgumentException>(() => run.Reward(1, "motors"))).Message);
+        Assert.Contains("Population 'critic' receives no R-STDP synapse, so a reward there would change nothing; rewards go to actuators", (await Assert.ThrowsAsync<ArgumentException>(() => run.Reward(1, "critic"))).Message);
+        Assert.Contains("must be a finite number other than 0 (got NaN)", (await Assert.ThrowsAsync<ArgumentException>(() => run.Reward(double.NaN))).Message);
+        Assert.Contains("must be a finite number other than 0 (got 0)", (await Assert.ThrowsAsync<ArgumentException>(() => run.Reward(0))).Message);
+        Assert.Contains("tick 100 is outside [500, 3000)", (await Assert.ThrowsAsync<ArgumentException>(() => run.Reward(1, tick: 100))).Message);
+        var neuron = await Assert.ThrowsAsync<ArgumentException>(() => run.Inject([new(600, 150, 1, SpikeType.Modulatory), new(600, 20, 1, SpikeType.Modulatory)]));
+        Assert.Contains("input 1: neuron 20 receives no R-STDP synapse, so a reward there would change nothing; rewards go to actuators (150..199)", neuron.Message);
+        Assert.DoesNotContain("input 0", neuron.Message);
+
+        // A run without R-STDP synapses refuses a reward, naming why.
+        var cuba = fixture.Cluster.GrainFactory.GetGrain<ISimulationGrain>("lockstep-bad-reward-cuba");
+        await cuba.Deploy(Cuba.ToJson(), 1);
+        Assert.Contains("Run 'lockstep-bad-reward-cuba' has no reward-modulated (R-STDP) synapses", (await Assert.ThrowsAsync<ArgumentException>(() => cuba.Reward(1))).Message);
+
+        // Nothing was scheduled: the run ends exactly as one engine without rewards.
+        var status = await run.Step(spec.TotalTicks);
+        Assert.Equal(SingleEngine.Reference(spec).Hash, status.SpikeTrainHash);
     }
 
     [Fact]
@@ -281,7 +332,7 @@ public sealed class LockstepClusterTests(DeltaLogClusterFixture fixture)
         Assert.Contains("input 1: tick 150 is outside [200, 500)", error.Message);
         Assert.Contains("input 2: neuron 5000 is not in the network (0..999)", error.Message);
         Assert.Contains("input 3: the weight must be a finite number", error.Message);
-        Assert.Contains("input 4: channel Modulatory is not Excitatory or Inhibitory", error.Message);
+        Assert.Contains("input 4: a modulatory input (a reward) needs reward-modulated (R-STDP) synapses, and run 'lockstep-bad-inputs' has none", error.Message);
         Assert.DoesNotContain("input 0", error.Message);
 
         // Nothing was scheduled: the run goes on exactly as one engine without inputs.
