@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
+using NeuroMesh.Spikes;
 
 namespace NeuroMesh.Client;
 
@@ -65,12 +66,38 @@ public sealed class SimulationRun
     /// <summary>Every checkpoint in the run's log.</summary>
     public Task<IReadOnlyList<CheckpointInfo>> Checkpoints() => _grain.GetCheckpoints();
 
+    /// <summary>The most neurons one <see cref="Reward(double, NeuronSet, long?)"/> names.</summary>
+    public const int MaxRewardNeurons = 100_000;
+
     /// <summary>Schedules external inputs (logged with the run, so a replay applies them too).</summary>
     /// <exception cref="ArgumentException">An input is invalid; nothing is scheduled and the message lists each problem.</exception>
     public Task<RunStatus> Inject(IEnumerable<ExternalInput> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         return _grain.Inject([.. inputs]);
+    }
+
+    /// <summary>
+    /// Sends a reward (a modulatory input, logged with the run) of <paramref name="amount"/> to every neuron of
+    /// <paramref name="population"/>, or, with none named, to every neuron that receives R-STDP synapses; it acts in the
+    /// update of <paramref name="tick"/> (default: the run's current tick). R-STDP turns it into weight changes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The run has no R-STDP synapses, the population is unknown or receives none, or the amount or tick is invalid; nothing is scheduled.</exception>
+    public Task<RunStatus> Reward(double amount, string? population = null, long? tick = null) => _grain.Reward(amount, population, tick ?? -1);
+
+    /// <summary>Sends a reward of <paramref name="amount"/> to each neuron of <paramref name="neurons"/> (each must receive R-STDP synapses).</summary>
+    /// <exception cref="ArgumentException">A neuron receives no R-STDP synapse or is not in the network, the set is over 100,000 neurons, or the amount or tick is invalid; nothing is scheduled.</exception>
+    public async Task<RunStatus> Reward(double amount, NeuronSet neurons, long? tick = null)
+    {
+        ArgumentNullException.ThrowIfNull(neurons);
+        var count = neurons.Ranges.Sum(r => (long)r.Hi - r.Lo);
+        if (count > MaxRewardNeurons)
+        {
+            throw new ArgumentException($"The set names {count} neurons; a reward to a set takes at most {MaxRewardNeurons} (reward a population instead).", nameof(neurons));
+        }
+
+        var at = tick ?? (await _grain.GetStatus()).Tick;
+        return await _grain.Inject([.. neurons.Ranges.SelectMany(r => Enumerable.Range(r.Lo, r.Hi - r.Lo)).Select(n => new ExternalInput(at, n, amount, SpikeType.Modulatory))]);
     }
 
     /// <summary>Rebuilds the run from its log to <paramref name="toTick"/> (negative: its last checkpoint), checking every checkpoint.</summary>

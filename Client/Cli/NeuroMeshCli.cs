@@ -53,6 +53,7 @@ internal static class NeuroMeshCli
         root.Subcommands.Add(DeployCommand.Create(handler));
         root.Subcommands.Add(RunCommand.Create(handler));
         root.Subcommands.Add(InjectCommand.Create(handler));
+        root.Subcommands.Add(RewardCommand.Create(handler));
         root.Subcommands.Add(TapCommand.Create(handler));
         root.Subcommands.Add(StatsCommand.Create(handler));
         root.Subcommands.Add(AgentsCommand.Create(handler));

@@ -55,13 +55,35 @@ internal sealed record InjectRequest(IReadOnlyList<InjectInput> Inputs)
                 return ($"$.inputs[{i}].weight", "must be finite");
             }
 
-            if (input.Channel is not ("excitatory" or "inhibitory"))
+            if (input.Channel is not ("excitatory" or "inhibitory" or "modulatory"))
             {
-                return ($"$.inputs[{i}].channel", $"must be 'excitatory' or 'inhibitory' (got '{input.Channel}')");
+                return ($"$.inputs[{i}].channel", $"must be 'excitatory', 'inhibitory' or 'modulatory' (got '{input.Channel}')");
             }
         }
 
         return null;
+    }
+}
+
+/// <summary>
+/// POST /api/runs/{id}/reward, and the WebSocket's <c>{"type":"reward",...}</c>: a reward of <see cref="Amount"/> to every
+/// neuron of <see cref="Population"/> (null: every neuron that receives R-STDP synapses) at <see cref="Tick"/> (null: now).
+/// </summary>
+internal sealed record RewardRequest(double Amount, string? Population = null, long? Tick = null, string? Type = null)
+{
+    public (string, string)? Check()
+    {
+        if (!double.IsFinite(Amount) || Amount == 0)
+        {
+            return ("$.amount", $"must be a finite number other than 0 (got {Amount})");
+        }
+
+        if (Population is { Length: 0 })
+        {
+            return ("$.population", "must name a population, or be left out for every neuron that receives R-STDP synapses");
+        }
+
+        return Tick < 0 ? ("$.tick", $"must be 0 or more, or left out for the run's current tick (got {Tick})") : null;
     }
 }
 

@@ -86,7 +86,13 @@ internal static class RunEndpoints
         {
             var (request, error) = await JsonBody.Read<InjectRequest>(context);
             return error ?? Fail(request!.Check()) ?? await Control(grains, id, run => run.Inject(ToInputs(request.Inputs)));
-        }).WithSummary("Schedules external inputs (tick, neuron, weight, channel) from the run's current tick on.");
+        }).WithSummary("Schedules external inputs (tick, neuron, weight, channel) from the run's current tick on; channel 'modulatory' is a reward to a neuron that receives R-STDP synapses.");
+
+        writes.MapPost("/runs/{id}/reward", async (string id, HttpContext context, IGrainFactory grains) =>
+        {
+            var (request, error) = await JsonBody.Read<RewardRequest>(context);
+            return error ?? Fail(request!.Check()) ?? await Control(grains, id, run => run.Reward(request.Amount, request.Population, request.Tick ?? -1));
+        }).WithSummary("Sends a reward {amount} to a {population} (left out: every neuron that receives R-STDP synapses) at {tick} (left out: now); logged with the run.");
 
         writes.MapPost("/runs/{id}/replay", async (string id, HttpContext context, IGrainFactory grains) =>
         {
@@ -122,7 +128,12 @@ internal static class RunEndpoints
 
     /// <summary>The inputs as the cluster takes them (already checked).</summary>
     public static ExternalInput[] ToInputs(IReadOnlyList<InjectInput> inputs)
-        => [.. inputs.Select(i => new ExternalInput(i.Tick, i.Neuron, i.Weight, i.Channel == "inhibitory" ? SpikeType.Inhibitory : SpikeType.Excitatory))];
+        => [.. inputs.Select(i => new ExternalInput(i.Tick, i.Neuron, i.Weight, i.Channel switch
+        {
+            "inhibitory" => SpikeType.Inhibitory,
+            "modulatory" => SpikeType.Modulatory,
+            _ => SpikeType.Excitatory,
+        }))];
 
     /// <summary>The run's status, or null when nothing was ever deployed under <paramref name="id"/>.</summary>
     public static async Task<RunStatus?> Known(IGrainFactory grains, string id)

@@ -8,8 +8,9 @@ namespace NeuroMesh.Silo.Http;
 
 /// <summary>
 /// One <c>/spikes/ws</c> connection: sends <c>{"type":"spikes", ...}</c> messages (a <see cref="TapEvent"/>) and takes
-/// commands, each answered with a message: <c>{"type":"inject","inputs":[...]}</c> (needs a client that may mutate; answered
-/// <c>injected</c> with the run's status) and <c>{"type":"filter","population":...,"from":...,"to":...,"maxRate":...}</c>
+/// commands, each answered with a message: <c>{"type":"inject","inputs":[...]}</c> and
+/// <c>{"type":"reward","amount":...,"population":...,"tick":...}</c> (need a client that may mutate; answered
+/// <c>injected</c> or <c>rewarded</c> with the run's status) and <c>{"type":"filter","population":...,"from":...,"to":...,"maxRate":...}</c>
 /// (answered <c>filtered</c>). A bad command is answered <c>{"type":"error","status":...,"field":...,"message":...}</c> and
 /// changes nothing; a failed cluster call is answered the same way (statuses as the REST endpoints give them) and the socket
 /// stays open. Each inject draws on the client's one mutation budget (<see cref="MutationLimiter"/>, shared with its REST
@@ -115,52 +116,16 @@ internal sealed class SpikeSocket(
 
         if (command.ValueKind != JsonValueKind.Object || !command.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
         {
-            return Error("$.type", "a command is an object with a string 'type': 'inject' or 'filter'");
+            return Error("$.type", "a command is an object with a string 'type': 'inject', 'reward' or 'filter'");
         }
 
         switch (type.GetString())
         {
             case "inject":
-                if (!mayMutate)
-                {
-                    return Error("$", "injecting needs a configured API key (X-Api-Key, Bearer or ?apiKey= on the WebSocket request), or, on a gateway without keys, a loopback client that names an allowed host (NeuroMesh:Gateway:AllowedHosts) from the gateway's own origin", StatusCodes.Status401Unauthorized);
-                }
+                return await MutateAsync<InjectCommand>(command, "injecting", "injected", c => c.ToRequest().Check(), (g, c) => g.Inject(RunEndpoints.ToInputs(c.Inputs)));
 
-                InjectCommand? inject;
-                try
-                {
-                    inject = command.Deserialize<InjectCommand>(JsonBody.Options);
-                }
-                catch (JsonException e)
-                {
-                    return Error(e.Path ?? "$", JsonErrors.Describe(e));
-                }
-
-                if (inject is null)
-                {
-                    return Error("$", "the command is null");
-                }
-
-                var request = inject.ToRequest();
-                if (request.Check() is { } problem)
-                {
-                    return Error(problem.Item1, problem.Item2);
-                }
-
-                if (!limiter.TryAcquire(client))
-                {
-                    return Error("$", MutationLimiter.TooManyDetail, StatusCodes.Status429TooManyRequests);
-                }
-
-                try
-                {
-                    var status = await grains.GetGrain<ISimulationGrain>(run).Inject(RunEndpoints.ToInputs(request.Inputs));
-                    return new { type = "injected", status };
-                }
-                catch (Exception e) when (GatewayProblems.Classify(e) is { } failed)
-                {
-                    return Error(failed.Field, failed.Message, failed.Status);
-                }
+            case "reward":
+                return await MutateAsync<RewardRequest>(command, "rewarding", "rewarded", c => c.Check(), (g, c) => g.Reward(c.Amount, c.Population, c.Tick ?? -1));
 
             case "filter":
                 var (filter, invalid) = SpikeFilter.Parse(Text(command, "population"), Text(command, "from"), Text(command, "to"), Text(command, "maxRate"), session.Populations, options.MaxSpikesPerSecond);
@@ -173,7 +138,53 @@ internal sealed class SpikeSocket(
                 return new { type = "filtered", filter!.From, filter.To, populations = Text(command, "population"), maxRate = filter.MaxPerSecond };
 
             default:
-                return Error("$.type", $"unknown command '{type.GetString()}'; the commands are 'inject' and 'filter'");
+                return Error("$.type", $"unknown command '{type.GetString()}'; the commands are 'inject', 'reward' and 'filter'");
+        }
+    }
+
+    /// <summary>A command that changes the run: it needs a client that may mutate, draws on its budget, and is answered
+    /// <paramref name="answer"/> with the run's status or with the grain's refusal.</summary>
+    private async Task<object> MutateAsync<T>(JsonElement command, string doing, string answer, Func<T, (string, string)?> check, Func<ISimulationGrain, T, Task<RunStatus>> call)
+        where T : class
+    {
+        if (!mayMutate)
+        {
+            return Error("$", $"{doing} needs a configured API key (X-Api-Key, Bearer or ?apiKey= on the WebSocket request), or, on a gateway without keys, a loopback client that names an allowed host (NeuroMesh:Gateway:AllowedHosts) from the gateway's own origin", StatusCodes.Status401Unauthorized);
+        }
+
+        T? parsed;
+        try
+        {
+            parsed = command.Deserialize<T>(JsonBody.Options);
+        }
+        catch (JsonException e)
+        {
+            return Error(e.Path ?? "$", JsonErrors.Describe(e));
+        }
+
+        if (parsed is null)
+        {
+            return Error("$", "the command is null");
+        }
+
+        if (check(parsed) is { } problem)
+        {
+            return Error(problem.Item1, problem.Item2);
+        }
+
+        if (!limiter.TryAcquire(client))
+        {
+            return Error("$", MutationLimiter.TooManyDetail, StatusCodes.Status429TooManyRequests);
+        }
+
+        try
+        {
+            var status = await call(grains.GetGrain<ISimulationGrain>(run), parsed);
+            return new { type = answer, status };
+        }
+        catch (Exception e) when (GatewayProblems.Classify(e) is { } failed)
+        {
+            return Error(failed.Field, failed.Message, failed.Status);
         }
     }
 

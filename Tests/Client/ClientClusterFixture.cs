@@ -62,10 +62,13 @@ public sealed class ClientClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Writes the test spec to a file and returns its path.</summary>
-    public string SpecFile(string name = "delta.json")
+    public string SpecFile(string name = "delta.json") => SpecFile(Spec, name);
+
+    /// <summary>Writes <paramref name="spec"/> to a file named <paramref name="name"/> in the fixture's directory.</summary>
+    public string SpecFile(NetworkSpec spec, string name)
     {
         var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, Spec.ToJson());
+        File.WriteAllText(path, spec.ToJson());
         return path;
     }
 

@@ -5,6 +5,9 @@ using System.Text;
 using System.Text.Json;
 using NeuroMesh.Cli;
 using NeuroMesh.Hosting;
+using NeuroMesh.Simulation;
+using NeuroMesh.Spikes;
+using NeuroMesh.Tests.Simulation;
 
 namespace NeuroMesh.Tests.Client;
 
@@ -189,6 +192,43 @@ public sealed class NeuroMeshCliTests(ClientClusterFixture fixture) : IClassFixt
         var beyond = await fixture.Cli("replay", "cli-inject", "--to-tick", "500");
         Assert.Equal(ExitCodes.BadInput, beyond.ExitCode);
         Assert.Contains("--to-tick 500 is past run 'cli-inject''s log, which ends at tick 400", beyond.Err);
+    }
+
+    [Fact]
+    public async Task Reward_by_population_and_by_neurons_reaches_R_STDP_as_one_engine_and_bad_rewards_are_refused()
+    {
+        var spec = RewardSpec.Unrewarded(200);
+        Assert.Equal(0, (await fixture.Cli("deploy", fixture.SpecFile(spec, "rewarded.json"), "--run", "cli-reward", "--silos", "2")).ExitCode);
+        Assert.Equal(0, (await fixture.Cli("run", "cli-reward", "--ticks", "800")).ExitCode);
+
+        var byPopulation = await fixture.Cli("reward", "cli-reward", "--population", RewardSpec.Target, "--amount", "30", "--json");
+        Assert.True(byPopulation.ExitCode == 0, byPopulation.ToString());
+        Assert.Equal(800L, byPopulation.Json().GetProperty("status").GetProperty("tick").GetInt64());
+        var byNeurons = await fixture.Cli("reward", "cli-reward", "--neurons", "150-174", "--amount", "40", "--tick", "1300");
+        Assert.True(byNeurons.ExitCode == 0, byNeurons.ToString());
+        Assert.Contains("rewarded         40 to 150-174 of run cli-reward (at tick 1,300)", byNeurons.Out);
+
+        var both = await fixture.Cli("reward", "cli-reward", "--neurons", "150", "--population", RewardSpec.Target, "--amount", "1");
+        Assert.Equal(ExitCodes.BadInput, both.ExitCode);
+        Assert.Contains("Name either --population or --neurons, not both.", both.Err);
+        var nowhere = await fixture.Cli("reward", "cli-reward", "--population", "critic", "--amount", "1");
+        Assert.Equal(ExitCodes.BadInput, nowhere.ExitCode);
+        Assert.Contains("Population 'critic' receives no R-STDP synapse", nowhere.Err);
+        var injected = await fixture.Cli("inject", "cli-reward", "--neurons", "5", "--weight", "1", "--channel", "modulatory");
+        Assert.Equal(ExitCodes.BadInput, injected.ExitCode);
+        Assert.Contains("neuron 5 receives no R-STDP synapse", injected.Err);
+
+        var ran = await fixture.Cli("run", "cli-reward", "--json");
+        Assert.True(ran.ExitCode == 0, ran.ToString());
+        ExternalInput[] inputs =
+        [
+            .. Enumerable.Range(RewardSpec.First, RewardSpec.Count).Select(n => new ExternalInput(800, n, 30, SpikeType.Modulatory)),
+            .. Enumerable.Range(150, 25).Select(n => new ExternalInput(1300, n, 40, SpikeType.Modulatory)),
+        ];
+        var (count, hash, _) = SingleEngine.WithInputs(spec, inputs);
+        Assert.NotEqual(SingleEngine.Reference(spec).Hash, hash);
+        var status = ran.Json().GetProperty("status");
+        Assert.Equal((count, hash), (status.GetProperty("spikes").GetInt64(), status.GetProperty("spikeTrainHash").GetString()));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
@@ -66,6 +67,55 @@ public sealed class GatewaySpikeTests(GatewayNode fixture)
         // send exactly every I spike and filter exactly every E spike (populations in /populations order: E, I).
         Assert.Equal(b.Sum(e => (long)e.GetProperty("neurons").GetArrayLength()), b.Sum(e => e.GetProperty("populationFired")[1].GetInt64()));
         Assert.Equal(b.Sum(e => e.GetProperty("filtered").GetInt64()), b.Sum(e => e.GetProperty("populationFired")[0].GetInt64()));
+    }
+
+    [Fact]
+    public async Task Rewards_over_rest_and_the_websocket_move_R_STDP_weights_and_bad_rewards_are_named_problems()
+    {
+        using var http = fixture.Client();
+        var spec = NeuroMesh.Tests.Simulation.RewardSpec.Unrewarded(200).ToJson();
+        foreach (var run in new[] { "gw-rewarded", "gw-unrewarded" })
+        {
+            using var deployed = await GatewayNode.PostJson(http, $"api/runs/{run}/deploy", spec);
+            Assert.Equal(HttpStatusCode.Created, deployed.StatusCode);
+            using var stepped = await GatewayNode.PostJson(http, $"api/runs/{run}/step", """{"ticks":800}""");
+            Assert.Equal(HttpStatusCode.OK, stepped.StatusCode);
+        }
+
+        using var rewarded = await GatewayNode.PostJson(http, "api/runs/gw-rewarded/reward", """{"amount":1.5,"population":"actuators"}""");
+        Assert.Equal(HttpStatusCode.OK, rewarded.StatusCode);
+        using var modulatory = await GatewayNode.PostJson(http, "api/runs/gw-rewarded/inject", """{"inputs":[{"tick":1000,"neuron":160,"weight":3,"channel":"modulatory"}]}""");
+        Assert.Equal(HttpStatusCode.OK, modulatory.StatusCode);
+
+        using var nowhere = await GatewayNode.PostJson(http, "api/runs/gw-rewarded/reward", """{"amount":1,"population":"critic"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        Assert.Contains("Population 'critic' receives no R-STDP synapse", await nowhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var zero = await GatewayNode.PostJson(http, "api/runs/gw-rewarded/reward", """{"amount":0}""");
+        Assert.Equal(HttpStatusCode.BadRequest, zero.StatusCode);
+        Assert.True(JsonDocument.Parse(await zero.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("$.amount", out _));
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Api-Key", GatewayNode.Key);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{fixture.Node.HttpPort}/spikes/ws?run=gw-rewarded"), cancel.Token);
+        var global = await Command(socket, """{"type":"reward","amount":2,"tick":1200}""", cancel.Token);
+        Assert.Equal(("rewarded", 800L), (global.GetProperty("type").GetString(), global.GetProperty("status").GetProperty("tick").GetInt64()));
+        var bad = await Command(socket, """{"type":"reward","amount":"much"}""", cancel.Token);
+        Assert.Equal(("error", "$.amount"), (bad.GetProperty("type").GetString(), bad.GetProperty("field").GetString()));
+
+        foreach (var run in new[] { "gw-rewarded", "gw-unrewarded" })
+        {
+            // Not to the end: a finished run frees its shards, and with them its weights.
+            using var stepped = await GatewayNode.PostJson(http, $"api/runs/{run}/step", """{"ticks":1100}""");
+            Assert.Equal(HttpStatusCode.OK, stepped.StatusCode);
+        }
+
+        // Without a reward the R-STDP weights keep their initial 3 and 12; the rewards moved them.
+        var plain = await http.GetFromJsonAsync<JsonElement>(new Uri("api/runs/gw-unrewarded/weights?bins=10", UriKind.Relative));
+        var learned = await http.GetFromJsonAsync<JsonElement>(new Uri("api/runs/gw-rewarded/weights?bins=10", UriKind.Relative));
+        Assert.Equal((3.0, 12.0), (plain.GetProperty("min").GetDouble(), plain.GetProperty("max").GetDouble()));
+        Assert.NotEqual((3.0, 12.0), (learned.GetProperty("min").GetDouble(), learned.GetProperty("max").GetDouble()));
+        Assert.Equal(plain.GetProperty("synapses").GetInt64(), learned.GetProperty("synapses").GetInt64());
     }
 
     [Fact]

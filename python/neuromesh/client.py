@@ -271,6 +271,17 @@ class Run:
         """External inputs ``{"tick", "neuron", "weight", "channel"}`` (logged with the run, replayed identically)."""
         return self.client.request("POST", self._path + "/inject", {"inputs": [dict(i) for i in inputs]})
 
+    def reward(self, amount: float, population: Optional[str] = None, tick: Optional[int] = None) -> Json:
+        """Sends a reward of ``amount`` to every neuron of ``population`` (None: every neuron that receives R-STDP
+        synapses) at ``tick`` (None: the run's current tick). It is logged like an inject; R-STDP learns from it.
+        A run, population or neuron without R-STDP synapses is refused (400), naming why."""
+        body: Json = {"amount": float(amount)}
+        if population is not None:
+            body["population"] = population
+        if tick is not None:
+            body["tick"] = int(tick)
+        return self.client.request("POST", self._path + "/reward", body)
+
     def replay(self, to_tick: int = -1, silos: int = 0, from_snapshot: Optional[bool] = None) -> Json:
         """Rebuilds the run from its log to ``to_tick`` (-1: its last checkpoint) on ``silos`` silos (0: as deployed),
         checking every checkpoint; returns the replay report (tick, spikes, spikeTrainHash, verified checkpoints).

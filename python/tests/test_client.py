@@ -157,6 +157,28 @@ class RunTests(unittest.TestCase):
         self.assertEqual(batch.filtered, int(batch.population_fired[0]))
         self.assertIn(850, batch.neurons[batch.ticks <= 7].tolist())
 
+    def test_a_reward_moves_r_stdp_weights_and_a_reward_that_changes_nothing_is_refused(self):
+        spec = node.client.example("routes")
+        spec["duration"] = 200.0
+        spec["projections"] = [p for p in spec["projections"] if p["name"] != "reward"]  # no critic: rewards come from here
+        runs = {name: node.client.deploy(name, spec) for name in ("py-rewarded", "py-unrewarded")}
+        for run in runs.values():
+            run.step(800)
+        rewarded = runs["py-rewarded"].reward(25.0, population="actuators")
+        self.assertEqual(rewarded["tick"], 800)
+        runs["py-rewarded"].reward(25.0, tick=1400)  # every neuron with R-STDP synapses: the actuators again
+        with self.assertRaises(neuromesh.InvalidRequestError) as nowhere:
+            runs["py-rewarded"].reward(1.0, population="critic")
+        self.assertIn("receives no R-STDP synapse", nowhere.exception.reason)
+        with self.assertRaises(neuromesh.InvalidRequestError) as zero:
+            runs["py-rewarded"].reward(0.0)
+        self.assertEqual(zero.exception.path, "$.amount")
+        for run in runs.values():
+            run.step(1100)  # not to the end: a finished run frees its shards and their weights
+        plain, learned = runs["py-unrewarded"].weights(bins=10), runs["py-rewarded"].weights(bins=10)
+        self.assertEqual((plain["min"], plain["max"]), (3.0, 12.0))
+        self.assertNotEqual((learned["min"], learned["max"]), (3.0, 12.0))
+
     def test_start_pause_wait_and_stop(self):
         run = node.client.deploy("py-bg", small_spec(duration=200.0))
         started = run.start(pace=0)

@@ -15,8 +15,8 @@ internal static class InjectCommand
         var neurons = new Option<string>("--neurons", "-n") { Description = "Target neurons: ids and inclusive ranges, such as 0-9,42.", Required = true };
         var weight = new Option<double>("--weight", "-w") { Description = "Input added to each target (the spec's synaptic units).", Required = true };
         var tick = new Option<long?>("--tick", "-t") { Description = "The tick whose update the input acts in (default: the run's current tick)." };
-        var channel = new Option<string>("--channel") { Description = "excitatory or inhibitory.", DefaultValueFactory = _ => "excitatory" };
-        channel.AcceptOnlyFromAmong("excitatory", "inhibitory");
+        var channel = new Option<string>("--channel") { Description = "excitatory, inhibitory or modulatory (a reward, for neurons that receive R-STDP synapses).", DefaultValueFactory = _ => "excitatory" };
+        channel.AcceptOnlyFromAmong("excitatory", "inhibitory", "modulatory");
         var command = new Command("inject", "Schedule external input into neurons of a run (logged with the run, so a replay applies it too).") { run, neurons, weight, tick, channel };
         handler.Bind(command, async (ctx, parsed) =>
         {
@@ -27,7 +27,12 @@ internal static class InjectCommand
                 throw CliException.BadInput($"--neurons names {total} neurons; one inject takes at most {MaxInputs}.");
             }
 
-            var type = parsed.GetValue(channel) == "inhibitory" ? SpikeType.Inhibitory : SpikeType.Excitatory;
+            var type = parsed.GetValue(channel) switch
+            {
+                "inhibitory" => SpikeType.Inhibitory,
+                "modulatory" => SpikeType.Modulatory,
+                _ => SpikeType.Excitatory,
+            };
             await using var client = await ctx.ConnectAsync();
             var handle = client.Run(parsed.GetValue(run)!);
             var status = await CliContext.ExistingRunAsync(handle);
