@@ -5,7 +5,7 @@ using NeuroMesh.Agents;
 using NeuroMesh.Agents.Wasm;
 using System.Net;
 using NeuroMesh.Cluster;
-using NeuroMesh.Clustering;
+using NeuroMesh.Membership;
 using Orleans.Configuration;
 using NeuroMesh.Fabric;
 using NeuroMesh.Neurons;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Regions;
+using NeuroMesh.Tests.Membership;
 using NeuroMesh.Tests.Persistence;
 using NeuroMesh.Tests.Silo;
 using Orleans.Configuration;

@@ -1,17 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NeuroMesh.Clustering;
 using NeuroMesh.Engine;
 using NeuroMesh.Engine.Cpu;
+using NeuroMesh.Membership;
 using NeuroMesh.Network;
 using NeuroMesh.Simulation;
+using NeuroMesh.Tests.Clustering;
 using NeuroMesh.Tests.Engine;
 using NeuroMesh.Tests.Persistence;
 using NeuroMesh.Tests.Silo;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace NeuroMesh.Tests.Clustering;
+namespace NeuroMesh.Tests.Membership;
 
 /// <summary>Orleans' ADO.NET clustering on PostgreSQL over the schema NeuroMesh migrates itself, with real silo processes.</summary>
 public sealed class PostgresClusteringTests

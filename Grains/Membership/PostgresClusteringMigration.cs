@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace NeuroMesh.Clustering;
+namespace NeuroMesh.Membership;
 
 /// <summary>
 /// Migrates the clustering schema (<see cref="PostgresClusteringSchema"/>) as the very first step of a silo's start, before

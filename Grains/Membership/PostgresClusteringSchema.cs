@@ -1,7 +1,7 @@
 using Npgsql;
 using NeuroMesh.Persistence;
 
-namespace NeuroMesh.Clustering;
+namespace NeuroMesh.Membership;
 
 /// <summary>
 /// The PostgreSQL schema behind Orleans' ADO.NET clustering, created and migrated by NeuroMesh itself: the membership
