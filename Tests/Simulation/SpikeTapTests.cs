@@ -105,11 +105,24 @@ public sealed class SpikeTapTests : IAsyncLifetime
         Assert.InRange(paused.Tick, 1000, spec.TotalTicks - 1);
         Assert.All(batches, b => Assert.Equal(200, b.ToTick - b.FromTick));
 
-        // Nothing is published after the pause: the last batch ends at the paused tick, and it stays so.
+        // Nothing is published after the pause. The last batch before it ends at the paused tick; then a step is the
+        // barrier: the tap delivers one run's batches in order, so whatever the paused run had published after the pause
+        // would arrive before the step's batches. The step's batches must follow the paused tick directly and be all
+        // that came, or the run went on after the pause.
         await Eventually.Until(() => batches.Last().ToTick, last => last == paused.Tick, $"the last batch before the pause (tick {paused.Tick}) to arrive", TimeSpan.FromSeconds(60));
         var count = batches.Count;
-        await Task.Delay(500);
-        Assert.Equal(count, batches.Count);
-        Assert.Equal(paused.Tick, (await run.GetStatus()).Tick);
+        var step = Math.Min(200, spec.TotalTicks - paused.Tick);
+        var stepped = await run.Step(step);
+        Assert.Equal(paused.Tick + step, stepped.Tick);
+        await Eventually.Until(() => batches.Last().ToTick, last => last >= stepped.Tick, $"the step's batches up to tick {stepped.Tick} to arrive", TimeSpan.FromSeconds(60));
+        var list = batches.ToArray();
+        Assert.Equal(paused.Tick, list[count].FromTick);
+        for (var i = count + 1; i < list.Length; i++)
+        {
+            Assert.Equal(list[i - 1].ToTick, list[i].FromTick);
+        }
+
+        Assert.Equal(stepped.Tick, list[^1].ToTick);
+        Assert.Equal(stepped.Tick, (await run.GetStatus()).Tick);
     }
 }
