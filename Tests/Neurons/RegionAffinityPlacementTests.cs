@@ -2,6 +2,7 @@ using NeuroMesh.Neurons;
 using NeuroMesh.Placement;
 using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
+using NeuroMesh.Tests.Regions;
 
 namespace NeuroMesh.Tests.Neurons;
 

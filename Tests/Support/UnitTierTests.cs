@@ -18,7 +18,7 @@ public sealed class UnitTierTests
 
     [Theory]
     [InlineData(typeof(Simulation.SpikeTapTests), "NeuroMesh.Hosting.EmbeddedCluster")]
-    [InlineData(typeof(Neurons.RegionGrainTests), "Orleans.TestingHost.")]
+    [InlineData(typeof(Regions.RegionGrainTests), "Orleans.TestingHost.")]
     [InlineData(typeof(Gateway.GatewayBrowserTests), "NeuroMesh.Tests.Silo.NodeProcess")]
     [InlineData(typeof(Gateway.GatewayBrowserTests), "Microsoft.Playwright.")]
     [InlineData(typeof(Persistence.PostgresDeltaLogStoreTests), "NeuroMesh.Persistence.PostgresDeltaLogStore")]

@@ -3,7 +3,7 @@ using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
 using Orleans.Runtime;
 
-namespace NeuroMesh.Tests.Neurons;
+namespace NeuroMesh.Tests.Regions;
 
 [Collection(SiloCollection.Name)]
 public sealed class RegionGrainTests(DeltaLogClusterFixture fixture)
