@@ -4,7 +4,7 @@ using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
 using NeuroMesh.Tests.Regions;
 
-namespace NeuroMesh.Tests.Neurons;
+namespace NeuroMesh.Tests.Placement;
 
 [Collection(SiloCollection.Name)]
 public sealed class RegionAffinityPlacementTests(DeltaLogClusterFixture fixture)
