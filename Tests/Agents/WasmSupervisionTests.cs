@@ -39,10 +39,10 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
         // The stimulus traps the instance: a fault the mesh reports; the spike after it is dropped, not counted.
         var before = await counter.GetActivity();
         await counter.Stimulate();
-        var trapped = await ClusterWait.Until(counter.GetActivity, a => a.Faults == 1, "the trap to be reported");
+        var trapped = await Eventually.Until(counter.GetActivity, a => a.Faults == 1, "the trap to be reported");
         Assert.Contains(trapped.RecentFaults, f => f.StartsWith("OnFire", StringComparison.Ordinal) && f.Contains("WasmTrapException", StringComparison.Ordinal) && f.Contains("Unreachable", StringComparison.Ordinal));
         await sender.Stimulate();
-        await ClusterWait.Until(counter.GetActivity, a => a.Received == before.Received + 1, "the spike at the trapped instance");
+        await Eventually.Until(counter.GetActivity, a => a.Received == before.Received + 1, "the spike at the trapped instance");
         Assert.Equal(5, WasmClusterFixture.SinkBehaviour.Latest[1702]);
 
         // The supervisor restarts the neuron: a fresh instance, restored from the log, counts on from 5.
@@ -57,7 +57,7 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
 
         // A plain deactivation (what a crash of the activation does) keeps it too.
         await counter.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await ClusterWait.Until(counter.GetActivity, a => a.Activation != restarted.Activation && a.Hosted, "a new activation of the counter");
+        await Eventually.Until(counter.GetActivity, a => a.Activation != restarted.Activation && a.Hosted, "a new activation of the counter");
         await Send(sender, 2, expected: 8);
     }
 
@@ -83,7 +83,7 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
 
         // A new activation of the actor advertises its card again; a withdrawn card is not found.
         await actor.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await ClusterWait.Until(actor.GetActivity, a => a.Hosted, "the actor to be hosted again");
+        await Eventually.Until(actor.GetActivity, a => a.Hosted, "the actor to be hosted again");
         WasmClusterFixture.SinkBehaviour.Latest[1712] = -1;
         await finder.Stimulate();
         await Latest(1712, 1L | (1711L << 32), "the finder to find the re-activated actor");
@@ -110,7 +110,7 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
     }
 
     private static Task Latest(uint sink, long expected, string what)
-        => ClusterWait.Until(() => Task.FromResult(WasmClusterFixture.SinkBehaviour.Latest.TryGetValue(sink, out var v) ? v : -1L), latest => latest == expected, what);
+        => Eventually.Until(() => Task.FromResult(WasmClusterFixture.SinkBehaviour.Latest.TryGetValue(sink, out var v) ? v : -1L), latest => latest == expected, what);
 
     private INeuronGrain Neuron(uint id) => fixture.Grains.GetGrain<INeuronGrain>(id);
 
@@ -121,6 +121,6 @@ public sealed class WasmSupervisionTests(WasmClusterFixture fixture) : IClassFix
             await sender.Stimulate();
         }
 
-        await ClusterWait.Until(() => Task.FromResult(WasmClusterFixture.SinkBehaviour.Latest.TryGetValue(1702, out var v) ? v : 0L), latest => latest == expected, $"the counter to reach {expected}");
+        await Eventually.Until(() => Task.FromResult(WasmClusterFixture.SinkBehaviour.Latest.TryGetValue(1702, out var v) ? v : 0L), latest => latest == expected, $"the counter to reach {expected}");
     }
 }

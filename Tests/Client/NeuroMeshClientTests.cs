@@ -117,10 +117,7 @@ public sealed class NeuroMeshClientTests(ClientClusterFixture fixture) : IClassF
         }, set);
 
         await run.Start();
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); subscription.LastTick < fixture.Spec.TotalTicks; await Task.Delay(20))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the tap reached tick {subscription.LastTick} of {fixture.Spec.TotalTicks}");
-        }
+        await Eventually.Until(() => subscription.LastTick, tick => tick >= fixture.Spec.TotalTicks, $"the tap to reach tick {fixture.Spec.TotalTicks}", TimeSpan.FromSeconds(60));
 
         var expected = fixture.ExpectedSpikes.Where(s => s.Neuron is < 100 or (>= 800 and < 850)).Select(s => (s.Tick, s.Neuron)).ToArray();
         Assert.NotEmpty(expected);

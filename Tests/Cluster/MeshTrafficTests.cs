@@ -23,7 +23,7 @@ public sealed class MeshTrafficTests(MeshClusterFixture fixture)
 
         await Eventually.True(() => a.Outbox.Counters(b.Address).InFlight == 0 && a.Outbox.Counters(c.Address).InFlight == 0 && b.Outbox.Counters(a.Address).InFlight == 0,
             "every lane has nothing in flight",
-            state: () => $"{a.Outbox.Counters(b.Address)} {a.Outbox.Counters(c.Address)} {b.Outbox.Counters(a.Address)} b: {b.Ingress.Counters("b").Gaps} gaps");
+            observe: () => $"{a.Outbox.Counters(b.Address)} {a.Outbox.Counters(c.Address)} {b.Outbox.Counters(a.Address)} b: {b.Ingress.Counters("b").Gaps} gaps");
 
         var ab = a.Outbox.Counters(b.Address);
         Assert.Equal(100_000, ab.Sent - before.ab.Sent);

@@ -83,15 +83,21 @@ public sealed class SiloOutboxTests
         await outbox.SendAsync(Destination, MeshSpikes.Make(6, 0, 90));
         await Eventually.True(() => outbox.Counters(Destination) is { Batches: 4, Pending: 50 }, "the window and the outbox are full");
 
+        // The lane's next receipt read is held in the transport while the silo is declared lost, then answered with the real
+        // receipt (the 40 spikes the destination accepted): a late receipt for the dead silo's spikes.
+        var lateReceipt = transport.HoldNextReceipt();
+        await transport.ReceiptHeld.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(90, outbox.DestinationLost(Destination));
-        transport.ReceiptsHeld = false; // a late receipt for the dead silo's spikes changes nothing: they were counted
-        await Task.Delay(50);
-
-        var counters = outbox.Counters(Destination);
-        Assert.Equal((90L, 0L, 90L, 0L), (counters.Sent, counters.Delivered, counters.DroppedSiloLost, counters.InFlight));
         Assert.Equal(0, outbox.DestinationLost(Destination));
-        Assert.True(counters.DestinationLost, "the lane says its destination left the cluster");
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await outbox.SendAsync(Destination, MeshSpikes.Make(6, 90, 1)));
+        lateReceipt.SetResult();
+
+        // Disposing waits for the lane's receipt loop to end, so the late receipt has been applied (or ignored) by then.
+        await outbox.DisposeAsync();
+        Assert.Equal(40, transport.LateReceiptSpikes);
+        var counters = outbox.Counters(Destination);
+        Assert.Equal((90L, 0L, 90L, 0L, 0L), (counters.Sent, counters.Delivered, counters.DroppedSiloLost, counters.DroppedClosed, counters.InFlight));
+        Assert.True(counters.DestinationLost, "the lane says its destination left the cluster");
     }
 
     [Fact]
@@ -125,6 +131,9 @@ public sealed class SiloOutboxTests
         private readonly MeshIngress _ingress = new();
         private readonly object _gate = new();
         private readonly List<int> _sizes = [];
+        private readonly TaskCompletionSource _receiptHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _holdReceipt;
+        private long _lateReceiptSpikes = -1;
         private int _held;
 
         public LoopbackTransport() => _ingress.Attach(Consumer);
@@ -165,7 +174,32 @@ public sealed class SiloOutboxTests
             return Task.FromResult<MeshReceipt?>(null);
         }
 
-        public Task<MeshReceipt> GetReceiptAsync(SiloAddress destination, ulong sender)
-            => Task.FromResult(ReceiptsHeld ? MeshReceipt.None : _ingress.Receipt(sender));
+        /// <summary>Completes when a receipt read waits on the gate <see cref="HoldNextReceipt"/> returned.</summary>
+        public Task ReceiptHeld => _receiptHeld.Task;
+
+        /// <summary>The spikes the held receipt covered when it was answered; -1 until then.</summary>
+        public long LateReceiptSpikes => Interlocked.Read(ref _lateReceiptSpikes);
+
+        /// <summary>The next receipt read waits until the returned gate is completed, then answers with the real receipt.</summary>
+        public TaskCompletionSource HoldNextReceipt()
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _holdReceipt, gate);
+            return gate;
+        }
+
+        public async Task<MeshReceipt> GetReceiptAsync(SiloAddress destination, ulong sender)
+        {
+            if (Interlocked.Exchange(ref _holdReceipt, null) is { } gate)
+            {
+                _receiptHeld.TrySetResult();
+                await gate.Task;
+                var late = _ingress.Receipt(sender);
+                Interlocked.Exchange(ref _lateReceiptSpikes, late.Spikes);
+                return late;
+            }
+
+            return ReceiptsHeld ? MeshReceipt.None : _ingress.Receipt(sender);
+        }
     }
 }

@@ -117,14 +117,18 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IDisposable
             }
         })).ToArray();
 
-        await WaitUntil(() => confirmed.All(c => c >= 20), "every appender to confirm 20 synapses");
+        await Eventually.Until(() => confirmed.ToArray(), c => c.All(x => x >= 20), "every appender to confirm 20 synapses", TimeSpan.FromSeconds(120));
         victim.Kill();
         var atKill = confirmed.ToArray();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         output.WriteLine($"killed the silo on port {victim.SiloPort} with {atKill.Sum()} deltas confirmed");
         await using var restarted = await restart();
         output.WriteLine($"restarted and ready after {clock.Elapsed.TotalSeconds:F1} s");
-        await WaitUntil(() => confirmed.Select((c, i) => c >= atKill[i] + 20).All(x => x), "every appender to confirm 20 more after the restart");
+        await Eventually.Until(
+            () => confirmed.ToArray(),
+            c => c.Select((x, i) => x >= atKill[i] + 20).All(more => more),
+            $"every appender to confirm 20 more after the restart (at the kill: {string.Join(", ", atKill)})",
+            TimeSpan.FromSeconds(120));
         output.WriteLine($"every appender confirmed 20 more {clock.Elapsed.TotalSeconds:F1} s after the kill");
         await stop.CancelAsync();
         await Task.WhenAll(appenders);
@@ -152,14 +156,6 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(Enumerable.Range(1, synapses.Length).Select(t => (uint)t), synapses);
             Assert.InRange(synapses.Length, confirmed[i], confirmed[i] + 1);
             Assert.InRange(types.Count - 1, synapses.Length, synapses.Length + failures.Count(f => f.StartsWith($"{neurons[i].Id}@", StringComparison.Ordinal)));
-        }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(120); !condition(); await Task.Delay(20))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
         }
     }
 }

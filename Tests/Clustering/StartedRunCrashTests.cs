@@ -37,7 +37,7 @@ public sealed class StartedRunCrashTests(ITestOutputHelper output) : IDisposable
         using var client = await TestClients.StartAsync(cluster, [$"127.0.0.1:{primary.GatewayPort}", $"127.0.0.1:{victim.GatewayPort}"]);
         var grains = client.Services.GetRequiredService<IClusterClient>();
         var management = grains.GetGrain<IManagementGrain>(0);
-        var hosts = await Eventually(async () => await management.GetHosts(onlyActive: true), h => h.Count == 2, "both silos active");
+        var hosts = (await Eventually.Until(Retried(() => management.GetHosts(onlyActive: true)), h => h is { Count: 2 }, "both silos active", TimeSpan.FromSeconds(120)))!;
         var victimSilo = hosts.Keys.Single(s => s.Endpoint.Port == victim.SiloPort);
 
         var run = grains.GetGrain<ISimulationGrain>("crash-started");
@@ -45,7 +45,8 @@ public sealed class StartedRunCrashTests(ITestOutputHelper output) : IDisposable
         await LostSiloTests.MoveTo(grains, run, victimSilo);
 
         await run.Start(pace: 0.1);
-        var running = await Eventually(run.GetStatus, s => s.Tick >= SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's first checkpoint");
+        var running = (await Eventually.Until(
+            Retried(run.GetStatus), s => s is not null && (s.Tick >= SimulationGrain.Window || s.Phase != RunPhase.Running), "the started run's first checkpoint", TimeSpan.FromSeconds(120)))!;
         Assert.Equal(RunPhase.Running, running.Phase);
         Assert.Equal(victimSilo, await management.GetActivationAddress(run));
 
@@ -56,15 +57,14 @@ public sealed class StartedRunCrashTests(ITestOutputHelper output) : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         victim.Kill();
         var before = (await store.GetStreamAsync(stream))!.Version;
-        long version;
-        while ((version = (await store.GetStreamAsync(stream))!.Version) < before + 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"the run's log stayed at version {version} (at the kill: {before}): nothing woke the run");
-            await Task.Delay(100);
-        }
+        await Eventually.Until(
+            async () => (await store.GetStreamAsync(stream))!.Version,
+            version => version >= before + 2,
+            $"the run's log to advance 2 versions past {before} (the version at the kill) by itself: only a woken run appends",
+            TimeSpan.FromSeconds(120));
 
         var resumed = clock.Elapsed;
-        var status = await Eventually(run.GetStatus, s => s.Phase != RunPhase.Running, "the resumed run to end", 180);
+        var status = (await Eventually.Until(Retried(run.GetStatus), s => s is not null && s.Phase != RunPhase.Running, "the resumed run to end", TimeSpan.FromSeconds(180)))!;
         output.WriteLine($"killed at tick {running.Tick} or later; the log advanced 2 versions {resumed.TotalSeconds:0.0} s after the kill (death detection, a wake-up, re-placement and replay included); finished {clock.Elapsed.TotalSeconds:0.0} s after it");
         Assert.Equal(RunPhase.Finished, status.Phase);
         Assert.NotEqual(running.Activation, status.Activation);
@@ -72,32 +72,24 @@ public sealed class StartedRunCrashTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, status.Silos);
 
         // Finished, so it goes off the list the next silo loss would wake (once its background run has freed its shards).
-        await Eventually(grains.GetGrain<IStartedRunsGrain>(0).List, runs => !runs.Contains("crash-started"), "the finished run to go off the started-runs list", 30);
+        await Eventually.Until(Retried(grains.GetGrain<IStartedRunsGrain>(0).List), runs => runs is not null && !runs.Contains("crash-started"), "the finished run to go off the started-runs list");
         await client.StopAsync();
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 120)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
+    /// <summary><paramref name="read"/>, answering null for a call cut by the kill or routed to the dead silo before it is declared dead (so the wait asks again).</summary>
+    private static Func<Task<T?>> Retried<T>(Func<Task<T>> read)
+        where T : class
+        => async () =>
         {
             try
             {
-                var value = await read();
-                if (done(value))
-                {
-                    return value;
-                }
+                return await read();
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException && DateTime.UtcNow < deadline)
+            catch (Exception e) when (e is TimeoutException or OrleansException)
             {
-                // A call cut by the kill, or routed to the dead silo before it is declared dead: ask again.
+                return null;
             }
-
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
+        };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -83,28 +83,41 @@ internal static class TestTools
     /// </summary>
     public static async Task<JsonElement> QueryPrometheusUntilAsync(HttpClient http, string query, Func<JsonElement, bool> done, string expectation, Process? server = null, StringBuilder? log = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var last = string.Empty;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            Assert.False(server is { HasExited: true }, $"prometheus exited with {(server is { HasExited: true } ? server.ExitCode : 0)}:\n{log}");
-            try
-            {
-                last = await http.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(query)}", UriKind.Relative));
-                using var json = JsonDocument.Parse(last);
-                if (json.RootElement.GetProperty("status").GetString() == "success" && done(json.RootElement.GetProperty("data").GetProperty("result")))
+            var answer = await Eventually.Until(
+                async () =>
                 {
-                    return json.RootElement.GetProperty("data").GetProperty("result").Clone();
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+                    Assert.False(server is { HasExited: true }, $"prometheus exited with {(server is { HasExited: true } ? server.ExitCode : 0)}:\n{log}");
+                    try
+                    {
+                        return await http.GetStringAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(query)}", UriKind.Relative));
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        return $"not listening yet ({e.Message})";
+                    }
+                },
+                last => Result(last) is { } result && done(result),
+                $"Prometheus {expectation} ('{query}')",
+                TimeSpan.FromSeconds(60));
+            return Result(answer)!.Value;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{log}", e);
+        }
+    }
 
-            await Task.Delay(500);
+    /// <summary>The <c>data.result</c> array of a successful query's answer; null for anything else.</summary>
+    private static JsonElement? Result(string answer)
+    {
+        if (!answer.StartsWith('{'))
+        {
+            return null;
         }
 
-        throw new TimeoutException($"Prometheus {expectation} within 60 s ('{query}'); last answer: {last}\n{log}");
+        using var json = JsonDocument.Parse(answer);
+        return json.RootElement.GetProperty("status").GetString() == "success" ? json.RootElement.GetProperty("data").GetProperty("result").Clone() : null;
     }
 }

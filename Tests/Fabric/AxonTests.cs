@@ -251,8 +251,23 @@ public class AxonTests
         using var reader = axon.CreateReader();
         Assert.False(reader.WaitFor(TimeSpan.FromMilliseconds(20)));
 
-        var waiter = Task.Run(() => reader.WaitFor(TimeSpan.FromSeconds(30)));
-        await Task.Delay(50);
+        using var waiting = new ManualResetEventSlim();
+        var waiter = Task.Factory.StartNew(
+            () =>
+            {
+                waiting.Set();
+                return reader.WaitFor(TimeSpan.FromSeconds(30));
+            },
+            TaskCreationOptions.LongRunning);
+        Assert.True(waiting.Wait(TimeSpan.FromSeconds(30)), "the waiter thread did not start");
+        if (strategy == WaitStrategy.YieldThenPark)
+        {
+            // The wake-up under test is the parked one: publish only once the reader has spun out and parked.
+            await Eventually.Until(() => Volatile.Read(ref axon.ParkedCount), parked => parked == 1, "the reader to park");
+        }
+
+        // Nothing was published yet, so the waiter cannot have returned: it is still waiting (spinning, or parked).
+        Assert.False(waiter.IsCompleted, "WaitFor returned before anything was published");
         axon.Publish(TestSpikes.Make(0));
         Assert.True(await waiter);
         Assert.True(reader.TryRead(out var spike));
@@ -291,10 +306,7 @@ public class AxonTests
             TaskCreationOptions.LongRunning);
 
         // Let the reader spin out and park.
-        while (Volatile.Read(ref axon.ParkedCount) == 0)
-        {
-            await Task.Delay(1);
-        }
+        await Eventually.Until(() => Volatile.Read(ref axon.ParkedCount), parked => parked == 1, "the reader to park");
 
         var batch = Enumerable.Range(0, 1000).Select(i => TestSpikes.Make(i)).ToArray();
         Assert.Equal(1000, axon.TryPublishBatch(batch, TimeSpan.FromSeconds(5)));

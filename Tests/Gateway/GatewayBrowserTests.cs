@@ -5,7 +5,7 @@ namespace NeuroMesh.Tests.Gateway;
 
 /// <summary>
 /// The web UI in a real headless Chromium against a real two-node cluster: a CUBA run deployed from the page draws raster
-/// points that grow while it runs and stop growing when it is paused, and the cluster view lists both silos.
+/// points that grow while it runs and draw nothing past the paused tick until it is stepped, and the cluster view lists both silos.
 /// </summary>
 public sealed class GatewayBrowserTests : IAsyncLifetime
 {
@@ -75,15 +75,30 @@ public sealed class GatewayBrowserTests : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(Engine.ExamplesDirectory.Root(), "TestResults"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Engine.ExamplesDirectory.Root(), "TestResults", "gateway-ui.png"), FullPage = true });
 
+        // Pause freezes the raster. The page has drawn every batch up to the paused tick once its last simulated time is
+        // there; then a step is the barrier: the stream delivers the run's batches in order, so anything the run had
+        // published after the pause would reach the page before the step's batches. The page must go from the paused
+        // tick straight to the step's end, and no further.
         await page.ClickAsync("#pause");
         await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('Paused')", null, new() { Timeout = 60_000 });
-        await Task.Delay(1500);
-        var paused = await Points(page);
-        await Task.Delay(3000);
-        Assert.Equal(paused, await Points(page));
-        Assert.True(paused > first);
+        var pausedTick = await page.EvaluateAsync<long>("async () => (await api('GET', '/api/runs/browser-cuba')).tick");
+        await page.WaitForFunctionAsync($"() => Math.round(state.lastMs / {Dt}) >= {pausedTick}", null, new() { Timeout = 60_000 });
+        Assert.Equal(pausedTick, await LastTick(page));
+        Assert.True(await Points(page) > first);
+
+        await page.FillAsync("#ticks", "200");
+        await page.ClickAsync("#step");
+        await page.WaitForFunctionAsync($"() => Math.round(state.lastMs / {Dt}) >= {pausedTick + 200}", null, new() { Timeout = 60_000 });
+        Assert.Equal(pausedTick + 200, await LastTick(page));
+        Assert.Equal(pausedTick + 200, await page.EvaluateAsync<long>("async () => (await api('GET', '/api/runs/browser-cuba')).tick"));
         Assert.Empty(errors);
     }
+
+    /// <summary>CUBA's time step in ms (as JavaScript), which the page multiplies ticks by.</summary>
+    private const string Dt = "0.1";
+
+    /// <summary>The last tick the page has drawn (from its simulated time in ms).</summary>
+    private static async Task<long> LastTick(IPage page) => await page.EvaluateAsync<long>($"() => Math.round(state.lastMs / {Dt})");
 
     private const string LitPixels = """
         () => {

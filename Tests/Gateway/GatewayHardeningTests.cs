@@ -68,7 +68,11 @@ public sealed class GatewayHardeningTests(HardenedGatewayNode fixture)
         {
         }
 
-        var status = await Eventually(http, "fail-start", s => s.GetProperty("phase").GetString() != "Running");
+        var status = await Eventually.Until(
+            async () => (await GatewayNode.Status(http, "fail-start"))!.Value,
+            s => s.GetProperty("phase").GetString() != "Running",
+            "the run fail-start to stop running",
+            TimeSpan.FromSeconds(60));
         Assert.Contains("never-registered", status.GetProperty("error").GetString(), StringComparison.Ordinal);
 
         using (var deployed = await GatewayNode.PostJson(http, "api/runs/fail-step/deploy", spec.ToJsonString()))
@@ -267,21 +271,6 @@ public sealed class GatewayHardeningTests(HardenedGatewayNode fixture)
         foreach (var leak in new[] { "System.", "NeuroMesh.", "Orleans", "`1", "S127.0.0.1", "   at ", "Exception" })
         {
             Assert.False(text.Contains(leak, StringComparison.Ordinal), $"{what}: the problem leaks '{leak}': {text}");
-        }
-    }
-
-    private static async Task<JsonElement> Eventually(HttpClient http, string run, Func<JsonElement, bool> done)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var status = (await GatewayNode.Status(http, run))!.Value;
-            if (done(status) || DateTime.UtcNow > until)
-            {
-                return status;
-            }
-
-            await Task.Delay(200);
         }
     }
 

@@ -224,15 +224,7 @@ public sealed class GpuWorkerTests(Xunit.Abstractions.ITestOutputHelper output) 
         catch (TimeoutException)
         {
             var target = Math.Min(before.Tick + ticks, before.TotalTicks);
-            for (var deadline = DateTime.UtcNow.AddMinutes(3); DateTime.UtcNow < deadline; await Task.Delay(200))
-            {
-                if (await run.GetStatus() is { } status && status.Tick >= target)
-                {
-                    return status;
-                }
-            }
-
-            throw;
+            return await Eventually.Until(run.GetStatus, status => status.Tick >= target, $"the step whose call timed out to reach tick {target}", TimeSpan.FromMinutes(3));
         }
     }
 

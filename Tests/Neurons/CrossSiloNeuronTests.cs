@@ -43,8 +43,8 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
             await sender.Stimulate();
         }
 
-        var got = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= Stimulations, $"{Stimulations} spikes at neuron {N(2)}", 30_000);
-        var sent = await ClusterWait.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain", 30_000);
+        var got = await Eventually.Until(receiver.GetActivity, a => a.Received >= Stimulations, $"{Stimulations} spikes at neuron {N(2)}", TimeSpan.FromSeconds(30));
+        var sent = await Eventually.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain", TimeSpan.FromSeconds(30));
 
         Assert.Equal(Stimulations, sent.Fired);
         Assert.Equal(Stimulations, sent.RemoteSent);
@@ -66,7 +66,7 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
 
         // Nothing more arrives: the counts are exact, not at-least.
         await sender.Stimulate();
-        var last = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= Stimulations + 1, "one more spike");
+        var last = await Eventually.Until(receiver.GetActivity, a => a.Received >= Stimulations + 1, "one more spike");
         Assert.Equal(Stimulations + 1, last.Received);
     }
 
@@ -91,13 +91,13 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
             await sender.Stimulate();
         }
 
-        var after = await ClusterWait.Until(
+        var after = await Eventually.Until(
             target.GetActivity, a => a.Mesh!.InboundDropped.GetValueOrDefault("NotHosted") >= notHostedBefore + Stimulations, "the unhosted target's silo to count the drops");
         Assert.Equal(notHostedBefore + Stimulations, after.Mesh!.InboundDropped["NotHosted"]);
         Assert.Equal(0, after.RemoteReceived);
         Assert.Equal(0, after.Received);
 
-        var sent = await ClusterWait.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain");
+        var sent = await Eventually.Until(sender.GetActivity, a => a.Mesh!.RemoteInFlight == 0, "the sender's outbox to drain");
         Assert.Equal(2 * Stimulations, sent.RemoteSent);
         Assert.Equal(Stimulations, sent.RemoteDropped);
         Assert.True(sent.Mesh!.RemoteDropped.GetValueOrDefault("NoRegion") >= Stimulations, $"sender silo accounting: {string.Join(", ", sent.Mesh.RemoteDropped)}");
@@ -120,18 +120,18 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
             await sender.Stimulate();
         }
 
-        var report = await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 5, $"five faults of neuron {N(202)}");
+        var report = await Eventually.Until(faulty.GetActivity, a => a.Faults >= 5, $"five faults of neuron {N(202)}");
         Assert.Equal(5, report.Faults);
         Assert.Equal(5, report.RemoteReceived);
         Assert.Contains(report.RecentFaults, f => f.StartsWith("OnSpike", StringComparison.Ordinal) && f.Contains($"boom on spike from {N(201)}", StringComparison.Ordinal));
-        await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 5, $"five spikes at neuron {N(203)}");
+        await Eventually.Until(healthy.GetActivity, a => a.Received >= 5, $"five spikes at neuron {N(203)}");
 
         await sender.Stimulate();
-        var after = await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 6, $"the sixth spike at neuron {N(203)}");
+        var after = await Eventually.Until(healthy.GetActivity, a => a.Received >= 6, $"the sixth spike at neuron {N(203)}");
         Assert.Equal(6, after.Received);
         Assert.Equal(0, after.Faults);
         Assert.Equal(report.Silo, after.Silo);
-        Assert.Equal(6, (await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 6, "the sixth fault")).Faults);
+        Assert.Equal(6, (await Eventually.Until(faulty.GetActivity, a => a.Faults >= 6, "the sixth fault")).Faults);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public abstract class CrossSiloNeuronTests<TFixture>(TFixture fixture) : IClassF
             await sensor.Stimulate();
         }
 
-        var acted = await ClusterWait.Until(actuator.GetActivity, a => a.Received >= 2 * Observations, $"{2 * Observations} predictions at the actuator", 30_000);
+        var acted = await Eventually.Until(actuator.GetActivity, a => a.Received >= 2 * Observations, $"{2 * Observations} predictions at the actuator", TimeSpan.FromSeconds(30));
         Assert.Equal(2 * Observations, acted.Received);
         Assert.Equal(2 * Observations, acted.RemoteReceived);
         Assert.Equal(Observations, (await useful.GetActivity()).RemoteReceived);
@@ -307,10 +307,11 @@ public abstract class CrossSiloNeuronFixture : IAsyncLifetime
         // Every silo must count all three active before a test places neurons: a view that still lacks a joining silo
         // hashes regions over fewer silos than the tests (which hash over Cluster.Silos) expect.
         var views = Cluster.Silos.Cast<InProcessSiloHandle>().Select(h => h.ServiceProvider.GetRequiredService<IClusterMembershipService>()).ToArray();
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); views.Any(v => v.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) < 3); await Task.Delay(20))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the three silos did not all see each other active within 60 s");
-        }
+        await Eventually.Until(
+            () => views.Select(v => v.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active)).ToArray(),
+            active => active.All(n => n == 3),
+            "every silo to count the three silos active",
+            TimeSpan.FromSeconds(60));
 
         await WarmUp();
     }

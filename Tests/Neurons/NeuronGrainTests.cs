@@ -33,7 +33,7 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
         var activation = (await neuron.GetActivity()).Activation;
 
         await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        var after = await ClusterWait.Until(neuron.GetActivity, a => a.Activation != activation, "a new activation of neuron 1001");
+        var after = await Eventually.Until(neuron.GetActivity, a => a.Activation != activation, "a new activation of neuron 1001");
 
         Assert.True(after.Hosted, "a neuron with a behaviour is hosted in its silo's mesh again when it reactivates");
         var info = await neuron.Inspect();
@@ -62,7 +62,7 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
 
         await sender.Stimulate();
         await sender.Stimulate();
-        var got = await ClusterWait.Until(receiver.GetActivity, a => a.Received >= 2, "two spikes at neuron 1102");
+        var got = await Eventually.Until(receiver.GetActivity, a => a.Received >= 2, "two spikes at neuron 1102");
         var sent = await sender.GetActivity();
 
         Assert.Equal(sent.Silo, got.Silo);
@@ -87,17 +87,17 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
             await sender.Stimulate();
         }
 
-        var before = await ClusterWait.Until(counter.GetActivity, a => a.Received >= 25, "25 spikes at the counter");
+        var before = await Eventually.Until(counter.GetActivity, a => a.Received >= 25, "25 spikes at the counter");
         Assert.Equal(25, await counter.FlushState());
         Assert.Equal(25, TestBehaviours.CountingBehaviour.Seen[1302]);
 
         // A new activation: the behaviour is a fresh instance, rebuilt from the logged deltas (the whole count at 20, then
         // five single deltas), so its next spike is its 26th.
         await counter.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
-        var after = await ClusterWait.Until(counter.GetActivity, a => a.Activation != before.Activation, "a new activation of the counter");
+        var after = await Eventually.Until(counter.GetActivity, a => a.Activation != before.Activation, "a new activation of the counter");
         Assert.Equal((25, 0), (after.StateDeltas, after.StateRefused));
         await sender.Stimulate();
-        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike at the new activation");
+        await Eventually.Until(counter.GetActivity, a => a.Received >= 1, "a spike at the new activation");
         Assert.Equal(26, TestBehaviours.CountingBehaviour.Seen[1302]);
         Assert.Equal(26, await counter.FlushState());
 
@@ -105,7 +105,7 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
         await counter.UnbindBehaviour();
         await counter.BindBehaviour(TestBehaviours.Counting);
         await sender.Stimulate();
-        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike after rebinding");
+        await Eventually.Until(counter.GetActivity, a => a.Received >= 1, "a spike after rebinding");
         Assert.Equal(1, TestBehaviours.CountingBehaviour.Seen[1302]);
     }
 
@@ -127,7 +127,7 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
             await sender.Stimulate();
         }
 
-        var before = await ClusterWait.Until(counter.GetActivity, a => a.Received >= 95, "95 spikes at the counter");
+        var before = await Eventually.Until(counter.GetActivity, a => a.Received >= 95, "95 spikes at the counter");
         Assert.Equal(95, await counter.FlushState());
 
         await using var store = new SqliteDeltaLogStore(new SqliteDeltaLogOptions { Path = DeltaLogClusterFixture.DatabasePath });
@@ -146,13 +146,13 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
 
         // A new activation opens the compacted log: configuration, synapse and the count (90, then five single deltas).
         await counter.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
-        var after = await ClusterWait.Until(counter.GetActivity, a => a.Activation != before.Activation, "a new activation of the counter");
+        var after = await Eventually.Until(counter.GetActivity, a => a.Activation != before.Activation, "a new activation of the counter");
         Assert.Equal(95, after.StateDeltas);
         var info = await counter.Inspect();
         Assert.Equal((RegionPath.Parse("state/compact"), TestBehaviours.Counting), (info.Region, info.Behaviour));
         Assert.Equal([new OutgoingSynapse(1311, 0.5)], info.Synapses.ToArray());
         await sender.Stimulate();
-        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, "a spike at the new activation");
+        await Eventually.Until(counter.GetActivity, a => a.Received >= 1, "a spike at the new activation");
         Assert.Equal(96, TestBehaviours.CountingBehaviour.Seen[1312]);
     }
 
@@ -176,15 +176,15 @@ public sealed class NeuronGrainTests(DeltaLogClusterFixture fixture)
 
         await sender.Stimulate();
         await faulty.Stimulate();
-        var report = await ClusterWait.Until(faulty.GetActivity, a => a.Faults >= 2, "two faults of neuron 1202");
+        var report = await Eventually.Until(faulty.GetActivity, a => a.Faults >= 2, "two faults of neuron 1202");
         Assert.True(report.Hosted);
         Assert.Contains(report.RecentFaults, f => f.StartsWith("OnSpike", StringComparison.Ordinal) && f.Contains("boom on spike from 1201", StringComparison.Ordinal));
         Assert.Contains(report.RecentFaults, f => f.StartsWith("OnFire", StringComparison.Ordinal) && f.Contains("boom on fire", StringComparison.Ordinal));
 
         // The same mesh keeps delivering: the healthy neuron got the first spike and gets the next one.
-        await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 1, "the first spike at neuron 1203");
+        await Eventually.Until(healthy.GetActivity, a => a.Received >= 1, "the first spike at neuron 1203");
         await sender.Stimulate();
-        var after = await ClusterWait.Until(healthy.GetActivity, a => a.Received >= 2, "the second spike at neuron 1203");
+        var after = await Eventually.Until(healthy.GetActivity, a => a.Received >= 2, "the second spike at neuron 1203");
         Assert.Equal(report.Silo, after.Silo);
         Assert.Equal(0, after.Faults);
     }

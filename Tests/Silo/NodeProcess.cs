@@ -157,37 +157,39 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private async Task WaitReadyAsync(TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited)
-            {
-                // Exited is not yet the end of its output: the asynchronous readers may still hold the last lines (the
-                // error that says why), and only the wait without a timeout waits for them.
-                _process.WaitForExit();
-                throw new InvalidOperationException($"the node exited with code {_process.ExitCode} before it was ready:\n{Output}");
-            }
+            await Eventually.Until(ReadinessAsync, status => status == "200", "the node to answer 200 on /health/ready", within);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{Output}", e);
+        }
+    }
 
-            try
-            {
-                if ((await GetAsync("health/ready")).Status == 200)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Slow to answer on a busy machine; try again.
-            }
-
-            await Task.Delay(200);
+    /// <summary>The readiness probe's status code, or why there is none yet; throws when the node exited.</summary>
+    private async Task<string> ReadinessAsync()
+    {
+        if (_process.HasExited)
+        {
+            // Exited is not yet the end of its output: the asynchronous readers may still hold the last lines (the
+            // error that says why), and only the wait without a timeout waits for them.
+            _process.WaitForExit();
+            throw new InvalidOperationException($"the node exited with code {_process.ExitCode} before it was ready:\n{Output}");
         }
 
-        throw new TimeoutException($"the node was not ready within {within}:\n{Output}");
+        try
+        {
+            return (await GetAsync("health/ready")).Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException e)
+        {
+            return $"not listening yet ({e.Message})";
+        }
+        catch (TaskCanceledException)
+        {
+            return "no answer in time (a busy machine)";
+        }
     }
 
     private void Append(string? line)

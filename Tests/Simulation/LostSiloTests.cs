@@ -86,7 +86,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         await cluster.StopSiloAsync(silos - 1);
         var stopped = clock.Elapsed;
         await run.Start();
-        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end", 120_000);
+        var status = await Eventually.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end", TimeSpan.FromSeconds(120));
         output.WriteLine($"CUBA {silos} -> {silos - 1} silos: silo stopped and seen inactive by the primary in {stopped.TotalSeconds:0.00} s; recovery (re-place, replay 1000 ticks) plus the remaining 2000 ticks took {(clock.Elapsed - stopped).TotalSeconds:0.00} s; {status.Spikes} spikes, hash {status.SpikeTrainHash[..16]}");
 
         Assert.Equal(RunPhase.Finished, status.Phase);
@@ -130,12 +130,12 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
 
         // The silo goes while the run is running in the background (its default Streams transport), two checkpoints in.
         await run.Start();
-        var running = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Tick >= 2 * SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's second checkpoint", 120_000);
+        var running = await Eventually.Until(run.GetStatus, s => s.Tick >= 2 * SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's second checkpoint", TimeSpan.FromSeconds(120));
         Assert.Equal(RunPhase.Running, running.Phase);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StopSiloAsync(2);
         var stopped = clock.Elapsed;
-        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end", 180_000);
+        var status = await Eventually.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end", TimeSpan.FromSeconds(180));
         output.WriteLine($"CUBA 3 -> 2 silos at tick {running.Tick} of {running.TotalTicks}, silo stopped in {stopped.TotalSeconds:0.00} s; the run ended {(clock.Elapsed - stopped).TotalSeconds:0.00} s later; recoveries: {string.Join("; ", status.RecoveryHistory.Select(r => $"tick {r.Tick}: {r.Reason}"))}");
 
         Assert.Equal(RunPhase.Finished, status.Phase);
@@ -170,7 +170,7 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         var run = cluster.Grains.GetGrain<ISimulationGrain>("cuba-resume");
         await run.Deploy(spec.ToJson(), 2);
         await run.Start();
-        var running = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Tick >= SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's first checkpoint", 120_000);
+        var running = await Eventually.Until(run.GetStatus, s => s.Tick >= SimulationGrain.Window || s.Phase != RunPhase.Running, "the started run's first checkpoint", TimeSpan.FromSeconds(120));
         Assert.Equal(RunPhase.Running, running.Phase);
 
         // Its activation goes (as when its grain directory entry leaves with a silo, or it is moved). From here the test does
@@ -179,15 +179,13 @@ public sealed class LostSiloTests(Xunit.Abstractions.ITestOutputHelper output) :
         var stream = run.GetGrainId().ToString();
         await run.Cast<IGrainManagementExtension>().DeactivateOnIdle();
         var before = (await store.GetStreamAsync(stream))!.Version;
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        long version;
-        while ((version = (await store.GetStreamAsync(stream))!.Version) < before + 3) // 3 of the 4 or 5 checkpoints left
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the run's log stayed at version {version} (asked to deactivate at {before}): it did not carry on by itself");
-            await Task.Delay(50);
-        }
+        await Eventually.Until( // 3 of the 4 or 5 checkpoints left
+            async () => (await store.GetStreamAsync(stream))!.Version,
+            version => version >= before + 3,
+            $"the run's log to advance 3 versions past {before} (the version when it was asked to deactivate) by itself",
+            TimeSpan.FromSeconds(120));
 
-        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the resumed run to end", 180_000);
+        var status = await Eventually.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the resumed run to end", TimeSpan.FromSeconds(180));
         Assert.Equal(RunPhase.Finished, status.Phase);
         Assert.NotEqual(running.Activation, status.Activation);
         Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));

@@ -57,13 +57,7 @@ public sealed class SimulationGrainTests(DeltaLogClusterFixture fixture)
         var started = await run.Start();
         Assert.Contains(started.Phase, new[] { RunPhase.Running, RunPhase.Finished });
 
-        var status = await run.GetStatus();
-        for (var i = 0; i < 600 && status.Phase != RunPhase.Finished; i++)
-        {
-            await Task.Delay(50);
-            status = await run.GetStatus();
-        }
-
+        var status = await Eventually.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the started run to end");
         Assert.Equal(RunPhase.Finished, status.Phase);
         Assert.Equal(2, status.Checkpoints);
         Assert.Equal(Reference(1500), (status.Spikes, status.SpikeTrainHash));

@@ -49,15 +49,9 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
                 // The status call activates the run's grain after a restart; a started run then carries on by itself. The kill
                 // waits until it has logged a checkpoint since this start (so it lands in a running run, whatever the load),
                 // then a random while longer.
-                var status = await http.GetFromJsonAsync<JsonElement>("api/runs/crash");
-                var start = status.GetProperty("tick").GetInt64();
+                var start = await Tick(http, "crash");
                 ticks.Add(start);
-                for (var deadline = DateTime.UtcNow.AddSeconds(90); status.GetProperty("tick").GetInt64() <= start;)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"the run did not carry on after restart {round} (tick {start}):\n{node.Output}");
-                    await Task.Delay(20);
-                    status = await http.GetFromJsonAsync<JsonElement>("api/runs/crash");
-                }
+                await CarriesOnAsync(http, node, "crash", start, $"restart {round}");
 
                 await Task.Delay(random.Next(100, 800));
                 node.Kill();
@@ -99,10 +93,7 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
                 Assert.True((await Post(http, "api/runs/pinned/start", "{}")).IsSuccessStatusCode, node.Output);
             }
 
-            for (var deadline = DateTime.UtcNow.AddSeconds(90); !node.HasExited; await Task.Delay(50))
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"the failpoint {failpoint} was never reached:\n{node.Output}");
-            }
+            await Eventually.True(() => node.HasExited, $"the failpoint {failpoint} to be reached (it kills the node)", TimeSpan.FromSeconds(90), () => node.Output);
 
             node.Kill(); // already gone: this waits until its output is read to the end, the failpoint's last line included
             Assert.Contains($"failpoint {failpoint}: killing this process", node.Output);
@@ -141,14 +132,8 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
         if (ticks.Count == 1)
         {
             // One kill: the run must have carried on past where it stood when the node came back.
-            var status = await last.GetFromJsonAsync<JsonElement>($"api/runs/{runId}");
-            ticks.Add(status.GetProperty("tick").GetInt64());
-            for (var deadline = DateTime.UtcNow.AddSeconds(90); status.GetProperty("tick").GetInt64() <= ticks[^1];)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"the run did not carry on after the restart (tick {ticks[^1]}):\n{node.Output}");
-                await Task.Delay(20);
-                status = await last.GetFromJsonAsync<JsonElement>($"api/runs/{runId}");
-            }
+            ticks.Add(await Tick(last, runId));
+            await CarriesOnAsync(last, node, runId, ticks[^1], "the restart");
         }
 
         using var paused = await Post(last, $"api/runs/{runId}/pause", "{}"); // it carried on once opened; hold it to compare
@@ -182,4 +167,21 @@ public sealed class SnapshotCrashTests(Xunit.Abstractions.ITestOutputHelper outp
 
     private static Task<HttpResponseMessage> Post(HttpClient http, string path, string json)
         => http.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static async Task<long> Tick(HttpClient http, string runId)
+        => (await http.GetFromJsonAsync<JsonElement>($"api/runs/{runId}")).GetProperty("tick").GetInt64();
+
+    /// <summary>Waits until the run has gone past <paramref name="tick"/> by itself; a timeout carries the node's output.</summary>
+    private static async Task CarriesOnAsync(HttpClient http, NodeProcess node, string runId, long tick, string after)
+    {
+        try
+        {
+            await Eventually.Until(() => Tick(http, runId), now => now > tick, $"the run to carry on past tick {tick} after {after}", TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{node.Output}", e);
+        }
+    }
+
 }

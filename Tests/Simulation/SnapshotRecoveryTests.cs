@@ -167,7 +167,7 @@ public sealed class SnapshotRecoveryTests(Xunit.Abstractions.ITestOutputHelper o
         await run.Start();
         var down = await run.Rescale(2); // while running in the background: held at its checkpoint, moved, carries on
         Assert.Equal(2, down.Silos);
-        var status = await Neurons.ClusterWait.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the rescaled run to end", 120_000);
+        var status = await Eventually.Until(run.GetStatus, s => s.Phase != RunPhase.Running, "the rescaled run to end", TimeSpan.FromSeconds(120));
         Assert.Equal(RunPhase.Finished, status.Phase);
         Assert.Equal((expected.Spikes, expected.Hash), (status.Spikes, status.SpikeTrainHash));
 

@@ -61,7 +61,7 @@ public sealed class SpikeTapTests : IAsyncLifetime
         await run.Deploy(spec.ToJson(), 2);
         await run.Step(300);
         await run.Start();
-        await WaitUntil(() => batches.Sum(b => b.ToTick - b.FromTick) >= spec.TotalTicks, "the tap to cover the run");
+        await Eventually.Until(() => batches.Sum(b => b.ToTick - b.FromTick), ticks => ticks >= spec.TotalTicks, $"the tap to cover the run's {spec.TotalTicks} ticks", TimeSpan.FromSeconds(60));
         await handle.UnsubscribeAsync();
 
         var list = batches.ToArray();
@@ -99,25 +99,30 @@ public sealed class SpikeTapTests : IAsyncLifetime
 
         // Real time: 1 s of CUBA takes at least 1 s of wall time, in 20 ms slices (200 ticks of 0.1 ms).
         await run.Start(1);
-        await WaitUntil(() => batches.Count >= 5, "five paced batches");
+        await Eventually.Until(() => batches.Count, count => count >= 5, "five paced batches", TimeSpan.FromSeconds(60));
         var paused = await run.Pause();
         Assert.Equal(RunPhase.Paused, paused.Phase);
         Assert.InRange(paused.Tick, 1000, spec.TotalTicks - 1);
         Assert.All(batches, b => Assert.Equal(200, b.ToTick - b.FromTick));
 
-        // Nothing is published after the pause: the last batch ends at the paused tick, and it stays so.
-        await WaitUntil(() => batches.Last().ToTick == paused.Tick, "the last batch before the pause to arrive");
+        // Nothing is published after the pause. The last batch before it ends at the paused tick; then a step is the
+        // barrier: the tap delivers one run's batches in order, so whatever the paused run had published after the pause
+        // would arrive before the step's batches. The step's batches must follow the paused tick directly and be all
+        // that came, or the run went on after the pause.
+        await Eventually.Until(() => batches.Last().ToTick, last => last == paused.Tick, $"the last batch before the pause (tick {paused.Tick}) to arrive", TimeSpan.FromSeconds(60));
         var count = batches.Count;
-        await Task.Delay(500);
-        Assert.Equal(count, batches.Count);
-        Assert.Equal(paused.Tick, (await run.GetStatus()).Tick);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); !condition(); await Task.Delay(20))
+        var step = Math.Min(200, spec.TotalTicks - paused.Tick);
+        var stepped = await run.Step(step);
+        Assert.Equal(paused.Tick + step, stepped.Tick);
+        await Eventually.Until(() => batches.Last().ToTick, last => last >= stepped.Tick, $"the step's batches up to tick {stepped.Tick} to arrive", TimeSpan.FromSeconds(60));
+        var list = batches.ToArray();
+        Assert.Equal(paused.Tick, list[count].FromTick);
+        for (var i = count + 1; i < list.Length; i++)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            Assert.Equal(list[i - 1].ToTick, list[i].FromTick);
         }
+
+        Assert.Equal(stepped.Tick, list[^1].ToTick);
+        Assert.Equal(stepped.Tick, (await run.GetStatus()).Tick);
     }
 }

@@ -129,7 +129,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
                 }
             }
         });
-        await ClusterWait.Until(grains.GetGrain<INeuronGrain>(Id(2, 0)).GetActivity, a => a.Received > 50, "traffic through every chain");
+        await Eventually.Until(grains.GetGrain<INeuronGrain>(Id(2, 0)).GetActivity, a => a.Received > 50, "traffic through every chain");
 
         var clock = Stopwatch.StartNew();
         await _cluster.KillSiloAsync(victim);
@@ -138,7 +138,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
         {
             // A read sent through the killed silo's gateway fails after the client's response timeout (30 s); it is
             // read again, as the workload's calls are, within the same 60 s.
-            status = (await ClusterWait.Until(
+            status = (await Eventually.Until(
                 async () =>
                 {
                     try
@@ -152,7 +152,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
                 },
                 s => s is not null && s.History.Count(r => r.Kind == FailureKind.SiloLost) >= Chains,
                 "the supervisor to restore region B's agents",
-                60_000))!;
+                TimeSpan.FromSeconds(60)))!;
         }
         catch (TimeoutException e)
         {
@@ -194,7 +194,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(outboxes[0].Counters(victim.SiloAddress).Sent > 0, "region A's silo sent spikes to region B's before the kill");
         foreach (var outbox in outboxes)
         {
-            var closed = await ClusterWait.Until(() => Task.FromResult(outbox.Counters(victim.SiloAddress)), l => l.DestinationLost, $"a survivor (sender {outbox.Sender}) to close its lane to the dead silo {bSilo} as lost");
+            var closed = await Eventually.Until(() => Task.FromResult(outbox.Counters(victim.SiloAddress)), l => l.DestinationLost, $"a survivor (sender {outbox.Sender}) to close its lane to the dead silo {bSilo} as lost");
             Assert.Throws<ObjectDisposedException>(() => outbox.Post(victim.SiloAddress, [Spike.Create(Id(0, 0), Id(1, 0))]));
             Assert.Equal(Tally(closed), Tally(outbox.Counters(victim.SiloAddress)));
         }
@@ -202,7 +202,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
         // Quiet: what the workload set off has settled, so what arrives from here on comes from the stimuli below.
         INeuronGrain[] relays = [.. all.Where(id => id >= Id(1, 0)).Select(id => grains.GetGrain<INeuronGrain>(id))];
         long[]? settled = null;
-        await ClusterWait.Until(
+        await Eventually.Until(
             async () =>
             {
                 var now = (await Task.WhenAll(relays.Select(r => r.GetActivity()))).Select(x => x.Received).ToArray();
@@ -223,7 +223,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
         {
             var (a, b, c) = (grains.GetGrain<INeuronGrain>(Id(0, i)), grains.GetGrain<INeuronGrain>(Id(1, i)), grains.GetGrain<INeuronGrain>(Id(2, i)));
             var (atB, atC) = (await b.GetActivity(), await c.GetActivity());
-            await ClusterWait.Until(
+            await Eventually.Until(
                 async () =>
                 {
                     await a.Stimulate();
@@ -232,7 +232,7 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
                 },
                 x => x.B.Received > atB.Received && x.C.Received > atC.Received,
                 $"a spike stimulated at {Id(0, i)} to reach {Id(1, i)} (restored on {atB.Silo}, received {atB.Received} before) and then {Id(2, i)} (on {atC.Silo}, received {atC.Received} before)",
-                30_000);
+                TimeSpan.FromSeconds(30));
         }
 
         var flowed = flowing.Elapsed;

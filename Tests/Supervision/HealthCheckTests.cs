@@ -18,8 +18,8 @@ public sealed class HealthCheckTests(SupervisionFixture fixture) : IClassFixture
         var before = await fixture.Activations(neurons);
 
         await faulty.Stimulate();
-        await ClusterWait.Until(faulty.GetActivity, a => a.Faults > 0 || a.Activation != before[0], "the behaviour to throw");
-        var status = await ClusterWait.Until(supervisor.GetStatus, s => s.History.Length > 0, "the supervisor to act on the fault");
+        await Eventually.Until(faulty.GetActivity, a => a.Faults > 0 || a.Activation != before[0], "the behaviour to throw");
+        var status = await Eventually.Until(supervisor.GetStatus, s => s.History.Length > 0, "the supervisor to act on the fault");
 
         var record = Assert.Single(status.History);
         Assert.Equal((ChildRef.Neuron(neurons[0]), FailureKind.BehaviourFault, SupervisorDirective.Restart), (record.Child, record.Kind, record.Directive));
@@ -32,7 +32,7 @@ public sealed class HealthCheckTests(SupervisionFixture fixture) : IClassFixture
 
         // No fault, no restart: further checks leave it alone.
         var checks = status.Checks;
-        await ClusterWait.Until(supervisor.GetStatus, s => s.Checks >= checks + 3, "three more checks");
+        await Eventually.Until(supervisor.GetStatus, s => s.Checks >= checks + 3, "three more checks");
         Assert.Single((await supervisor.GetStatus()).History);
     }
 
@@ -43,7 +43,7 @@ public sealed class HealthCheckTests(SupervisionFixture fixture) : IClassFixture
         var (source, target) = (fixture.Grains.GetGrain<INeuronGrain>(neurons[0]), fixture.Grains.GetGrain<INeuronGrain>(neurons[1]));
         await source.Connect(new OutgoingSynapse(neurons[1], 1));
         await source.Stimulate();
-        await ClusterWait.Until(target.GetActivity, a => a.Received == 1, "the first spike");
+        await Eventually.Until(target.GetActivity, a => a.Received == 1, "the first spike");
 
         await supervisor.ReportFailure(ChildRef.Neuron(neurons[1]), FailureKind.Reported, "restart the target");
         await supervisor.ReportFailure(ChildRef.Neuron(neurons[0]), FailureKind.Reported, "restart the source");
@@ -52,7 +52,7 @@ public sealed class HealthCheckTests(SupervisionFixture fixture) : IClassFixture
             await source.Stimulate();
         }
 
-        var after = await ClusterWait.Until(target.GetActivity, a => a.Received >= 3, "three spikes through the restarted pair");
+        var after = await Eventually.Until(target.GetActivity, a => a.Received >= 3, "three spikes through the restarted pair");
         Assert.Equal((3, true), (after.Received, after.Hosted));
     }
 
@@ -69,7 +69,7 @@ public sealed class HealthCheckTests(SupervisionFixture fixture) : IClassFixture
         await fixture.Store.AppendAsync(stream, head.Version, new DeltaBatch(Guid.NewGuid(), [new Delta("NeuronConfigured", new byte[] { 0xFF, 0x00, 0x13 })]));
         await fixture.Deactivate(broken);
 
-        var status = await ClusterWait.Until(supervisor.GetStatus, s => s.History.Length > 0, "the supervisor to act on the missed checks", 20_000);
+        var status = await Eventually.Until(supervisor.GetStatus, s => s.History.Length > 0, "the supervisor to act on the missed checks", TimeSpan.FromSeconds(20));
         var record = Assert.Single(status.History);
         Assert.Equal((ChildRef.Neuron(neurons[0]), FailureKind.MissedHealthCheck, SupervisorDirective.Stop), (record.Child, record.Kind, record.Directive));
         Assert.Contains("2 health check(s) in a row unanswered", record.Reason, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class StorageFaultTests(FaultySupervisionFixture fixture) : IClass
 
         // The supervisor rebuilt from its log alone has the same children and the same history: nothing lost, nothing twice.
         await fixture.Deactivate(supervisor);
-        var rebuilt = await Neurons.ClusterWait.Until(supervisor.GetStatus, s => s.Silo.Length > 0, "the supervisor to answer again");
+        var rebuilt = await Eventually.Until(supervisor.GetStatus, s => s.Silo.Length > 0, "the supervisor to answer again");
         Assert.Equal(expected, rebuilt.History.Select(r => (r.Child, r.Reason)));
         Assert.Equal(neurons.Select(ChildRef.Neuron), rebuilt.Children.Select(c => c.Child));
         Assert.All(rebuilt.Children, c => Assert.True(c.Running));

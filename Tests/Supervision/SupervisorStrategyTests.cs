@@ -189,7 +189,7 @@ public sealed class SupervisorStrategyTests(SupervisionFixture fixture) : IClass
         async Task<long> CountAfterOneSpike(string what)
         {
             await sender.Stimulate();
-            await ClusterWait.Until(counter.GetActivity, a => a.Received >= 1, what);
+            await Eventually.Until(counter.GetActivity, a => a.Received >= 1, what);
             return TestBehaviours.CountingBehaviour.Seen[neurons[0]];
         }
 
@@ -198,7 +198,7 @@ public sealed class SupervisorStrategyTests(SupervisionFixture fixture) : IClass
             await sender.Stimulate();
         }
 
-        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 12, "12 spikes at the counter");
+        await Eventually.Until(counter.GetActivity, a => a.Received >= 12, "12 spikes at the counter");
         Assert.Equal(12, await counter.FlushState());
         Assert.Equal(12, TestBehaviours.CountingBehaviour.Seen[neurons[0]]);
 
@@ -214,7 +214,7 @@ public sealed class SupervisorStrategyTests(SupervisionFixture fixture) : IClass
         await counter.FlushState();
         var restarted = (await counter.GetActivity()).Activation;
         await fixture.Deactivate(counter);
-        await ClusterWait.Until(counter.GetActivity, a => a.Activation != restarted, "a new activation of the counter");
+        await Eventually.Until(counter.GetActivity, a => a.Activation != restarted, "a new activation of the counter");
         Assert.Equal(afterReactivation, await CountAfterOneSpike("a spike at the reactivated counter"));
     }
 
@@ -241,5 +241,5 @@ public sealed class SupervisorStrategyTests(SupervisionFixture fixture) : IClass
     }
 
     private static Task<SupervisorStatus> ClusterWaitFor(ISupervisorGrain supervisor, Func<SupervisorStatus, bool> done, string what)
-        => Neurons.ClusterWait.Until(supervisor.GetStatus, done, what, 20_000);
+        => Eventually.Until(supervisor.GetStatus, done, what, TimeSpan.FromSeconds(20));
 }

@@ -107,11 +107,10 @@ public sealed class TelemetryAccountingTests : IAsyncLifetime
 
         var meshes = _cluster.Services.Select(s => (Silo: s.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(),
             Mesh: s.GetRequiredService<SiloAgentMesh>(), Outbox: s.GetRequiredService<SiloOutbox>(), Ingress: s.GetRequiredService<MeshIngress>())).ToArray();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (meshes.Any(m => m.Mesh.Cortex.Counters.InFlight > 0 || m.Outbox.AllCounters().Any(l => l.InFlight > 0)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.Until(
+            () => meshes.Select(m => (m.Silo, Cortex: m.Mesh.Cortex.Counters.InFlight, Lanes: m.Outbox.AllCounters().Sum(l => l.InFlight))).ToArray(),
+            inFlight => inFlight.All(s => s.Cortex == 0 && s.Lanes == 0),
+            "no spike in flight in any silo's cortex or outbox");
 
         await Task.Delay(300); // passes are idle now; let the last ingress deliveries land
         using var metrics = new MetricReadings();

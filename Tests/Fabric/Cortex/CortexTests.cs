@@ -2,8 +2,9 @@ using NeuroMesh.Agents;
 using NeuroMesh.Fabric;
 using NeuroMesh.Regions;
 using NeuroMesh.Spikes;
+using NeuroMesh.Tests.Agents;
 
-namespace NeuroMesh.Tests.Agents;
+namespace NeuroMesh.Tests.Fabric;
 
 [Trait("Tier", "Unit")]
 public sealed class CortexTests : IDisposable

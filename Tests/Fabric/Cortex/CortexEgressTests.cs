@@ -2,7 +2,7 @@ using NeuroMesh.Agents;
 using NeuroMesh.Fabric;
 using NeuroMesh.Spikes;
 
-namespace NeuroMesh.Tests.Agents;
+namespace NeuroMesh.Tests.Fabric;
 
 /// <summary>The Cortex hands spikes for receivers outside the mesh to its egress, and accounts for them.</summary>
 [Trait("Tier", "Unit")]

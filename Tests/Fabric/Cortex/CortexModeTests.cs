@@ -1,7 +1,8 @@
 using NeuroMesh.Agents;
 using NeuroMesh.Fabric;
+using NeuroMesh.Tests.Agents;
 
-namespace NeuroMesh.Tests.Agents;
+namespace NeuroMesh.Tests.Fabric;
 
 [Trait("Tier", "Unit")]
 public class CortexModeTests

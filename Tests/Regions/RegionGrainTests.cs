@@ -3,7 +3,7 @@ using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
 using Orleans.Runtime;
 
-namespace NeuroMesh.Tests.Neurons;
+namespace NeuroMesh.Tests.Regions;
 
 [Collection(SiloCollection.Name)]
 public sealed class RegionGrainTests(DeltaLogClusterFixture fixture)
@@ -51,7 +51,7 @@ public sealed class RegionGrainTests(DeltaLogClusterFixture fixture)
         var before = await region.Inspect();
 
         await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        await ClusterWait.Until(
+        await Eventually.Until(
             () => Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(),
             stats => !stats.Any(s => s.GrainId.ToString().EndsWith("keep/r", StringComparison.Ordinal)),
             "region keep/r to be deactivated");

@@ -2,8 +2,9 @@ using NeuroMesh.Neurons;
 using NeuroMesh.Placement;
 using NeuroMesh.Regions;
 using NeuroMesh.Tests.Persistence;
+using NeuroMesh.Tests.Regions;
 
-namespace NeuroMesh.Tests.Neurons;
+namespace NeuroMesh.Tests.Placement;
 
 [Collection(SiloCollection.Name)]
 public sealed class RegionAffinityPlacementTests(DeltaLogClusterFixture fixture)
