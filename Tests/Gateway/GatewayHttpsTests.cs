@@ -140,4 +140,47 @@ public sealed class GatewayHttpsTests(HttpsGatewayNode fixture)
         Assert.Equal(HttpStatusCode.OK, examples.StatusCode);
         Assert.Equal(Uri.UriSchemeHttps, examples.RequestMessage!.RequestUri!.Scheme);
     }
+
+    [Fact]
+    public async Task The_python_client_runs_cuba_over_https_trusting_only_the_ca_file_and_fails_without_it()
+    {
+        var (code, output) = await RunPythonClient("python-https", fixture.AuthorityPath);
+        Assert.True(code == 0, $"exit {code}\n{output}");
+        Assert.Contains("deployed cuba as python-https: 4000 neurons, 2000 ticks", output, StringComparison.Ordinal);
+        var spikes = PythonClientTests.SpikesLine().Match(output);
+        Assert.True(spikes.Success, output);
+        Assert.Equal(spikes.Groups[1].Value, spikes.Groups[2].Value);
+
+        // Without --cafile the machine's CAs are used, and none of them issued the node's certificate.
+        (code, output) = await RunPythonClient("python-https-untrusted", null);
+        Assert.NotEqual(0, code);
+        Assert.Contains("CERTIFICATE_VERIFY_FAILED", output, StringComparison.Ordinal);
+        using var http = fixture.Client();
+        Assert.Null(await GatewayNode.Status(http, "python-https-untrusted"));
+    }
+
+    private async Task<(int Code, string Output)> RunPythonClient(string run, string? cafile)
+    {
+        var script = Path.Combine(Engine.ExamplesDirectory.Root(), "examples", "python", "neuromesh_client.py");
+        var start = new System.Diagnostics.ProcessStartInfo(PythonClientTests.Python())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { script, "--url", fixture.Node.Https.ToString(), "--run", run, "--duration", "200", "--max-rate", "1000" }.Concat(cafile is null ? [] : ["--cafile", cafile]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["NEUROMESH_API_KEY"] = HttpsGatewayNode.Key;
+        start.Environment.Remove("NEUROMESH_CAFILE");
+        start.Environment.Remove("SSL_CERT_FILE");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await output + await error);
+    }
 }
