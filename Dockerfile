@@ -24,12 +24,12 @@ WORKDIR /app
 COPY --from=build /app ./
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 USER $APP_UID
-# HTTP (health, /metrics), silo-to-silo, client gateway.
+# HTTP (health, /metrics), HTTPS (with NeuroMesh:Gateway:Https and an https:// Urls entry), silo-to-silo, client gateway.
 ENV Urls=http://+:8080 \
     NeuroMesh__Clustering__SiloPort=11111 \
     NeuroMesh__Clustering__GatewayPort=30000 \
     DOTNET_gcServer=1
-EXPOSE 8080 11111 30000
+EXPOSE 8080 8443 11111 30000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/live || exit 1
 ENTRYPOINT ["dotnet", "NeuroMesh.Silo.dll"]

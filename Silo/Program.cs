@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NeuroMesh.Hosting;
 using NeuroMesh.Silo.Commands;
 using NeuroMesh.Silo.Hosting;
@@ -23,18 +24,30 @@ if (args.Length > 0 && !args[0].StartsWith('-'))
     return 2;
 }
 
-// The node: an Orleans silo and, on the same host, its HTTP endpoints (Urls in appsettings.json, ASPNETCORE_URLS or --urls).
-// The content root is the program's folder (appsettings.json is copied there), not the working folder: `dotnet run`
-// runs in the folder the user typed it from (RunWorkingDirectory), where relative data paths such as ./data resolve.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.UseOrleans(silo => silo
-    .UseNeuroMeshClustering(builder.Configuration)
-    .AddNeuroMesh(builder.Configuration));
-builder.Services.AddNeuroMeshGateway(builder.Configuration);
-builder.AddNeuroMeshTelemetry();
-var app = builder.Build();
-app.MapHealthEndpoints();
-app.MapNeuroMeshGateway();
-app.MapPrometheusScrapingEndpoint();
-await app.RunAsync();
-return 0;
+// The node: an Orleans silo and, on the same host, its HTTP endpoints (Urls in appsettings.json, ASPNETCORE_URLS or --urls;
+// https:// addresses with NeuroMesh:Gateway:Https). The content root is the program's folder (appsettings.json is copied
+// there), not the working folder: `dotnet run` runs in the folder the user typed it from (RunWorkingDirectory), where
+// relative data paths such as ./data resolve. An invalid setting stops the node with one line naming it and exit code 78
+// (EX_CONFIG), not a stack trace.
+try
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddNeuroMeshHttps();
+    builder.UseOrleans(silo => silo
+        .UseNeuroMeshClustering(builder.Configuration)
+        .AddNeuroMesh(builder.Configuration));
+    builder.Services.AddNeuroMeshGateway(builder.Configuration);
+    builder.AddNeuroMeshTelemetry();
+    var app = builder.Build();
+    app.UseNeuroMeshHttps();
+    app.MapHealthEndpoints();
+    app.MapNeuroMeshGateway();
+    app.MapPrometheusScrapingEndpoint();
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    Console.Error.WriteLine($"neuromesh: invalid configuration: {string.Join(" ", e.Failures)}");
+    return 78;
+}

@@ -23,7 +23,7 @@ internal sealed class NetworkPlan
             ushort filter = 0;
             if (proj.Filter is not null)
             {
-                Filters.Add(DendriticFilter.FromSpec(proj.Filter, registry));
+                Filters.Add(Filter(proj.Filter, registry, p));
                 filter = (ushort)(Filters.Count - 1);
             }
 
@@ -119,4 +119,20 @@ internal sealed class NetworkPlan
     public int FixedShift { get; }
 
     public int MaxDelay { get; }
+
+    // An unregistered custom filter is a fault of the spec on this node, not a missing resource: it is reported as a spec
+    // error at the filter's JSON path (a 400 at the gateway), not as the registry's KeyNotFoundException (a 404).
+    private static DendriticFilter Filter(FilterSpec filter, DendriticFilterRegistry registry, int projection)
+    {
+        try
+        {
+            return DendriticFilter.FromSpec(filter, registry);
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new NetworkSpecException([new SpecError(
+                $"$.projections[{projection}].filter.name",
+                $"no custom dendritic filter is registered under '{filter.Name}' on this node; register it (DendriticFilterRegistry.Register) on every silo before running the spec")]);
+        }
+    }
 }

@@ -677,7 +677,14 @@ public sealed partial class SimulationGrain(
             e = aggregate.InnerExceptions[0];
         }
 
-        return e is OutOfMemoryException ? "out of memory (the network is larger than this node can hold)" : e.Message.Split('\n')[0].Trim();
+        return e switch
+        {
+            OutOfMemoryException => "out of memory (the network is larger than this node can hold)",
+
+            // A spec error found only when the engine is built (an unregistered custom filter) names its JSON path.
+            NetworkSpecException { Errors.Count: > 0 } spec => string.Join("; ", spec.Errors.Select(x => x.ToString())),
+            _ => e.Message.Split('\n')[0].Trim(),
+        };
     }
 
     /// <summary>

@@ -68,10 +68,87 @@ public sealed partial class ComposeTests
     }
 
     [SkippableFact]
+    public void The_https_override_mounts_the_certificate_as_secrets_publishes_https_and_has_prometheus_scrape_over_tls()
+    {
+        var compose = TestTools.Find("NEUROMESH_TEST_DOCKER_COMPOSE", "docker-compose");
+        var (code, output) = TestTools.Run(compose, ["-f", Path.Combine(Root, "docker-compose.yml"), "-f", Path.Combine(Root, "docker-compose.https.yml"), "config"], Root);
+        Assert.True(code == 0, $"docker-compose config failed ({code}):\n{output}");
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, output);
+        var (pyCode, json) = TestTools.Run("python3", ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file]);
+        File.Delete(file);
+        Assert.True(pyCode == 0, json);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var services = document.RootElement.GetProperty("services");
+        foreach (var (silo, port) in new[] { ("silo1", 8441), ("silo2", 8442), ("silo3", 8443) })
+        {
+            var service = services.GetProperty(silo);
+            var environment = service.GetProperty("environment");
+            Assert.Equal("http://+:8080;https://+:8443", environment.GetProperty("Urls").GetString());
+            Assert.Equal("true", environment.GetProperty("NeuroMesh__Gateway__Https__Enabled").GetString());
+            Assert.Equal("/run/secrets/gateway.crt", environment.GetProperty("NeuroMesh__Gateway__Https__CertificatePath").GetString());
+            Assert.Equal("/run/secrets/gateway.key", environment.GetProperty("NeuroMesh__Gateway__Https__KeyPath").GetString());
+            Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), environment.GetProperty("NeuroMesh__Gateway__Https__RedirectPort").GetString());
+            Assert.Equal(["gateway.crt", "gateway.key"], service.GetProperty("secrets").EnumerateArray().Select(s => s.GetProperty("source").GetString()!).Order());
+            Assert.Contains(service.GetProperty("ports").EnumerateArray(), p => p.GetProperty("published").GetInt32() == port && p.GetProperty("target").GetInt32() == 8443);
+
+            // The base file's settings are kept (the override adds to them).
+            Assert.Equal("Postgres", environment.GetProperty("NeuroMesh__Clustering__Provider").GetString());
+        }
+
+        var prometheus = services.GetProperty("prometheus");
+        Assert.Contains(prometheus.GetProperty("volumes").EnumerateArray(), v => v.GetString()!.EndsWith("deploy/prometheus-https.yml:/etc/prometheus/prometheus.yml:ro", StringComparison.Ordinal));
+        Assert.DoesNotContain(prometheus.GetProperty("volumes").EnumerateArray(), v => v.GetString()!.Contains("deploy/prometheus.yml", StringComparison.Ordinal));
+        var ca = Assert.Single(prometheus.GetProperty("secrets").EnumerateArray());
+        Assert.Equal(("gateway-ca.crt", "neuromesh-ca.crt"), (ca.GetProperty("source").GetString(), ca.GetProperty("target").GetString()));
+        var secrets = document.RootElement.GetProperty("secrets");
+        Assert.EndsWith("deploy/tls/gateway.key", secrets.GetProperty("gateway.key").GetProperty("file").GetString(), StringComparison.Ordinal);
+
+        // Prometheus scrapes the silos' HTTPS port with the CA the secret mounts.
+        var scrape = File.ReadAllText(Path.Combine(Root, "deploy", "prometheus-https.yml"));
+        Assert.Contains("scheme: https", scrape, StringComparison.Ordinal);
+        Assert.Contains("ca_file: /run/secrets/neuromesh-ca.crt", scrape, StringComparison.Ordinal);
+        Assert.Contains("\"silo1:8443\", \"silo2:8443\", \"silo3:8443\"", scrape, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void The_dev_certificate_script_makes_a_ca_and_a_gateway_certificate_for_every_silo_that_the_node_accepts()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/openssl"), "openssl is not installed");
+        var dir = Directory.CreateTempSubdirectory("neuromesh-devcerts-").FullName;
+        try
+        {
+            var (code, output) = TestTools.Run("bash", [Path.Combine(Root, "deploy", "tls", "make-dev-certs.sh"), dir]);
+            Assert.True(code == 0, output);
+
+            // Loaded and checked exactly as the node does at start (key match, validity, serverAuth).
+            var options = new NeuroMesh.Silo.Http.GatewayHttpsOptions { Enabled = true, CertificatePath = Path.Combine(dir, "gateway.crt"), KeyPath = Path.Combine(dir, "gateway.key") };
+            var loaded = NeuroMesh.Silo.Http.GatewayCertificate.Load(options, null, DateTimeOffset.UtcNow);
+            using var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "ca.crt"));
+            Assert.True(NeuroMesh.Tests.Gateway.TestCertificates.ChainsTo(loaded.Certificate, authority, System.Net.Security.SslPolicyErrors.None));
+            foreach (var name in new[] { "localhost", "silo1", "silo2", "silo3" })
+            {
+                Assert.True(loaded.Certificate.MatchesHostname(name), $"the certificate does not name {name}");
+            }
+
+            Assert.True(loaded.Certificate.MatchesHostname("127.0.0.1"));
+
+            // A second run keeps the files (no silent replacement of a deployment's certificate).
+            var (again, message) = TestTools.Run("bash", [Path.Combine(Root, "deploy", "tls", "make-dev-certs.sh"), dir]);
+            Assert.NotEqual(0, again);
+            Assert.Contains("--force replaces it", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public void Yamllint_passes_deploy_the_compose_file_and_the_chart_values()
     {
         var yamllint = TestTools.Find("NEUROMESH_TEST_YAMLLINT", "yamllint");
-        var (code, output) = TestTools.Run(yamllint, ["--strict", "-c", ".yamllint", "deploy", "docker-compose.yml", "helm/Chart.yaml", "helm/values.yaml"], Root);
+        var (code, output) = TestTools.Run(yamllint, ["--strict", "-c", ".yamllint", "deploy", "docker-compose.yml", "docker-compose.https.yml", "helm/Chart.yaml", "helm/values.yaml"], Root);
         Assert.True(code == 0, $"yamllint:\n{output}");
     }
 

@@ -134,6 +134,69 @@ public sealed class HelmChartTests
         Assert.Contains("tls.format must be pfx", output, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void Https_mounts_the_certificate_secret_opens_the_https_port_sets_the_gateway_and_scrapes_over_tls()
+    {
+        string[] values =
+        [
+            "--set", "https.enabled=true", "--set", "https.secretName=gateway-tls", "--set", "https.plainHttp=Refuse",
+            "--set", "serviceMonitor.enabled=true", "--set", "https.serverName=neuromesh.example",
+        ];
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        var (lint, output) = TestTools.Run(helm, ["lint", Chart, "--strict", .. values]);
+        Assert.True(lint == 0, $"helm lint:\n{output}");
+
+        var objects = Render(values);
+        var config = Single(objects, "ConfigMap").GetProperty("data");
+        Assert.Equal("http://+:8080;https://+:8443", config.GetProperty("Urls").GetString());
+        Assert.Equal("true", config.GetProperty("NeuroMesh__Gateway__Https__Enabled").GetString());
+        Assert.Equal("/etc/neuromesh/https/tls.crt", config.GetProperty("NeuroMesh__Gateway__Https__CertificatePath").GetString());
+        Assert.Equal("/etc/neuromesh/https/tls.key", config.GetProperty("NeuroMesh__Gateway__Https__KeyPath").GetString());
+        Assert.Equal("Refuse", config.GetProperty("NeuroMesh__Gateway__Https__PlainHttp").GetString());
+        Assert.Equal("31536000", config.GetProperty("NeuroMesh__Gateway__Https__HstsMaxAgeSeconds").GetString());
+
+        var pod = Single(objects, "StatefulSet").GetProperty("spec").GetProperty("template").GetProperty("spec");
+        var silo = pod.GetProperty("containers")[0];
+        Assert.Contains(silo.GetProperty("ports").EnumerateArray(), p => p.GetProperty("name").GetString() == "https" && p.GetProperty("containerPort").GetInt32() == 8443);
+        var mount = Assert.Single(silo.GetProperty("volumeMounts").EnumerateArray());
+        Assert.Equal(("https", "/etc/neuromesh/https", true), (mount.GetProperty("name").GetString(), mount.GetProperty("mountPath").GetString(), mount.GetProperty("readOnly").GetBoolean()));
+        Assert.Equal("gateway-tls", Assert.Single(pod.GetProperty("volumes").EnumerateArray()).GetProperty("secret").GetProperty("secretName").GetString());
+
+        // The probes stay on plain HTTP, which still answers /health/*.
+        Assert.Equal("http", silo.GetProperty("readinessProbe").GetProperty("httpGet").GetProperty("port").GetString());
+        Assert.All(
+            objects.Where(o => o.GetProperty("kind").GetString() == "Service"),
+            service => Assert.Contains(service.GetProperty("spec").GetProperty("ports").EnumerateArray(), p => p.GetProperty("name").GetString() == "https" && p.GetProperty("targetPort").GetString() == "https"));
+
+        var endpoint = Single(objects, "ServiceMonitor").GetProperty("spec").GetProperty("endpoints")[0];
+        Assert.Equal(("https", "https"), (endpoint.GetProperty("port").GetString(), endpoint.GetProperty("scheme").GetString()));
+        var tls = endpoint.GetProperty("tlsConfig");
+        Assert.Equal("neuromesh.example", tls.GetProperty("serverName").GetString());
+        Assert.Equal(("gateway-tls", "ca.crt"), (tls.GetProperty("ca").GetProperty("secret").GetProperty("name").GetString(), tls.GetProperty("ca").GetProperty("secret").GetProperty("key").GetString()));
+    }
+
+    [SkippableFact]
+    public void Https_without_its_own_secret_serves_the_cluster_certificate_and_bad_https_values_are_refused_naming_them()
+    {
+        var config = Single(Render(["--set", "https.enabled=true", "--set", "tls.enabled=true", "--set", "tls.secretName=silo-tls"]), "ConfigMap").GetProperty("data");
+        Assert.Equal("true", config.GetProperty("NeuroMesh__Gateway__Https__Enabled").GetString());
+        Assert.False(config.TryGetProperty("NeuroMesh__Gateway__Https__CertificatePath", out _));
+        Assert.Equal("/etc/neuromesh/tls/tls.pfx", config.GetProperty("NeuroMesh__Tls__CertificatePath").GetString());
+
+        var helm = TestTools.Find("NEUROMESH_TEST_HELM", "helm");
+        foreach (var (values, message) in new (string[], string)[]
+        {
+            (["--set", "https.enabled=true"], "https.secretName is required when https.enabled"),
+            (["--set", "https.enabled=true", "--set", "https.secretName=x", "--set", "https.plainHttp=Off"], "https.plainHttp must be Redirect or Refuse"),
+            (["--set", "https.enabled=true", "--set", "https.secretName=x", "--set", "serviceMonitor.enabled=true"], "https.serverName is required"),
+        })
+        {
+            var (code, output) = TestTools.Run(helm, ["template", "r", Chart, .. values]);
+            Assert.NotEqual(0, code);
+            Assert.Contains(message, output, StringComparison.Ordinal);
+        }
+    }
+
     private static readonly string[] NonDefault =
     [
         "--set", "replicaCount=5", "--set", "image.repository=registry.example/neuromesh", "--set", "image.tag=1.2.3",

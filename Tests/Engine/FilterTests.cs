@@ -73,7 +73,10 @@ public class FilterTests
     {
         var spec = Specs.TwoNeurons(projection: Specs.AToB(50, filter: new FilterSpec { Kind = "custom", Name = "payload-42" }));
         var registry = new DendriticFilterRegistry();
-        Assert.Throws<KeyNotFoundException>(() => new CpuEngine(spec, new EngineOptions { Filters = registry }));
+        var error = Assert.Throws<NeuroMesh.Network.NetworkSpecException>(() => new CpuEngine(spec, new EngineOptions { Filters = registry }));
+        var problem = Assert.Single(error.Errors);
+        Assert.Equal("$.projections[0].filter.name", problem.Path);
+        Assert.Contains("'payload-42'", problem.Message, StringComparison.Ordinal);
 
         registry.Register("payload-42", (in Spike s) => s.PayloadLength > 0 && s.Payload[0] == 42);
         using var engine = new CpuEngine(spec, new EngineOptions { Filters = registry });

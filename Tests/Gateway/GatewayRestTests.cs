@@ -194,6 +194,29 @@ public sealed class GatewayRestTests(GatewayNode fixture)
     }
 
     [Fact]
+    public async Task A_step_of_a_spec_whose_custom_filter_is_not_registered_gets_400_naming_the_filter()
+    {
+        using var http = fixture.Client();
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(GatewayNode.SmallSpec(50))!;
+        spec["projections"]![0]!["filter"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "custom", ["name"] = "never-registered" };
+        using var deployed = await GatewayNode.PostJson(http, "api/runs/rest-filter/deploy", spec.ToJsonString());
+        Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
+
+        using var stepped = await GatewayNode.PostJson(http, "api/runs/rest-filter/step", """{"ticks":10}""");
+        var body = await stepped.Content.ReadAsStringAsync();
+        Assert.True(stepped.StatusCode == HttpStatusCode.BadRequest, $"{(int)stepped.StatusCode}: {body}");
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("Invalid network spec", problem.GetProperty("title").GetString());
+        Assert.Contains("$.projections[0].filter.name", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Contains("'never-registered'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The run did not move, and its status names the failure.
+        var status = (await GatewayNode.Status(http, "rest-filter"))!.Value;
+        Assert.Equal(0, status.GetProperty("tick").GetInt64());
+        Assert.Contains("never-registered", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Malformed_wrong_typed_huge_and_unknown_input_gets_4xx_and_changes_nothing()
     {
         using var http = fixture.Client();

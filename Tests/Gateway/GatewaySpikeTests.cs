@@ -184,7 +184,7 @@ public sealed class GatewaySpikeTests(GatewayNode fixture)
         }
     }
 
-    private static async Task<JsonElement> Receive(ClientWebSocket socket, CancellationToken cancel)
+    internal static async Task<JsonElement> Receive(ClientWebSocket socket, CancellationToken cancel)
     {
         var buffer = new byte[64 * 1024];
         using var message = new MemoryStream();
@@ -199,7 +199,7 @@ public sealed class GatewaySpikeTests(GatewayNode fixture)
     }
 
     /// <summary>Reads an SSE response's <c>spikes</c> events.</summary>
-    private sealed class SseReader : IAsyncDisposable
+    internal sealed class SseReader : IAsyncDisposable
     {
         private readonly HttpResponseMessage _response;
         private readonly StreamReader _reader;

@@ -51,12 +51,12 @@ public sealed partial class PythonClientTests(GatewayNode fixture)
         Assert.InRange(Math.Abs(total - ((3200 * e * 0.2) + (800 * i * 0.2))), 0, 5);
     }
 
-    private static string Python()
+    internal static string Python()
         => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
     [GeneratedRegex(@"^rates: E ([0-9.]+) Hz, I ([0-9.]+) Hz$", RegexOptions.Multiline)]
     private static partial Regex RatesLine();
 
     [GeneratedRegex(@"^spikes: (\d+) in the stream \(.*\), (\d+) in the run, (\d+) ticks missed$", RegexOptions.Multiline)]
-    private static partial Regex SpikesLine();
+    internal static partial Regex SpikesLine();
 }

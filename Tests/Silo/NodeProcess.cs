@@ -13,12 +13,13 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private NodeProcess(Process process, int siloPort, int gatewayPort, int httpPort)
+    private NodeProcess(Process process, int siloPort, int gatewayPort, int httpPort, int httpsPort)
     {
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpPort = httpPort;
+        HttpsPort = httpsPort;
     }
 
     /// <summary>The silo-to-silo port on 127.0.0.1.</summary>
@@ -30,8 +31,14 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The HTTP port on 127.0.0.1.</summary>
     public int HttpPort { get; }
 
+    /// <summary>The HTTPS port on 127.0.0.1 (0 unless started with <c>https</c>).</summary>
+    public int HttpsPort { get; }
+
     /// <summary>The node's HTTP base address.</summary>
     public Uri Http => new($"http://127.0.0.1:{HttpPort}/");
+
+    /// <summary>The node's HTTPS base address (started with <c>https</c>).</summary>
+    public Uri Https => HttpsPort > 0 ? new($"https://127.0.0.1:{HttpsPort}/") : throw new InvalidOperationException("the node was started without HTTPS");
 
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
@@ -66,16 +73,21 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>
     /// Starts a node (a secondary of <paramref name="primary"/>'s localhost cluster when given). <paramref name="settings"/> are configuration keys (<c>NeuroMesh:DeltaLog:Path</c>) passed as
     /// environment variables; ports, cluster id and logging are chosen here unless given.
+    /// With <paramref name="https"/> the node listens on an <c>https://</c> address (<see cref="HttpsPort"/>) as well as on
+    /// <see cref="HttpPort"/>; the settings give it its certificate (readiness is polled over plain HTTP, whose
+    /// <c>/health/*</c> an HTTPS gateway still serves).
     /// </summary>
     /// <exception cref="TimeoutException">The node was not ready within <paramref name="readyWithin"/> (the message carries its output).</exception>
-    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary = null)
-        => await StartAsync(settings, readyWithin, primary, NeuroMesh.Hosting.LoopbackPorts.Free(3));
+    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary = null, bool https = false)
+        => await StartAsync(settings, readyWithin, primary, NeuroMesh.Hosting.LoopbackPorts.Free(https ? 4 : 3));
 
     /// <summary>Starts a node again on the ports of <paramref name="previous"/> (a restart after <see cref="Kill"/>: a new generation of the same silo).</summary>
     public static Task<NodeProcess> RestartAsync(NodeProcess previous, IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary = null)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        return StartAsync(settings, readyWithin, primary, [previous.SiloPort, previous.GatewayPort, previous.HttpPort]);
+        return StartAsync(settings, readyWithin, primary, previous.HttpsPort > 0
+            ? [previous.SiloPort, previous.GatewayPort, previous.HttpPort, previous.HttpsPort]
+            : [previous.SiloPort, previous.GatewayPort, previous.HttpPort]);
     }
 
     private static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin, NodeProcess? primary, int[] ports)
@@ -89,7 +101,7 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuroMesh.Silo.dll"));
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["Urls"] = $"http://127.0.0.1:{ports[2]}";
+        start.Environment["Urls"] = ports.Length > 3 ? $"http://127.0.0.1:{ports[2]};https://127.0.0.1:{ports[3]}" : $"http://127.0.0.1:{ports[2]}";
         start.Environment["NeuroMesh__Clustering__SiloPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["NeuroMesh__Clustering__GatewayPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -103,7 +115,7 @@ public sealed class NodeProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var node = new NodeProcess(Process.Start(start)!, ports[0], ports[1], ports[2]);
+        var node = new NodeProcess(Process.Start(start)!, ports[0], ports[1], ports[2], ports.Length > 3 ? ports[3] : 0);
         node._process.OutputDataReceived += (_, e) => node.Append(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         node._process.BeginOutputReadLine();

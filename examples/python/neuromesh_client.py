@@ -7,11 +7,14 @@ server-sent events (/spikes/stream) and prints each population's firing rate as 
     python3 examples/python/neuromesh_client.py --url http://127.0.0.1:8080 --duration 500
 
 Mutations need an API key when the node has NeuroMesh:Gateway:ApiKeys configured (--api-key, or
-NEUROMESH_API_KEY); a node without keys accepts them from loopback clients.
+NEUROMESH_API_KEY); a node without keys accepts them from loopback clients. An https:// node is checked
+against the machine's CAs, or only against the CA (or pinned self-signed certificate) in --cafile
+(NEUROMESH_CAFILE); certificate checks are never switched off.
 """
 import argparse
 import json
 import os
+import ssl
 import sys
 import time
 import urllib.error
@@ -22,9 +25,11 @@ import urllib.request
 class Gateway:
     """A minimal client of the node's REST API."""
 
-    def __init__(self, url, api_key=None):
+    def __init__(self, url, api_key=None, cafile=None):
         self.url = url.rstrip("/")
         self.api_key = api_key
+        # Only the given CA is trusted (the host name is still checked); None: the machine's CAs.
+        self.context = ssl.create_default_context(cafile=cafile) if cafile else None
 
     def request(self, method, path, body=None, timeout=120):
         data = None if body is None else json.dumps(body).encode("utf-8")
@@ -35,7 +40,7 @@ class Gateway:
         if self.api_key:
             req.add_header("X-Api-Key", self.api_key)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as response:
+            with urllib.request.urlopen(req, timeout=timeout, context=self.context) as response:
                 text = response.read().decode("utf-8")
                 return json.loads(text) if text else None
         except urllib.error.HTTPError as e:
@@ -53,7 +58,7 @@ class Gateway:
         if self.api_key:
             headers["X-Api-Key"] = self.api_key  # needed to read when the gateway's reads are not open
         req = urllib.request.Request(f"{self.url}/spikes/stream?{query}", headers=headers)
-        with urllib.request.urlopen(req, timeout=120) as stream:
+        with urllib.request.urlopen(req, timeout=120, context=self.context) as stream:
             event = None
             for raw in stream:
                 line = raw.decode("utf-8").rstrip("\n")
@@ -69,6 +74,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8080")
     parser.add_argument("--api-key", default=os.environ.get("NEUROMESH_API_KEY"))
+    parser.add_argument("--cafile", default=os.environ.get("NEUROMESH_CAFILE"),
+                        help="PEM CA certificate (or pinned self-signed certificate) an https:// node's certificate must chain to")
     parser.add_argument("--example", default="cuba")
     parser.add_argument("--run", default=None, help="run id (default: EXAMPLE-<time>)")
     parser.add_argument("--duration", type=float, default=500, help="simulated milliseconds")
@@ -76,7 +83,7 @@ def main():
     parser.add_argument("--max-rate", type=int, default=5000, help="spikes per second the stream may send")
     args = parser.parse_args()
 
-    gateway = Gateway(args.url, args.api_key)
+    gateway = Gateway(args.url, args.api_key, args.cafile)
     run = args.run or f"{args.example}-{int(time.time() * 1000)}"
     spec = gateway.request("GET", f"/api/examples/{args.example}")
     spec["duration"] = args.duration

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import queue
 import socket
+import ssl
 import threading
 import urllib.error
 import urllib.parse
@@ -331,14 +332,21 @@ class Client:
         url: the node's HTTP address, such as ``http://127.0.0.1:8080``.
         api_key: sent as ``X-Api-Key`` (needed for mutations when the node has ``NeuroMesh:Gateway:ApiKeys``).
         timeout: seconds one request may take (steps and deploys of big networks take long).
+        cafile: for an ``https://`` node, a PEM CA certificate (or a pinned self-signed certificate) that the node's
+            certificate must chain to; only it is trusted, and the host name is still checked. None: the machine's CAs.
+            There is no switch that turns certificate checks off.
     """
 
-    def __init__(self, url: str = "http://127.0.0.1:8080", api_key: Optional[str] = None, timeout: float = 600.0):
+    def __init__(self, url: str = "http://127.0.0.1:8080", api_key: Optional[str] = None, timeout: float = 600.0,
+                 cafile: Optional[str] = None):
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https:// (got {url!r})")
+        if cafile is not None and not url.startswith("https://"):
+            raise ValueError(f"cafile is for an https:// url (got {url!r})")
         self.url = url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
+        self._context = ssl.create_default_context(cafile=cafile) if cafile else None
 
     def __repr__(self) -> str:
         return f"Client({self.url!r})"
@@ -357,7 +365,7 @@ class Client:
         if self.api_key:
             req.add_header("X-Api-Key", self.api_key)
         try:
-            return urllib.request.urlopen(req, timeout=self.timeout if timeout is None else timeout)
+            return urllib.request.urlopen(req, timeout=self.timeout if timeout is None else timeout, context=self._context)
         except urllib.error.HTTPError as e:
             text = e.read().decode("utf-8", "replace")
             try:
