@@ -8,7 +8,8 @@ namespace NeuroMesh.Benchmarks.Suites;
 /// NeuroMesh fast path (the free-running Cortex, and the bare Axon ring under it), plain Orleans grain calls on an
 /// in-process silo, Akka.NET actors and Proto.Actor actors, all in the same run. Every run checks its delivery counts.
 /// Then the WebAssembly cases (<see cref="WasmCases"/>): a WASM relay against the C# relay, 10,000 hosted WASM agents
-/// and the memory per instance, and module compile/instantiate times.
+/// and the memory per instance, and module compile/instantiate times. Then the capacity cases (<see cref="CapacityCases"/>):
+/// 100,000 agents hosted in one silo's mesh, the fabric bytes each idle one holds, and the time to host and release them.
 /// </summary>
 public sealed class AgentsSuite : IBenchmarkSuite
 {
@@ -85,6 +86,7 @@ public sealed class AgentsSuite : IBenchmarkSuite
             report.Ratios["fastpath_vs_protoactor_pingpong"] = Ratio(report, PingPongRate, mesh.PingPongName, proto.PingPongName);
             report.Ratios["mesh_vs_axon_ring_fanout"] = Ratio(report, FanOut, mesh.FanOutName, transports[1].FanOutName);
             WasmCases.Run(report, options);
+            CapacityCases.Run(report, options);
             return report;
         }
         finally

@@ -24,14 +24,24 @@ public sealed unsafe class Axon : IDisposable
     // elsewhere the producer fences before it reuses a slot so that the reader's check cannot miss a torn slot.
     private static readonly bool StoresAreOrdered = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86;
 
-    private readonly Spike* _slots;
-    private readonly int _mask;
-    private readonly NativeBlock? _ownedMemory;
+    private readonly IRingMemory _memory;
     private readonly Action<Axon>? _onDispose;
     private readonly Lock _readersLock = new();
+    private readonly Lock _retireLock = new();
+    private readonly List<(RingBlock Block, long RetireAt)> _retiring = [];
     private readonly bool _block;
     private readonly bool _signalParked;
-    private readonly long _highWater;
+    private readonly bool _fixedHighWater;
+
+    // The producer's copy of the current block (it alone replaces it); readers load _ring once per read instead.
+    private Spike* _slots;
+    private int _mask;
+    private int _capacity;
+    private long _highWater;
+    private RingBlock _ring;
+    private int _retiringCount;
+    private long _grows;
+    private long _growsRefused;
 
     private PaddedLong _published;
     private ProducerState _producer;
@@ -41,32 +51,36 @@ public sealed unsafe class Axon : IDisposable
 
     /// <summary>Creates a ring that owns its native memory.</summary>
     public Axon(AxonOptions? options = null)
-        : this(options ?? new AxonOptions(), slots: null, onDispose: null)
+        : this(options ?? new AxonOptions(), OwnedRingMemory.Instance, onDispose: null)
     {
     }
 
-    /// <summary>Creates a ring over memory owned by someone else (a <see cref="SpikeFabric"/> ring region), or its own when <paramref name="slots"/> is null.</summary>
-    internal Axon(AxonOptions options, Spike* slots, Action<Axon>? onDispose)
+    /// <summary>
+    /// Creates a ring whose slots come from <paramref name="memory"/> (a <see cref="SpikeFabric"/>'s ring pool, or its own
+    /// native memory). A ring with <see cref="AxonOptions.MaxCapacity"/> above its capacity grows there on demand.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="memory"/> has no room for the initial block.</exception>
+    internal Axon(AxonOptions options, IRingMemory memory, Action<Axon>? onDispose)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(memory);
         options.Validate();
         Options = options;
-        Capacity = options.Capacity;
-        _mask = options.Capacity - 1;
+        _memory = memory;
         _block = options.Overflow == OverflowPolicy.Block;
         _signalParked = options.WaitStrategy == WaitStrategy.YieldThenPark;
+        _fixedHighWater = options.HighWaterMark != 0;
         _highWater = options.EffectiveHighWaterMark;
-        if (slots == null)
+        _ring = memory.TryLease(options.Capacity) ?? throw new InvalidOperationException($"No room for a ring of {options.Capacity} slots.");
+        if (((nint)_ring.Slots & (CacheLine.Alignment - 1)) != 0)
         {
-            _ownedMemory = new NativeBlock((long)options.Capacity * Spike.Size, CacheLine.Alignment);
-            slots = (Spike*)_ownedMemory.Pointer;
-        }
-        else if (((nint)slots & (CacheLine.Alignment - 1)) != 0)
-        {
-            ThrowHelper.Argument(nameof(slots), "Axon slots must be 64-byte aligned.");
+            memory.Return(_ring);
+            ThrowHelper.Argument(nameof(memory), "Axon slots must be 64-byte aligned.");
         }
 
-        _slots = slots;
+        _slots = _ring.Slots;
+        _mask = _ring.Mask;
+        _capacity = _ring.Capacity;
         _onDispose = onDispose;
         _producer.GateLimit = _block ? _highWater : long.MaxValue;
     }
@@ -74,8 +88,26 @@ public sealed unsafe class Axon : IDisposable
     /// <summary>The ring's configuration.</summary>
     public AxonOptions Options { get; }
 
-    /// <summary>Number of slots.</summary>
-    public int Capacity { get; }
+    /// <summary>Number of slots now (a growable ring doubles it on demand up to <see cref="AxonOptions.MaxCapacity"/>).</summary>
+    public int Capacity => Volatile.Read(ref _capacity);
+
+    /// <summary>Times this ring grew into a larger block.</summary>
+    public long Grows => Volatile.Read(ref _grows);
+
+    /// <summary>Times this ring was full and could not grow because its memory had no larger block free (it then waited as a fixed ring does).</summary>
+    public long GrowsRefused => Volatile.Read(ref _growsRefused);
+
+    /// <summary>Bytes of slot memory this ring holds now: its block, plus old blocks a reader may still be in.</summary>
+    public long LeasedBytes
+    {
+        get
+        {
+            lock (_retireLock)
+            {
+                return Volatile.Read(ref _ring).Bytes + _retiring.Sum(r => r.Block.Bytes);
+            }
+        }
+    }
 
     /// <summary>Total spikes published so far; also the sequence the next spike will get. Acquire read.</summary>
     public long Published => Volatile.Read(ref _published.Value);
@@ -84,11 +116,13 @@ public sealed unsafe class Axon : IDisposable
     public int ReaderCount => Volatile.Read(ref _readers).Length;
 
     /// <summary>Address of the first slot (diagnostics and layout tests).</summary>
-    internal nint SlotsAddress => (nint)_slots;
+    internal nint SlotsAddress => (nint)Ring.Slots;
 
-    internal Spike* Slots => _slots;
+    /// <summary>The current block; a reader loads it once per read, after acquiring the producer cursor.</summary>
+    internal RingBlock Ring => Volatile.Read(ref _ring);
 
-    internal int Mask => _mask;
+    /// <summary>True while old blocks wait for the readers to leave them (see <see cref="ReclaimRetired"/>).</summary>
+    internal bool HasRetiredBlocks => Volatile.Read(ref _retiringCount) != 0;
 
     internal bool Overwrites => !_block;
 
@@ -211,8 +245,52 @@ public sealed unsafe class Axon : IDisposable
             Monitor.PulseAll(ParkGate);
         }
 
-        _ownedMemory?.Dispose();
+        lock (_retireLock)
+        {
+            foreach (var (block, _) in _retiring)
+            {
+                _memory.Return(block);
+            }
+
+            _retiring.Clear();
+            Volatile.Write(ref _retiringCount, 0);
+            _memory.Return(_ring);
+        }
+
         _onDispose?.Invoke(this);
+    }
+
+    /// <summary>
+    /// Gives back the old blocks of a grown ring that no reader can still be in: every attached reader's cursor has passed
+    /// the sequence at which the ring grew. A reader loads the block after acquiring the producer cursor, so once its cursor
+    /// is past that sequence it can only load the new block. Called by the router between passes and by the producer.
+    /// </summary>
+    internal void ReclaimRetired()
+    {
+        lock (_retireLock)
+        {
+            if (_retiring.Count == 0 || IsDisposed)
+            {
+                return;
+            }
+
+            var slowest = Published;
+            foreach (var reader in Volatile.Read(ref _readers))
+            {
+                slowest = Math.Min(slowest, reader.Cursor);
+            }
+
+            for (var i = _retiring.Count - 1; i >= 0; i--)
+            {
+                if (_retiring[i].RetireAt <= slowest)
+                {
+                    _memory.Return(_retiring[i].Block);
+                    _retiring.RemoveAt(i);
+                }
+            }
+
+            Volatile.Write(ref _retiringCount, _retiring.Count);
+        }
     }
 
     private int PublishBatchCore(ReadOnlySpan<Spike> spikes, TimeSpan timeout, CancellationToken cancellationToken, bool throwOnTimeout)
@@ -243,7 +321,7 @@ public sealed unsafe class Axon : IDisposable
                 }
             }
 
-            var count = (int)Math.Min(Math.Min(room, Capacity), spikes.Length - done);
+            var count = (int)Math.Min(Math.Min(room, _capacity), spikes.Length - done);
             WriteSlots(sequence, spikes.Slice(done, count));
             Volatile.Write(ref _published.Value, sequence + count);
             done += count;
@@ -263,7 +341,7 @@ public sealed unsafe class Axon : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteSlot(long sequence, in Spike spike)
     {
-        if (!_block && !StoresAreOrdered && sequence >= Capacity)
+        if (!_block && !StoresAreOrdered && sequence >= _capacity)
         {
             Interlocked.MemoryBarrier();
         }
@@ -273,13 +351,13 @@ public sealed unsafe class Axon : IDisposable
 
     private void WriteSlots(long sequence, ReadOnlySpan<Spike> spikes)
     {
-        if (!_block && !StoresAreOrdered && sequence >= Capacity)
+        if (!_block && !StoresAreOrdered && sequence >= _capacity)
         {
             Interlocked.MemoryBarrier();
         }
 
         var index = (int)(sequence & _mask);
-        var first = Math.Min(spikes.Length, Capacity - index);
+        var first = Math.Min(spikes.Length, _capacity - index);
         spikes[..first].CopyTo(new Span<Spike>(_slots + index, first));
         spikes[first..].CopyTo(new Span<Spike>(_slots, spikes.Length - first));
     }
@@ -292,6 +370,15 @@ public sealed unsafe class Axon : IDisposable
         if (room > 0)
         {
             return room;
+        }
+
+        if (_capacity < Options.EffectiveMaxCapacity && TryGrow(sequence))
+        {
+            room = RefreshGate(sequence) - sequence;
+            if (room > 0)
+            {
+                return room;
+            }
         }
 
         _producer.HighWaterHits++;
@@ -327,8 +414,59 @@ public sealed unsafe class Axon : IDisposable
         }
     }
 
+    /// <summary>
+    /// Block policy, producer only: moves the ring into a block twice the size. The spikes no reader has consumed yet are
+    /// copied to the same sequences in the new block before it is published, so a reader that still holds the old block
+    /// and one that loads the new block read the same spikes; the old block is given back by <see cref="ReclaimRetired"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryGrow(long sequence)
+    {
+        var grown = _memory.TryLease(_capacity * 2);
+        if (grown is null)
+        {
+            Volatile.Write(ref _growsRefused, _growsRefused + 1);
+            return false;
+        }
+
+        var old = _ring;
+        var slowest = sequence;
+        foreach (var reader in Volatile.Read(ref _readers))
+        {
+            slowest = Math.Min(slowest, reader.Cursor);
+        }
+
+        for (var s = slowest; s < sequence; s++)
+        {
+            grown.Slots[s & grown.Mask] = old.Slots[s & old.Mask];
+        }
+
+        _slots = grown.Slots;
+        _mask = grown.Mask;
+        _capacity = grown.Capacity;
+        if (!_fixedHighWater)
+        {
+            _highWater = grown.Capacity;
+        }
+
+        Volatile.Write(ref _ring, grown);
+        lock (_retireLock)
+        {
+            _retiring.Add((old, sequence));
+            Volatile.Write(ref _retiringCount, _retiring.Count);
+        }
+
+        Volatile.Write(ref _grows, _grows + 1);
+        return true;
+    }
+
     private long RefreshGate(long sequence)
     {
+        if (Volatile.Read(ref _retiringCount) != 0)
+        {
+            ReclaimRetired();
+        }
+
         var slowest = sequence;
         foreach (var reader in Volatile.Read(ref _readers))
         {

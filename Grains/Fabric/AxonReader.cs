@@ -84,7 +84,8 @@ public sealed unsafe class AxonReader : IDisposable
             return TryReadOverwritten(cursor, published, out spike);
         }
 
-        spike = _axon.Slots[cursor & _axon.Mask];
+        var ring = _axon.Ring;
+        spike = ring.Slots[cursor & ring.Mask];
         Volatile.Write(ref _consumed, _consumed + 1);
         Volatile.Write(ref _cursor.Value, cursor + 1);
         return true;
@@ -138,8 +139,9 @@ public sealed unsafe class AxonReader : IDisposable
         }
 
         BeginClaim(cursor + count);
-        var slots = _axon.Slots;
-        var mask = _axon.Mask;
+        var ring = _axon.Ring;
+        var slots = ring.Slots;
+        var mask = ring.Mask;
         var handled = 0;
         try
         {
@@ -304,7 +306,8 @@ public sealed unsafe class AxonReader : IDisposable
         while (cursor < published)
         {
             cursor = SkipLapped(cursor, published);
-            var copy = _axon.Slots[cursor & _axon.Mask];
+            var ring = _axon.Ring;
+            var copy = ring.Slots[cursor & ring.Mask];
             Interlocked.MemoryBarrier();
             published = Volatile.Read(ref _axon.PublishedCursor);
             if (published - cursor < _axon.Capacity)
@@ -427,10 +430,12 @@ public sealed unsafe class AxonReader : IDisposable
 
     private void CopyOut(long cursor, Span<Spike> destination)
     {
-        var index = (int)(cursor & _axon.Mask);
-        var first = Math.Min(destination.Length, _axon.Capacity - index);
-        new ReadOnlySpan<Spike>(_axon.Slots + index, first).CopyTo(destination);
-        new ReadOnlySpan<Spike>(_axon.Slots, destination.Length - first).CopyTo(destination[first..]);
+        // One load of the block: its pointer, mask and size belong together even while the ring grows.
+        var ring = _axon.Ring;
+        var index = (int)(cursor & ring.Mask);
+        var first = Math.Min(destination.Length, ring.Capacity - index);
+        new ReadOnlySpan<Spike>(ring.Slots + index, first).CopyTo(destination);
+        new ReadOnlySpan<Spike>(ring.Slots, destination.Length - first).CopyTo(destination[first..]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

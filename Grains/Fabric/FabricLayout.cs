@@ -31,8 +31,20 @@ public sealed class FabricLayout
     /// <summary>Number of rings.</summary>
     public int RingCount => Options.RingCount;
 
-    /// <summary>Slots per ring.</summary>
+    /// <summary>Slots of a full-size ring (the most a growable ring reaches).</summary>
     public int RingCapacity => Options.RingCapacity;
+
+    /// <summary>Slots of the smallest ring: where an agent's ring starts.</summary>
+    public int MinRingCapacity => Options.MinRingCapacity == 0 ? Options.RingCapacity : Options.MinRingCapacity;
+
+    /// <summary>Bytes of the smallest ring: the fabric memory of an idle agent.</summary>
+    public long MinRingBytes => (long)MinRingCapacity * Spikes.Spike.Size;
+
+    /// <summary>Bytes of the whole ring pool.</summary>
+    public long RingPoolBytes => RingBytes * RingCount;
+
+    /// <summary>Smallest rings the pool holds at once: the most idle agents the fabric can host.</summary>
+    public long MaxSmallRings => RingPoolBytes / MinRingBytes;
 
     /// <summary>Bytes per ring.</summary>
     public long RingBytes { get; }
@@ -100,9 +112,32 @@ public sealed class FabricLayout
             TotalBytes = total,
             RingCount = ringCount,
             RingCapacity = capacity,
+            MinRingCapacity = DefaultMinRingCapacity,
             PayloadBytes = payload,
             StateBytes = total - AlignUp(HeaderBytes + (total / 4)) - payload,
         };
+    }
+
+    /// <summary>Slots an agent's ring starts with in the presets (16 slots: 1 KiB).</summary>
+    public const int DefaultMinRingCapacity = 16;
+
+    /// <summary>
+    /// <paramref name="options"/> with a ring pool large enough for <paramref name="agents"/> idle agents (one smallest
+    /// ring each) on top of the rings it has (which stay as headroom for rings that grow with their traffic). The arena
+    /// grows to the next power of two that holds every region; payload and state keep their sizes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="agents"/> is negative.</exception>
+    public static FabricLayoutOptions WithAgentCapacity(FabricLayoutOptions options, int agents)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(agents);
+        var ringBytes = (long)options.RingCapacity * Spikes.Spike.Size;
+        var min = options.MinRingCapacity == 0 ? options.RingCapacity : options.MinRingCapacity;
+        var extra = (int)(((agents * (long)min * Spikes.Spike.Size) + ringBytes - 1) / ringBytes);
+        var rings = options.RingCount + extra;
+        var used = AlignUp(AlignUp(AlignUp(HeaderBytes + (ringBytes * rings)) + options.PayloadBytes) + options.StateBytes);
+        var total = Math.Max(options.TotalBytes, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)used));
+        return options with { RingCount = rings, TotalBytes = total };
     }
 
     /// <summary>The layout of a tier preset.</summary>
@@ -116,6 +151,7 @@ public sealed class FabricLayout
         Require(options.TotalBytes >= MiB && IsPowerOfTwo(options.TotalBytes), nameof(options.TotalBytes), $"must be a power of two of at least 1 MiB (got {options.TotalBytes})");
         Require(options.RingCount >= 1, nameof(options.RingCount), $"must be at least 1 (got {options.RingCount})");
         Require(options.RingCapacity >= 2 && IsPowerOfTwo(options.RingCapacity), nameof(options.RingCapacity), $"must be a power of two of at least 2 (got {options.RingCapacity})");
+        Require(options.MinRingCapacity == 0 || (options.MinRingCapacity >= 2 && IsPowerOfTwo(options.MinRingCapacity) && options.MinRingCapacity <= options.RingCapacity), nameof(options.MinRingCapacity), $"must be 0 or a power of two in 2..RingCapacity ({options.RingCapacity}) (got {options.MinRingCapacity})");
         Require(options.PayloadBytes >= Arena.MinimumCapacity && options.PayloadBytes % CacheLine.Alignment == 0, nameof(options.PayloadBytes), $"must be a multiple of 64 of at least {Arena.MinimumCapacity} (got {options.PayloadBytes})");
         Require(options.StateBytes >= 0 && options.StateBytes % CacheLine.Alignment == 0, nameof(options.StateBytes), $"must be a non-negative multiple of 64 (got {options.StateBytes})");
 

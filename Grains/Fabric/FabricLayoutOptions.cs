@@ -6,11 +6,17 @@ public sealed record FabricLayoutOptions
     /// <summary>Total arena size in bytes; a power of two of at least 1 MiB.</summary>
     public long TotalBytes { get; init; }
 
-    /// <summary>Number of rings (one per co-located producer).</summary>
+    /// <summary>Number of full-size rings the ring region holds (the ring pool, in units of <see cref="RingCapacity"/> slots).</summary>
     public int RingCount { get; init; }
 
-    /// <summary>Slots per ring; a power of two of at least 2.</summary>
+    /// <summary>Slots of a full-size ring (the most a ring may grow to); a power of two of at least 2.</summary>
     public int RingCapacity { get; init; }
+
+    /// <summary>
+    /// Slots of the smallest ring the pool hands out, where a growable (agent) ring starts; a power of two of at least 2
+    /// and at most <see cref="RingCapacity"/>. 0 means <see cref="RingCapacity"/> (every ring full size).
+    /// </summary>
+    public int MinRingCapacity { get; init; }
 
     /// <summary>Bytes for the payload arena (large spike payloads); a multiple of 64 of at least <see cref="Arena.MinimumCapacity"/>.</summary>
     public long PayloadBytes { get; init; }

@@ -8,6 +8,7 @@ namespace NeuroMesh.Fabric;
 /// </summary>
 public sealed unsafe class NativeBlock : IDisposable
 {
+    private byte* _raw;
     private byte* _pointer;
 
     /// <summary>Allocates <paramref name="length"/> zeroed bytes aligned to <paramref name="alignment"/>.</summary>
@@ -23,8 +24,10 @@ public sealed unsafe class NativeBlock : IDisposable
             ThrowHelper.ArgumentOutOfRange(nameof(alignment), $"Alignment must be a power of two (got {alignment}).");
         }
 
-        _pointer = (byte*)NativeMemory.AlignedAlloc((nuint)length, (nuint)alignment);
-        NativeMemory.Clear(_pointer, (nuint)length);
+        // Zeroed by the allocator: a large block comes straight from the OS as zero pages, which take memory only once
+        // touched, so a fabric's ring pool sized for many agents costs what its leased rings use, not its size.
+        _raw = (byte*)NativeMemory.AllocZeroed((nuint)(length + alignment));
+        _pointer = (byte*)(((nint)_raw + alignment - 1) & ~(nint)(alignment - 1));
         Length = length;
         GC.AddMemoryPressure(length);
     }
@@ -38,11 +41,12 @@ public sealed unsafe class NativeBlock : IDisposable
     /// <summary>Frees the memory.</summary>
     public void Dispose()
     {
-        var pointer = _pointer;
+        var raw = _raw;
         _pointer = null;
-        if (pointer != null)
+        _raw = null;
+        if (raw != null)
         {
-            NativeMemory.AlignedFree(pointer);
+            NativeMemory.Free(raw);
             GC.RemoveMemoryPressure(Length);
         }
     }

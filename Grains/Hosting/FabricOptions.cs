@@ -14,7 +14,26 @@ public sealed class FabricOptions
     /// <summary>Dedicated tier only: the arena size in MiB, a power of two of at least 256.</summary>
     public int DedicatedMiB { get; set; } = 256;
 
+    /// <summary>The default of <see cref="MaxAgents"/>.</summary>
+    public const int DefaultMaxAgents = 100_000;
+
+    /// <summary>
+    /// The most agents (neurons with a behaviour) the silo hosts at once. The fabric's ring pool is sized so that this many
+    /// idle agents fit (one 16-slot, 1 KiB ring each) on top of the tier's rings, which stay as room for rings that grow
+    /// with their traffic. Pages of the pool that no ring uses take no memory. Binding one more agent fails with
+    /// <see cref="Agents.AgentCapacityException"/>.
+    /// </summary>
+    public int MaxAgents { get; set; } = DefaultMaxAgents;
+
     /// <summary>The layout these options describe.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public FabricLayout ToLayout() => FabricLayout.ForTier(Tier, (long)DedicatedMiB << 20);
+    public FabricLayout ToLayout()
+    {
+        if (MaxAgents < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAgents), $"{SectionName}:MaxAgents must be at least 1 (got {MaxAgents}).");
+        }
+
+        return FabricLayout.Create(FabricLayout.WithAgentCapacity(FabricLayout.Preset(Tier, (long)DedicatedMiB << 20), MaxAgents));
+    }
 }

@@ -12,6 +12,11 @@ internal sealed class FabricOptionsValidator : IValidateOptions<FabricOptions>
             return ValidateOptionsResult.Fail($"{FabricOptions.SectionName}:Tier must be one of {string.Join(", ", Enum.GetNames<Fabric.FabricTier>())} (got {(int)options.Tier}).");
         }
 
+        if (options.MaxAgents < 1)
+        {
+            return ValidateOptionsResult.Fail($"{FabricOptions.SectionName}:MaxAgents must be at least 1 (got {options.MaxAgents}).");
+        }
+
         try
         {
             options.ToLayout();

@@ -125,7 +125,8 @@ public static class NeuroMeshSiloBuilderExtensions
                 sp.GetRequiredService<SiloOutbox>(),
                 sp.GetRequiredService<MeshIngress>(),
                 sp.GetRequiredService<ILocalSiloDetails>(),
-                sp.GetRequiredService<IClusterMembershipService>());
+                sp.GetRequiredService<IClusterMembershipService>(),
+                sp.GetRequiredService<IOptions<FabricOptions>>().Value.MaxAgents);
             sp.GetRequiredService<SiloMetrics>().Agents = mesh;
             return mesh;
         });

@@ -56,9 +56,11 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
             {
-                // A behaviour this silo no longer knows, or a fabric with no free ring, must not make the neuron
-                // unreachable: it stays active unhosted, and GetActivity reports why.
+                // A behaviour this silo no longer knows, or a silo at its agent capacity, must not make the neuron
+                // unreachable: it stays active unhosted. Not silent: the refusal is counted (neuromesh.agents.host.refused),
+                // logged, reported by GetActivity, and Stimulate fails with it.
                 _hostError = $"hosting at activation failed: {e.GetType().Name}: {e.Message}";
+                ServiceProvider.GetService<ILogger<NeuronGrain>>()?.LogWarning(e, "Neuron {Neuron} is active but not hosted in its silo's agent mesh", Id);
             }
         }
     }
@@ -145,10 +147,29 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
 
         ThrowIfNotConfigured(id);
         await FlushStateAsync();
-        RaiseEvent(new BehaviourBound(behaviour));
-        await ConfirmEvents();
         await ResolveTargetRegions();
-        HostInMesh();
+
+        // Host first, then log the binding: a silo at capacity refuses with AgentCapacityException, which reaches the
+        // caller, and the neuron keeps what it had (nothing is half-applied).
+        var previous = State.Behaviour;
+        HostInMesh(behaviour, keepState: previous == behaviour);
+        try
+        {
+            RaiseEvent(new BehaviourBound(behaviour));
+            await ConfirmEvents();
+        }
+        catch
+        {
+            mesh.Leave(id);
+            Unhost();
+            if (previous is not null)
+            {
+                HostInMesh();
+            }
+
+            throw;
+        }
+
         LetGoIfOffRegion();
         return Info();
     }
@@ -253,7 +274,9 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         var id = Id;
         if (!mesh.IsHosted(id))
         {
-            throw new InvalidOperationException($"Neuron {id} has no behaviour bound, so it is not in its silo's agent mesh and cannot be stimulated; BindBehaviour first.");
+            throw _hostError is not null && State.Behaviour is not null
+                ? new InvalidOperationException($"Neuron {id} has behaviour '{State.Behaviour}' bound but is not in its silo's agent mesh, so it cannot be stimulated: {_hostError}")
+                : new InvalidOperationException($"Neuron {id} has no behaviour bound, so it is not in its silo's agent mesh and cannot be stimulated; BindBehaviour first.");
         }
 
         mesh.Cortex.Stimulate(id);
@@ -457,11 +480,15 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
         }
     }
 
-    private void HostInMesh()
+    private void HostInMesh() => HostInMesh(State.Behaviour!, keepState: true);
+
+    /// <summary>Hosts a fresh instance of <paramref name="name"/>, restoring the logged state when <paramref name="keepState"/>.</summary>
+    /// <exception cref="AgentCapacityException">The silo is at its agent capacity; nothing changed.</exception>
+    private void HostInMesh(string name, bool keepState)
     {
         var id = Id;
-        var behaviour = behaviours.Create(State.Behaviour!, ServiceProvider);
-        if (behaviour is IStatefulBehaviour stateful)
+        var behaviour = behaviours.Create(name, ServiceProvider);
+        if (keepState && behaviour is IStatefulBehaviour stateful)
         {
             foreach (var delta in State.AgentState)
             {
@@ -469,8 +496,8 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             }
         }
 
-        _behaviour = behaviour;
         _handle = mesh.Host(id, behaviour, State.RefractoryTicks, State.Synapses.Keys);
+        _behaviour = behaviour;
         if (State.Card is { } card)
         {
             // Hosting (again) removed any earlier card from the mesh's directory, where this silo's behaviours find it.

@@ -1,6 +1,7 @@
 using NeuroMesh.Agents;
 using NeuroMesh.Cluster;
 using NeuroMesh.Fabric;
+using NeuroMesh.Hosting;
 using NeuroMesh.Regions;
 
 namespace NeuroMesh.Neurons;
@@ -20,14 +21,29 @@ namespace NeuroMesh.Neurons;
 /// </remarks>
 public sealed class SiloAgentMesh : IDisposable
 {
+    /// <summary>The setting that limits (and sizes the fabric for) the agents a silo hosts.</summary>
+    public const string MaxAgentsSetting = "NeuroMesh:Fabric:MaxAgents";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, uint[]> _wanted = [];
+
+    // target -> the sources that want it, so hosting a neuron finds its hosted senders without scanning every source.
+    private readonly Dictionary<uint, HashSet<uint>> _wantedBy = [];
     private readonly CrossSiloLink? _link;
     private readonly IDisposable? _attachment;
-    private volatile HashSet<uint> _hosted = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<uint, byte> _hosted = new();
+    private long _refusedAtLimit;
+    private long _refusedFabricFull;
 
     /// <summary>Creates a silo-local mesh over the silo's fabric (no cross-silo path).</summary>
-    public SiloAgentMesh(SpikeFabric fabric) => Cortex = new Cortex(fabric);
+    /// <param name="fabric">The silo's fabric.</param>
+    /// <param name="maxAgents">The most neurons hosted at once (<see cref="MaxAgentsSetting"/>).</param>
+    public SiloAgentMesh(SpikeFabric fabric, int maxAgents = FabricOptions.DefaultMaxAgents)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxAgents);
+        MaxAgents = maxAgents;
+        Cortex = new Cortex(fabric);
+    }
 
     /// <summary>
     /// Creates the mesh over the silo's fabric, wired to the silo's cross-silo mesh path: spikes for neurons placed on
@@ -35,8 +51,10 @@ public sealed class SiloAgentMesh : IDisposable
     /// their hosted targets. When another consumer already holds the ingress, the mesh still sends, and
     /// <see cref="AgentMeshCounters.IngressProblem"/> says why it receives nothing.
     /// </summary>
-    public SiloAgentMesh(SpikeFabric fabric, SiloOutbox outbox, MeshIngress ingress, ILocalSiloDetails silo, IClusterMembershipService membership)
+    public SiloAgentMesh(SpikeFabric fabric, SiloOutbox outbox, MeshIngress ingress, ILocalSiloDetails silo, IClusterMembershipService membership, int maxAgents = FabricOptions.DefaultMaxAgents)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxAgents);
+        MaxAgents = maxAgents;
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(ingress);
         ArgumentNullException.ThrowIfNull(silo);
@@ -57,32 +75,62 @@ public sealed class SiloAgentMesh : IDisposable
     /// <summary>The underlying Cortex.</summary>
     public Cortex Cortex { get; }
 
+    /// <summary>The most neurons this mesh hosts at once (<see cref="MaxAgentsSetting"/>).</summary>
+    public int MaxAgents { get; }
+
+    /// <summary>Neurons hosted now.</summary>
+    public int HostedCount => _hosted.Count;
+
+    /// <summary>Hosting requests refused, by reason: <c>max_agents</c> (the silo hosts <see cref="MaxAgents"/>) and <c>fabric_full</c> (the fabric's ring pool has no free ring).</summary>
+    public (long AtLimit, long FabricFull) Refusals => (Interlocked.Read(ref _refusedAtLimit), Interlocked.Read(ref _refusedFabricFull));
+
     /// <summary>Hosts neuron <paramref name="id"/> with <paramref name="behaviour"/> (replacing any earlier host) and starts the loop if needed.</summary>
+    /// <exception cref="AgentCapacityException">The silo hosts <see cref="MaxAgents"/> neurons already, or its fabric has no free ring; nothing changed. Replacing the host of a neuron that is hosted already is never refused for capacity.</exception>
     public NeuronHandle Host(uint id, INeuronBehaviour behaviour, int refractoryTicks, IEnumerable<uint> targets)
     {
         lock (_lock)
         {
-            if (Cortex.Contains(id))
+            var replacing = Cortex.Contains(id);
+            if (!replacing && _hosted.Count >= MaxAgents)
             {
-                Cortex.RemoveNeuron(id);
-                var hosted = new HashSet<uint>(_hosted);
-                hosted.Remove(id);
-                _hosted = hosted;
+                Interlocked.Increment(ref _refusedAtLimit);
+                NeuroMesh.Telemetry.NeuroMeshTelemetry.RecordHostRefused("max_agents");
+                throw new AgentCapacityException($"Cannot host neuron {id}: this silo hosts {_hosted.Count:N0} agents, its limit {MaxAgentsSetting} = {MaxAgents:N0}. Raise {MaxAgentsSetting} (the fabric's ring pool grows with it), or add silos.");
             }
 
-            var handle = Cortex.AddNeuron(id, behaviour, refractoryTicks);
-            _hosted = [.. _hosted, id];
-            _wanted[id] = [.. targets];
-            _link?.SetTargets(id, _wanted[id]);
-            foreach (var (source, wanted) in _wanted)
+            if (!replacing && Cortex.Fabric.FreeSmallRings == 0)
             {
-                if (source == id)
+                throw FabricFull(id, null);
+            }
+
+            if (replacing)
+            {
+                Cortex.RemoveNeuron(id);
+                _hosted.TryRemove(id, out _);
+            }
+
+            NeuronHandle handle;
+            try
+            {
+                handle = Cortex.AddNeuron(id, behaviour, refractoryTicks);
+            }
+            catch (FabricFullException e)
+            {
+                throw FabricFull(id, e);
+            }
+
+            _hosted[id] = 0;
+            SetWanted(id, [.. targets]);
+            _link?.SetTargets(id, _wanted[id]);
+            SubscribeHosted(id, _wanted[id]);
+            if (_wantedBy.TryGetValue(id, out var sources))
+            {
+                foreach (var source in sources)
                 {
-                    SubscribeHosted(id, wanted);
-                }
-                else if (Array.IndexOf(wanted, id) >= 0 && Cortex.Contains(source))
-                {
-                    Cortex.Subscribe(source, id);
+                    if (source != id && Cortex.Contains(source))
+                    {
+                        Cortex.Subscribe(source, id);
+                    }
                 }
             }
 
@@ -141,7 +189,7 @@ public sealed class SiloAgentMesh : IDisposable
             }
 
             uint[] wanted = [.. targets];
-            _wanted[source] = wanted;
+            SetWanted(source, wanted);
             _link?.SetTargets(source, wanted);
             SubscribeHosted(source, wanted);
         }
@@ -152,7 +200,7 @@ public sealed class SiloAgentMesh : IDisposable
     {
         lock (_lock)
         {
-            _wanted.Remove(id);
+            SetWanted(id, null);
             _link?.Forget(id);
             if (!Cortex.Contains(id))
             {
@@ -160,15 +208,13 @@ public sealed class SiloAgentMesh : IDisposable
             }
 
             Cortex.RemoveNeuron(id);
-            var hosted = new HashSet<uint>(_hosted);
-            hosted.Remove(id);
-            _hosted = hosted;
+            _hosted.TryRemove(id, out _);
             return true;
         }
     }
 
     /// <summary>True while neuron <paramref name="id"/> is hosted (lock-free: the mesh ingress asks it for every spike).</summary>
-    public bool IsHosted(uint id) => _hosted.Contains(id);
+    public bool IsHosted(uint id) => _hosted.ContainsKey(id);
 
     /// <summary>True when this mesh has a cross-silo path.</summary>
     public bool IsLinked => _link is not null;
@@ -202,6 +248,46 @@ public sealed class SiloAgentMesh : IDisposable
     {
         _attachment?.Dispose();
         Cortex.Dispose();
+    }
+
+    private AgentCapacityException FabricFull(uint id, FabricFullException? inner)
+    {
+        Interlocked.Increment(ref _refusedFabricFull);
+        NeuroMesh.Telemetry.NeuroMeshTelemetry.RecordHostRefused("fabric_full");
+        var layout = Cortex.Fabric.Layout;
+        var message = $"Cannot host neuron {id}: the silo's fabric has no free ring ({Cortex.Fabric.LeasedRings:N0} rings hold {Cortex.Fabric.LeasedRingBytes:N0} of its {layout.RingPoolBytes:N0} ring-pool bytes, room for {layout.MaxSmallRings:N0} idle agents; {_hosted.Count:N0} agents hosted). Raise {MaxAgentsSetting} (now {MaxAgents:N0}; it sizes the ring pool) or NeuroMesh:Fabric:Tier.";
+        return inner is null ? new AgentCapacityException(message) : new AgentCapacityException(message, inner);
+    }
+
+    /// <summary>Records (or, with null, forgets) the targets <paramref name="source"/> wants, and the reverse index.</summary>
+    private void SetWanted(uint source, uint[]? wanted)
+    {
+        if (_wanted.Remove(source, out var old))
+        {
+            foreach (var target in old)
+            {
+                if (_wantedBy.TryGetValue(target, out var sources) && sources.Remove(source) && sources.Count == 0)
+                {
+                    _wantedBy.Remove(target);
+                }
+            }
+        }
+
+        if (wanted is null)
+        {
+            return;
+        }
+
+        _wanted[source] = wanted;
+        foreach (var target in wanted)
+        {
+            if (!_wantedBy.TryGetValue(target, out var sources))
+            {
+                _wantedBy[target] = sources = [];
+            }
+
+            sources.Add(source);
+        }
     }
 
     private void SubscribeHosted(uint source, uint[] targets)

@@ -42,6 +42,9 @@ public static class NeuroMeshTelemetry
     private static readonly Counter<long> SupervisorRestarts = Meter.CreateCounter<long>(
         "neuromesh.supervisor.restarts", "{restart}", "Children restarted by a supervisor, by supervisor and reason.");
 
+    private static readonly Counter<long> HostRefusals = Meter.CreateCounter<long>(
+        "neuromesh.agents.host.refused", "{agent}", "Agents a silo refused to host (bind or activate with a behaviour), by reason: max_agents (NeuroMesh:Fabric:MaxAgents reached) or fabric_full (no free ring).");
+
     private static readonly Histogram<double> WindowDuration = Meter.CreateHistogram<double>(
         "neuromesh.simulation.window.duration", "s", "Wall time of one lockstep window on one shard: barrier wait, engine and send.", tags: null, advice: SecondsBuckets);
 
@@ -64,6 +67,11 @@ public static class NeuroMeshTelemetry
         Meter.CreateObservableGauge("neuromesh.fabric.ring.occupancy", static () => Each(s => s.One(s.Cortex(c => c.InFlight))), "{spike}", "Spikes sitting in the agent mesh's Axon rings, not yet routed.");
         Meter.CreateObservableGauge("neuromesh.fabric.rings.leased", static () => Each(s => s.One(s.Fabric.LeasedRings)), "{ring}", "Rings of the silo's fabric leased now.");
         Meter.CreateObservableGauge("neuromesh.fabric.rings.capacity", static () => Each(s => s.One(s.Fabric.Layout.RingCount)), "{ring}", "Rings the silo's fabric has.");
+        Meter.CreateObservableGauge("neuromesh.fabric.ring.bytes.leased", static () => Each(s => s.One(s.Fabric.LeasedRingBytes)), "By", "Bytes of the silo's fabric ring pool leased now (agents' rings, growing with their traffic).");
+        Meter.CreateObservableGauge("neuromesh.fabric.ring.bytes.capacity", static () => Each(s => s.One(s.Fabric.Layout.RingPoolBytes)), "By", "Bytes of the silo's fabric ring pool.");
+        Observe("neuromesh.fabric.ring.grows", "{grow}", "Times a ring grew into a larger block because its producer found it full.", s => s.Fabric.RingGrows);
+        Observe("neuromesh.fabric.ring.grows_refused", "{grow}", "Times a full ring could not grow because the ring pool had no larger block (it then waited or refused as a fixed ring).", s => s.Fabric.RingGrowsRefused);
+        Meter.CreateObservableGauge("neuromesh.agents.hosted", static () => Each(s => s.One(s.Agents?.HostedCount ?? 0)), "{agent}", "Agents the silo hosts now.");
         Observe("neuromesh.fabric.ring.highwater_hits", "{hit}", "Times a ring's producer reached the high-water mark and had to wait.", s => s.Fabric.HighWaterHits);
         Observe("neuromesh.mesh.ticks", "{tick}", "Passes the agent mesh has run.", s => s.Cortex(c => c.Ticks));
 
@@ -100,6 +108,10 @@ public static class NeuroMeshTelemetry
     /// </summary>
     public static void RecordRestart(string supervisor, string reason)
         => SupervisorRestarts.Add(1, new KeyValuePair<string, object?>("supervisor", supervisor), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Counts one agent a silo refused to host; <paramref name="reason"/> is <c>max_agents</c> or <c>fabric_full</c>. A control-plane event.</summary>
+    public static void RecordHostRefused(string reason)
+        => HostRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Starts the span of a supervisor restart (null when nobody listens).</summary>
     public static Activity? StartRestart(string supervisor, string child) => Start("restart", ("neuromesh.supervisor", supervisor), ("neuromesh.child", child));

@@ -66,7 +66,7 @@ public class FabricLayoutTests
         var b = fabric.LeaseAxon(OverflowPolicy.Block);
         var c = fabric.LeaseAxon();
         Assert.Equal(3, fabric.LeasedRings);
-        var e = Assert.Throws<InvalidOperationException>(() => fabric.LeaseAxon());
+        var e = Assert.Throws<FabricFullException>(() => fabric.LeaseAxon());
         Assert.Contains("All 3 rings", e.Message);
 
         var addresses = new[] { a.SlotsAddress, b.SlotsAddress, c.SlotsAddress }.Order().ToArray();

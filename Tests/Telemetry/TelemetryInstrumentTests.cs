@@ -26,6 +26,8 @@ public sealed class TelemetryInstrumentTests
             "neuromesh.spikes.published", "neuromesh.spikes.delivered", "neuromesh.spikes.dropped", "neuromesh.spikes.refused",
             "neuromesh.fabric.ring.occupancy", "neuromesh.fabric.rings.leased", "neuromesh.fabric.rings.capacity",
             "neuromesh.fabric.ring.highwater_hits", "neuromesh.mesh.ticks",
+            "neuromesh.fabric.ring.bytes.leased", "neuromesh.fabric.ring.bytes.capacity", "neuromesh.fabric.ring.grows",
+            "neuromesh.fabric.ring.grows_refused", "neuromesh.agents.hosted", "neuromesh.agents.host.refused",
             "neuromesh.crosssilo.batches.sent", "neuromesh.crosssilo.spikes.sent", "neuromesh.crosssilo.batches.received",
             "neuromesh.crosssilo.spikes.received", "neuromesh.crosssilo.batches.corrupt", "neuromesh.crosssilo.spikes.dropped",
             "neuromesh.simulation.tick.duration", "neuromesh.simulation.window.duration", "neuromesh.simulation.barrier.wait",

@@ -75,6 +75,7 @@ public sealed partial class Cortex
             return true;
         }
 
+        EnsureOrder();
         foreach (var neuron in Volatile.Read(ref _order))
         {
             if (neuron.Reader.Available > 0)
@@ -225,12 +226,18 @@ public sealed partial class Cortex
         _inPass = true;
         try
         {
+            EnsureOrder();
             var tick = _clock.Tick;
             var routed = RouteInput(out var stimuli);
             var handler = new CollectHandler(this);
             foreach (var neuron in _order)
             {
                 routed += neuron.Reader.Drain(ref handler);
+                if (neuron.Handle.Axon.HasRetiredBlocks)
+                {
+                    // The ring grew; now that the router has read past the old block, give it back to the fabric.
+                    neuron.Handle.Axon.ReclaimRetired();
+                }
             }
 
             if (_engine is not null)

@@ -34,6 +34,7 @@ public sealed partial class Cortex : IDisposable
     private readonly HashSet<uint> _removed = [];
     private readonly Queue<BehaviourFault> _recentFaults = new();
     private MeshNeuron[] _order = [];
+    private bool _orderStale;
     private List<Spike> _injected = [];
     private List<uint> _stimuli = [];
     private int _pendingInput;
@@ -47,7 +48,7 @@ public sealed partial class Cortex : IDisposable
     {
     }
 
-    /// <summary>Creates a mesh over a fabric that someone else owns (the silo's); the mesh leases one ring per neuron.</summary>
+    /// <summary>Creates a mesh over a fabric that someone else owns (the silo's); the mesh leases one ring per neuron, and the fabric's ring pool is its only limit.</summary>
     public Cortex(SpikeFabric fabric, CortexOptions? options = null)
         : this(fabric, options, ownsFabric: false)
     {
@@ -103,7 +104,14 @@ public sealed partial class Cortex : IDisposable
     public bool IsRunning => Volatile.Read(ref _loop) is not null;
 
     /// <summary>Ids of the hosted neurons, ascending.</summary>
-    public IReadOnlyList<uint> NeuronIds => [.. Volatile.Read(ref _order).Select(n => n.Id)];
+    public IReadOnlyList<uint> NeuronIds
+    {
+        get
+        {
+            EnsureOrder();
+            return [.. Volatile.Read(ref _order).Select(n => n.Id)];
+        }
+    }
 
     /// <summary>The most recent behaviour faults, oldest first (at most <see cref="CortexOptions.RecentFaultCapacity"/>).</summary>
     public IReadOnlyList<BehaviourFault> RecentFaults
@@ -122,7 +130,8 @@ public sealed partial class Cortex : IDisposable
     /// <param name="behaviour">What the neuron does.</param>
     /// <param name="refractoryTicks">Ticks of silence after a firing tick (see <see cref="NeuronHandle"/>).</param>
     /// <exception cref="ArgumentException">The id is taken or reserved, or the refractory period is negative.</exception>
-    /// <exception cref="InvalidOperationException">The fabric has no free ring, or the call comes from inside a behaviour callback.</exception>
+    /// <exception cref="FabricFullException">The fabric's ring pool has no free ring.</exception>
+    /// <exception cref="InvalidOperationException">The mesh holds <see cref="CortexOptions.MaxNeurons"/> neurons (a mesh with its own fabric), or the call comes from inside a behaviour callback.</exception>
     public NeuronHandle AddNeuron(uint id, INeuronBehaviour behaviour, int refractoryTicks = 0)
     {
         ArgumentNullException.ThrowIfNull(behaviour);
@@ -145,7 +154,14 @@ public sealed partial class Cortex : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(id), $"Neuron {id} is not in the engine's network, which has neurons 0..{_engine.NeuronCount - 1}.");
             }
 
-            var axon = Fabric.LeaseAxon(OverflowPolicy.Block, _options.WaitStrategy);
+            if (_ownsFabric && _neurons.Count >= _options.MaxNeurons)
+            {
+                throw new InvalidOperationException($"Cannot add neuron {id}: this mesh hosts {_neurons.Count} neurons, its limit (CortexOptions.MaxNeurons = {_options.MaxNeurons}).");
+            }
+
+            // A ring sized by traffic: it starts at the fabric's smallest ring and grows only when the neuron fires
+            // faster than its spikes are routed.
+            var axon = Fabric.LeaseGrowableAxon(_options.WaitStrategy);
             try
             {
                 var reader = axon.CreateReader();
@@ -308,6 +324,7 @@ public sealed partial class Cortex : IDisposable
     public void Stimulate(uint id)
     {
         ThrowIfDisposed();
+        EnsureOrder();
         if (Array.BinarySearch(Volatile.Read(ref _orderIds), id) < 0)
         {
             throw new KeyNotFoundException($"Cannot stimulate neuron {id}: it is not in this mesh.");
@@ -356,12 +373,42 @@ public sealed partial class Cortex : IDisposable
             ? neuron
             : throw new KeyNotFoundException($"Cannot {action} neuron {id}: it is not in this mesh{(_removed.Contains(id) ? " (it was removed)" : string.Empty)}.");
 
-    private void RebuildOrder()
+    /// <summary>
+    /// Marks the id-ordered neuron list stale; it is rebuilt once, before the next pass or look-up needs it, so hosting
+    /// n neurons one after another costs one sort, not n.
+    /// </summary>
+    private void RebuildOrder() => Volatile.Write(ref _orderStale, true);
+
+    /// <summary>Rebuilds the id-ordered neuron list if an edit made it stale. Takes the pass lock (re-entrant).</summary>
+    private void EnsureOrder()
     {
-        var order = _neurons.Values.OrderBy(n => n.Id).ToArray();
-        Volatile.Write(ref _order, order);
-        Volatile.Write(ref _orderIds, [.. order.Select(n => n.Id)]);
-        Volatile.Write(ref _hasTicking, order.Any(n => n.Ticking is not null));
+        if (!Volatile.Read(ref _orderStale))
+        {
+            return;
+        }
+
+        lock (_passLock)
+        {
+            if (!_orderStale)
+            {
+                return;
+            }
+
+            var order = _neurons.Values.ToArray();
+            Array.Sort(order, static (a, b) => a.Id.CompareTo(b.Id));
+            var ids = new uint[order.Length];
+            var ticking = false;
+            for (var i = 0; i < order.Length; i++)
+            {
+                ids[i] = order[i].Id;
+                ticking |= order[i].Ticking is not null;
+            }
+
+            Volatile.Write(ref _order, order);
+            Volatile.Write(ref _orderIds, ids);
+            Volatile.Write(ref _hasTicking, ticking);
+            Volatile.Write(ref _orderStale, false);
+        }
     }
 
     private void ThrowIfCannotEdit()

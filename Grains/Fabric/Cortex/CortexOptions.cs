@@ -5,10 +5,10 @@ namespace NeuroMesh.Fabric;
 /// <summary>Configuration of an <see cref="Cortex"/>.</summary>
 public sealed record CortexOptions
 {
-    /// <summary>Neurons the mesh can host at once: one fabric ring each (ignored when the mesh is given a fabric).</summary>
+    /// <summary>Neurons the mesh can host at once (ignored when the mesh is given a fabric: the fabric's ring pool is then the limit).</summary>
     public int MaxNeurons { get; init; } = 64;
 
-    /// <summary>Slots per neuron Axon, a power of two (ignored when the mesh is given a fabric).</summary>
+    /// <summary>The most slots a neuron's Axon grows to, a power of two; it starts at up to 16 (ignored when the mesh is given a fabric).</summary>
     public int RingCapacity { get; init; } = 1024;
 
     /// <summary>Bytes of payload arena for large payloads (ignored when the mesh is given a fabric).</summary>
@@ -66,6 +66,7 @@ public sealed record CortexOptions
             TotalBytes = total,
             RingCount = MaxNeurons,
             RingCapacity = RingCapacity,
+            MinRingCapacity = Math.Min(FabricLayout.DefaultMinRingCapacity, RingCapacity),
             PayloadBytes = PayloadBytes,
             StateBytes = 0,
         });

@@ -11,6 +11,9 @@ public sealed class SubscriptionTable : ISubscriptionTable
 {
     private readonly Dictionary<uint, uint[]> _targets = [];
 
+    // target -> its sources, so that removing a neuron touches only the sources it subscribed to, not every source.
+    private readonly Dictionary<uint, HashSet<uint>> _sources = [];
+
     /// <summary>Number of subscriptions.</summary>
     public int Count => _targets.Values.Sum(t => t.Length);
 
@@ -32,6 +35,12 @@ public sealed class SubscriptionTable : ISubscriptionTable
 
         index = ~index;
         _targets[source] = [.. targets.AsSpan(0, index), target, .. targets.AsSpan(index)];
+        if (!_sources.TryGetValue(target, out var sources))
+        {
+            _sources[target] = sources = [];
+        }
+
+        sources.Add(source);
         return true;
     }
 
@@ -58,16 +67,28 @@ public sealed class SubscriptionTable : ISubscriptionTable
             _targets[source] = [.. targets.AsSpan(0, index), .. targets.AsSpan(index + 1)];
         }
 
+        if (_sources.TryGetValue(target, out var sources) && sources.Remove(source) && sources.Count == 0)
+        {
+            _sources.Remove(target);
+        }
+
         return true;
     }
 
     /// <inheritdoc />
     public void RemoveNeuron(uint neuron)
     {
-        _targets.Remove(neuron);
-        foreach (var source in _targets.Keys.ToArray())
+        foreach (var target in TargetsOf(neuron).ToArray())
         {
-            Unsubscribe(source, neuron);
+            Unsubscribe(neuron, target);
+        }
+
+        if (_sources.TryGetValue(neuron, out var sources))
+        {
+            foreach (var source in sources.ToArray())
+            {
+                Unsubscribe(source, neuron);
+            }
         }
     }
 }
