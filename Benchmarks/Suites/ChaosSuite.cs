@@ -73,6 +73,7 @@ public sealed class ChaosSuite : IBenchmarkSuite
         }
 
         report.Add("runs", "confirmed checkpoints", result.Runs.Sum(r => r.ConfirmedCheckpoints), "checkpoints");
+        report.Add("runs", "checkpoints recorded twice", result.Runs.Sum(r => r.DuplicateCheckpoints), "checkpoints");
         report.Add("silo memory", "peak RSS", result.PeakRssBytes / 1048576.0, "MiB");
         var held = (string check) => result.Violations.Any(v => v.Contains(check, StringComparison.Ordinal)) ? 0 : 1;
         report.Add("invariant", "no confirmed checkpoint lost", result.Runs.All(r => r.LostCheckpoints == 0) ? 1 : 0, "held");
