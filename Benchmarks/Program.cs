@@ -5,7 +5,7 @@ using NeuroMesh.Benchmarks.Suites;
 IBenchmarkSuite[] suites =
 [
     new FabricSuite(), new CubaSuite(), new BrunelSuite(), new DeltaLogSuite(), new AgentsSuite(), new GpuSuite(),
-    new CrossSiloSuite(), new ValidateSuite(), new MicrocircuitSuite(), new PynnSuite(),
+    new CrossSiloSuite(), new ValidateSuite(), new MicrocircuitSuite(), new PynnSuite(), new ChaosSuite(),
 ];
 
 // The crosssilo suite's second process (the receiving silo) runs from this same program.
