@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NeuroMesh.Agents;
 using NeuroMesh.Agents.Wasm;
 using NeuroMesh.Client;
@@ -118,15 +119,20 @@ public sealed class WasmDeploymentTests(WasmDeployClusterFixture fixture) : ICla
         await ClusterWait.Until(counter.GetActivity, a => a.Received >= 60, "the counter to be under load");
         var swapped = await counter.SwapWasmModule(v2.Hash);
         stop.Cancel();
-        await load;
+        var sent = await load + 10;
         Assert.Equal((v1.Behaviour, v2.Behaviour, true, true), (swapped.From, swapped.To, swapped.StateKept, swapped.Hosted));
         Assert.Equal(v2.Behaviour, (await counter.Inspect()).Behaviour);
 
-        // Every spike the sender fired reached the counter, which counted it once (v1 or v2), and nothing faulted.
+        // Every stimulus was a spike the sender fired or a fire its full ring refused (counted); every spike it fired
+        // reached the counter, which counted it once (v1 or v2), and nothing faulted.
         await sender.Stimulate();
-        var fired = (await sender.GetActivity()).Fired;
-        var done = await ClusterWait.Until(counter.GetActivity, a => a.Received == fired, $"the counter to receive all {fired} spikes");
-        Assert.Equal(0, done.Faults);
+        var mesh = MeshOf((await sender.GetActivity()).Silo);
+        Assert.True(mesh.Cortex.WaitForIdle(TimeSpan.FromSeconds(30)), "the mesh did not go idle");
+        var sending = mesh.CountersOf((uint)sender.GetPrimaryKeyLong())!.Value;
+        var counting = mesh.CountersOf((uint)counter.GetPrimaryKeyLong())!.Value;
+        Assert.Equal(sent + 1, sending.Attempts);
+        var fired = sending.Fired;
+        Assert.Equal((fired, 0L), (counting.Received, counting.Faults));
         var latest = await ClusterWait.Until(() => Task.FromResult(Latest(sink.GetPrimaryKeyLong())), v => v == WasmModuleBinaries.V2Mark + fired, $"v2 to report the count {fired}");
         Assert.Equal(WasmModuleBinaries.V2Mark + fired, latest);
 
@@ -202,6 +208,9 @@ public sealed class WasmDeploymentTests(WasmDeployClusterFixture fixture) : ICla
         Assert.Contains("is not a WebAssembly module", again.Skipped[2400], StringComparison.Ordinal);
         Assert.Contains("is not a WebAssembly module", again.Skipped[2402], StringComparison.Ordinal);
     }
+
+    private SiloAgentMesh MeshOf(string silo)
+        => fixture.Silos.Single(s => s.SiloAddress.ToParsableString() == silo).ServiceProvider.GetRequiredService<SiloAgentMesh>();
 
     private static long Latest(long sink) => WasmClusterFixture.SinkBehaviour.Latest.TryGetValue((uint)sink, out var v) ? v : -1L;
 
