@@ -38,6 +38,15 @@ public sealed class ClusterNeuron
     /// <summary>Binds a registered behaviour, which makes the neuron an agent hosted in its silo's mesh.</summary>
     public Task<NeuronInfo> BindBehaviour(string behaviour) => _grain.BindBehaviour(behaviour);
 
+    /// <summary>Binds the deployed WebAssembly module with SHA-256 <paramref name="hash"/> (its <c>wasm:</c> name).</summary>
+    /// <exception cref="ArgumentException">The hash is malformed or names no deployed module.</exception>
+    public Task<NeuronInfo> BindWasmModule(string hash) => _grain.BindBehaviour(WasmModuleName.Of(hash));
+
+    /// <summary>Hot-swaps the neuron's WebAssembly behaviour for the deployed module <paramref name="hash"/> (see <see cref="INeuronGrain.SwapWasmModule"/>).</summary>
+    /// <exception cref="ArgumentException">The hash is malformed or names no deployed module.</exception>
+    /// <exception cref="InvalidOperationException">The neuron does not run a WebAssembly module.</exception>
+    public Task<WasmSwapResult> SwapWasmModule(string hash) => _grain.SwapWasmModule(hash);
+
     /// <summary>Publishes the neuron's agent card in its region.</summary>
     public Task<AgentCard> Advertise(string name, IReadOnlyList<string>? capabilities = null) => _grain.Advertise(name, capabilities);
 

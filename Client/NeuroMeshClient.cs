@@ -100,6 +100,23 @@ public sealed class NeuroMeshClient : IAsyncDisposable
     /// </summary>
     public Task<IReadOnlyList<string>> DeploySupervision(NetworkSpec spec) => SupervisionDeployer.DeployAsync(Cluster, spec);
 
+    /// <summary>
+    /// Uploads a WebAssembly module to the cluster's module store, content-addressed by the SHA-256 of its bytes and kept in
+    /// the delta log, so every silo (also one that joins later) can run it. Uploading the same bytes again changes nothing.
+    /// Bind it with <see cref="ClusterNeuron.BindWasmModule"/> or swap it onto a region with <see cref="RegionHandle.SwapWasmModule"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The module is refused (malformed, over the size limit, an import outside the ABI, another ABI version); nothing is stored.</exception>
+    public Task<WasmModuleInfo> DeployWasmModule(byte[] module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(module));
+        return Cluster.GetGrain<IWasmModuleGrain>(hash).Store(module);
+    }
+
+    /// <summary>The deployed module with SHA-256 <paramref name="hash"/>, or null when none was deployed.</summary>
+    /// <exception cref="ArgumentException">The hash is not 64 hex digits.</exception>
+    public Task<WasmModuleInfo?> DescribeWasmModule(string hash) => Cluster.GetGrain<IWasmModuleGrain>(WasmModuleName.Normalize(hash)).Describe();
+
     /// <summary>Registers an agent's card in its first region (the card must name at least one).</summary>
     /// <exception cref="ArgumentException">The card names no region.</exception>
     public Task<AgentCard> RegisterAgent(AgentCard card)

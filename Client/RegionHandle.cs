@@ -43,4 +43,12 @@ public sealed class RegionHandle
 
     /// <summary>Every card in the subtree.</summary>
     public Task<IReadOnlyList<AgentCard>> FindInSubtree() => _grain.FindInSubtree();
+
+    /// <summary>
+    /// Hot-swaps the deployed module <paramref name="hash"/> onto the members running a WebAssembly behaviour (only those
+    /// running <paramref name="fromHash"/> when given); each switches between two passes of its mesh, keeping its state
+    /// when the modules' <c>state_version</c> match.
+    /// </summary>
+    /// <exception cref="ArgumentException">A hash is malformed or names no deployed module; no member was changed.</exception>
+    public Task<WasmRegionSwap> SwapWasmModule(string hash, string? fromHash = null) => _grain.SwapWasmModule(hash, fromHash);
 }

@@ -22,10 +22,24 @@ public interface INeuronGrain : IGrainWithIntegerKey
     /// <exception cref="KeyNotFoundException">The neuron was never configured and is in no population.</exception>
     Task<NeuronInfo> Inspect();
 
-    /// <summary>Binds the behaviour registered under <paramref name="behaviour"/> and hosts the neuron in its silo's mesh.</summary>
-    /// <exception cref="ArgumentException">No behaviour has that name (the message lists those that exist).</exception>
+    /// <summary>
+    /// Binds the behaviour registered under <paramref name="behaviour"/>, or the deployed WebAssembly module named
+    /// <c>wasm:</c> and its SHA-256 (<see cref="WasmModuleName"/>), and hosts the neuron in its silo's mesh.
+    /// </summary>
+    /// <exception cref="ArgumentException">No behaviour has that name (the message lists those that exist), no module with that hash was deployed, or the module is refused on this silo.</exception>
     /// <exception cref="KeyNotFoundException">The neuron is not configured.</exception>
     Task<NeuronInfo> BindBehaviour(string behaviour);
+
+    /// <summary>
+    /// Hot-swaps the neuron's WebAssembly behaviour for the deployed module <paramref name="hash"/> (SHA-256, or its
+    /// <c>wasm:</c> name). A hosted neuron switches between two passes of its silo's mesh: every spike is handled by the
+    /// old module or the new one, none is dropped by the swap. The state written with <c>state_put</c> is kept when the
+    /// two modules' <c>state_version</c> are equal, and reset otherwise. Nothing changes when it throws.
+    /// </summary>
+    /// <exception cref="ArgumentException">The hash is malformed, no module with it was deployed, or the module is refused on this silo.</exception>
+    /// <exception cref="InvalidOperationException">The neuron's behaviour is not a WebAssembly module (bind one first).</exception>
+    /// <exception cref="KeyNotFoundException">The neuron is not configured.</exception>
+    Task<WasmSwapResult> SwapWasmModule(string hash);
 
     /// <summary>Unbinds the behaviour and leaves the mesh; false when none was bound.</summary>
     Task<bool> UnbindBehaviour();

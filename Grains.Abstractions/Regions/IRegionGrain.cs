@@ -49,6 +49,14 @@ public interface IRegionGrain : IGrainWithStringKey
     /// <exception cref="KeyNotFoundException">Nothing was ever recorded for this region.</exception>
     Task<IReadOnlyList<AgentCard>> FindInSubtree(string? within = null);
 
+    /// <summary>
+    /// Hot-swaps the deployed WebAssembly module <paramref name="hash"/> onto this region's stand-alone members that run a
+    /// WebAssembly behaviour (only those running <paramref name="fromHash"/> when it is given); each member switches as
+    /// <see cref="Neurons.INeuronGrain.SwapWasmModule"/> does. The module is checked first: an unknown hash changes no member.
+    /// </summary>
+    /// <exception cref="ArgumentException">A hash is malformed, or no module with <paramref name="hash"/> was deployed.</exception>
+    Task<WasmRegionSwap> SwapWasmModule(string hash, string? fromHash = null);
+
     /// <summary>Called by a child region on its first record, so that this region knows its subtree.</summary>
     Task AddChild(string childPath);
 

@@ -93,6 +93,9 @@ public sealed class NeuronHandle
     /// <summary>State deltas refused because too many bytes were waiting for the log.</summary>
     public long StateRefused => Interlocked.Read(ref _stateRefused);
 
+    /// <summary>The recorded state deltas that wait for the log, oldest first, left in place.</summary>
+    internal List<(byte[] Delta, bool ReplacesEarlier)> PeekRecordedState() => [.. _pendingState];
+
     /// <summary>Takes the recorded state deltas that wait for the log, oldest first.</summary>
     internal List<(byte[] Delta, bool ReplacesEarlier)> TakeRecordedState()
     {

@@ -134,6 +134,7 @@ public static class NeuroMeshSiloBuilderExtensions
         builder.Services.AddOptions<WasmOptions>().Bind(configuration.GetSection(WasmOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WasmOptions>, WasmOptionsValidator>();
         builder.Services.AddSingleton(sp => new WasmRuntime(sp.GetRequiredService<IOptions<WasmOptions>>().Value, sp.GetService<Microsoft.Extensions.Logging.ILogger<WasmRuntime>>()));
+        builder.Services.AddSingleton<WasmModuleCatalog>();
         builder.Services.AddSingleton(sp =>
         {
             var registry = new BehaviourRegistry();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NeuroMesh.Agents;
+using NeuroMesh.Agents.Wasm;
 using NeuroMesh.Neurons.Events;
 using NeuroMesh.Persistence;
 using NeuroMesh.Placement;
@@ -22,7 +23,8 @@ namespace NeuroMesh.Neurons;
 [Immovable]
 [RegionAffinityPlacement]
 [LogConsistencyProvider(ProviderName = DeltaLogGrainOptions.ProviderName)]
-public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours, ILocalSiloDetails silo, IClusterMembershipService membership)
+public sealed class NeuronGrain(
+    SiloAgentMesh mesh, BehaviourRegistry behaviours, WasmModuleCatalog modules, ILocalSiloDetails silo, IClusterMembershipService membership)
     : DeltaLogGrain<NeuronState, NeuronEvent>, INeuronGrain
 {
     private INeuronBehaviour? _behaviour;
@@ -51,6 +53,12 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
             await ResolveTargetRegions();
             try
             {
+                if (WasmModuleName.TryParse(State.Behaviour, out var hash))
+                {
+                    // A deployed module: this silo may never have seen it; its bytes come from the module store's log.
+                    await modules.LoadAsync(hash);
+                }
+
                 HostInMesh();
                 LetGoIfOffRegion();
             }
@@ -139,7 +147,13 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     {
         var id = Id;
         ArgumentNullException.ThrowIfNull(behaviour);
-        if (!behaviours.Contains(behaviour))
+        if (WasmModuleName.TryParse(behaviour, out var hash))
+        {
+            ThrowIfNotConfigured(id);
+            await modules.LoadAsync(hash);
+            behaviour = WasmModuleName.Of(hash);
+        }
+        else if (!behaviours.Contains(behaviour))
         {
             var known = behaviours.Names;
             throw new ArgumentException($"Cannot bind behaviour '{behaviour}' to neuron {id}: no behaviour is registered under that name (registered: {(known.Count == 0 ? "none" : string.Join(", ", known))}).", nameof(behaviour));
@@ -172,6 +186,81 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
 
         LetGoIfOffRegion();
         return Info();
+    }
+
+    /// <inheritdoc />
+    public async Task<WasmSwapResult> SwapWasmModule(string hash)
+    {
+        var id = Id;
+        hash = WasmModuleName.Normalize(hash, nameof(hash));
+        ThrowIfNotConfigured(id);
+        var from = State.Behaviour;
+        var running = _behaviour as WasmBehaviour;
+        WasmModuleName.TryParse(from, out var fromHash);
+        if (from is null || (running is null && fromHash.Length == 0))
+        {
+            throw new InvalidOperationException(from is null
+                ? $"Neuron {id} has no behaviour bound; bind the module first (BindBehaviour(\"{WasmModuleName.Of(hash)}\"))."
+                : $"Neuron {id} runs behaviour '{from}', which is not a WebAssembly module; a hot swap replaces one module with another, so bind this one instead.");
+        }
+
+        var module = await modules.LoadAsync(hash);
+        var to = WasmModuleName.Of(hash);
+        var oldModule = running?.Module ?? (fromHash.Length > 0 ? await modules.LoadAsync(fromHash) : null);
+        var keep = oldModule is not null && oldModule.StateVersion == module.StateVersion;
+        var hosted = _handle is not null && mesh.IsHosted(id);
+        if (to == from)
+        {
+            return new WasmSwapResult { Neuron = id, From = from, To = to, StateKept = true, Hosted = hosted };
+        }
+
+        // The new instance exists before anything is logged, so a refusal here (a full pool) changes nothing.
+        WasmBehaviour? next = null;
+        if (hosted)
+        {
+            try
+            {
+                next = modules.Runtime.CreateBehaviour(module, _behaviour!.Capabilities, mesh.Cortex.Directory);
+            }
+            catch (WasmModuleRefusedException e)
+            {
+                throw new ArgumentException($"Cannot swap neuron {id} to {to}: {e.Message}", nameof(hash));
+            }
+        }
+
+        try
+        {
+            await FlushStateAsync();
+            RaiseEvent(new WasmModuleSwapped(to, keep));
+            await ConfirmEvents();
+        }
+        catch
+        {
+            next?.Dispose();
+            throw;
+        }
+
+        if (next is not null && mesh.Replace(id, next, handle => HandOver(handle, next, keep)))
+        {
+            _behaviour = next;
+        }
+        else
+        {
+            // Not hosted (hosting had failed, or the mesh let it go meanwhile): host it with the new module now.
+            next?.Dispose();
+            try
+            {
+                HostInMesh();
+                hosted = true;
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
+            {
+                _hostError = $"hosting after the swap to {to} failed: {e.GetType().Name}: {e.Message}";
+                hosted = false;
+            }
+        }
+
+        return new WasmSwapResult { Neuron = id, From = from, To = to, StateKept = keep, Hosted = hosted };
     }
 
     /// <inheritdoc />
@@ -352,6 +441,14 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
 
                 state.Behaviour = bound.Behaviour;
                 break;
+            case WasmModuleSwapped swapped:
+                state.Behaviour = swapped.Behaviour;
+                if (!swapped.StateKept)
+                {
+                    state.AgentState.Clear();
+                }
+
+                break;
             case BehaviourUnbound:
                 state.Behaviour = null;
                 state.AgentState.Clear();
@@ -487,7 +584,7 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
     private void HostInMesh(string name, bool keepState)
     {
         var id = Id;
-        var behaviour = behaviours.Create(name, ServiceProvider);
+        var behaviour = CreateBehaviour(name);
         if (keepState && behaviour is IStatefulBehaviour stateful)
         {
             foreach (var delta in State.AgentState)
@@ -506,6 +603,53 @@ public sealed class NeuronGrain(SiloAgentMesh mesh, BehaviourRegistry behaviours
 
         _stateFlush ??= this.RegisterGrainTimer(FlushStateAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)));
         _hostError = null;
+    }
+
+    /// <summary>A behaviour by its registered name, or an instance of the deployed module a <c>wasm:</c> name names (loaded on this silo by then).</summary>
+    private INeuronBehaviour CreateBehaviour(string name)
+    {
+        if (!WasmModuleName.TryParse(name, out var hash))
+        {
+            return behaviours.Create(name, ServiceProvider);
+        }
+
+        if (!modules.Runtime.TryGet(hash, out var module))
+        {
+            throw new InvalidOperationException($"Module {hash} is not loaded on this silo; it is loaded from the module store when the neuron is bound or activated.");
+        }
+
+        try
+        {
+            return modules.Runtime.CreateBehaviour(module, [], mesh.Cortex.Directory);
+        }
+        catch (WasmModuleRefusedException e)
+        {
+            throw new InvalidOperationException($"Creating an instance of module {hash} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs between two passes, just before the mesh puts <paramref name="next"/> in the old behaviour's place. Kept state:
+    /// the new instance gets the logged deltas and the ones the old instance recorded since (they stay queued for the log,
+    /// which then reads the same). Reset state: those queued deltas belonged to the state being discarded.
+    /// </summary>
+    private void HandOver(NeuronHandle handle, WasmBehaviour next, bool keep)
+    {
+        if (!keep)
+        {
+            handle.TakeRecordedState();
+            return;
+        }
+
+        foreach (var delta in State.AgentState)
+        {
+            next.Restore(delta);
+        }
+
+        foreach (var (delta, _) in handle.PeekRecordedState())
+        {
+            next.Restore(delta);
+        }
     }
 
     private void Unhost()

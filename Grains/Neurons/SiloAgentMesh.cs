@@ -144,6 +144,24 @@ public sealed class SiloAgentMesh : IDisposable
     }
 
     /// <summary>
+    /// Replaces hosted neuron <paramref name="id"/>'s behaviour between two passes, keeping its ring, subscriptions, card
+    /// and handle (<see cref="Cortex.ReplaceBehaviour"/>); false when it is not hosted.
+    /// </summary>
+    public bool Replace(uint id, INeuronBehaviour behaviour, Action<NeuronHandle>? beforeSwap = null)
+    {
+        lock (_lock)
+        {
+            if (!Cortex.Contains(id))
+            {
+                return false;
+            }
+
+            Cortex.ReplaceBehaviour(id, behaviour, beforeSwap);
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Publishes the card of hosted neuron <paramref name="card"/>.NeuronId in the mesh's directory (replacing an earlier
     /// one), where behaviours on this silo discover it (a WebAssembly module's <c>find</c>); false when it is not hosted.
     /// The card leaves the directory with its neuron.

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using NeuroMesh.Agents;
 using NeuroMesh.Network;
+using NeuroMesh.Neurons;
 using NeuroMesh.Persistence;
 using NeuroMesh.Regions.Events;
 using Orleans.Providers;
@@ -53,6 +54,58 @@ public sealed class RegionGrain(ILocalSiloDetails silo) : DeltaLogGrain<RegionSt
 
         await Record(new MemberRemoved(neuronId));
         return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<WasmRegionSwap> SwapWasmModule(string hash, string? fromHash = null)
+    {
+        var path = Path;
+        hash = WasmModuleName.Normalize(hash, nameof(hash));
+        var only = fromHash is null ? null : WasmModuleName.Of(WasmModuleName.Normalize(fromHash, nameof(fromHash)));
+        if (await GrainFactory.GetGrain<IWasmModuleGrain>(hash).Describe() is null)
+        {
+            throw new ArgumentException($"No WebAssembly module with SHA-256 {hash} was deployed; upload it first. No member of '{path}' was changed.", nameof(hash));
+        }
+
+        var to = WasmModuleName.Of(hash);
+        var swapped = ImmutableArray.CreateBuilder<WasmSwapResult>();
+        var skipped = ImmutableSortedDictionary.CreateBuilder<uint, string>();
+        var failed = ImmutableSortedDictionary.CreateBuilder<uint, string>();
+        foreach (var member in State.Members.Order())
+        {
+            var neuron = GrainFactory.GetGrain<INeuronGrain>(member);
+            NeuronInfo info;
+            try
+            {
+                info = await neuron.Inspect();
+            }
+            catch (KeyNotFoundException)
+            {
+                skipped[member] = "not configured";
+                continue;
+            }
+
+            if (info.Behaviour is null || info.Behaviour == to || (only is not null && info.Behaviour != only))
+            {
+                skipped[member] = info.Behaviour is null ? "no behaviour bound" : info.Behaviour == to ? "already runs it" : $"runs {info.Behaviour}, not {only}";
+                continue;
+            }
+
+            try
+            {
+                swapped.Add(await neuron.SwapWasmModule(hash));
+            }
+            catch (InvalidOperationException e)
+            {
+                skipped[member] = e.Message;
+            }
+            catch (ArgumentException e)
+            {
+                failed[member] = e.Message;
+            }
+        }
+
+        return new WasmRegionSwap { Region = path.ToString(), To = to, Swapped = swapped.ToImmutable(), Skipped = skipped.ToImmutable(), Failed = failed.ToImmutable() };
     }
 
     /// <inheritdoc />

@@ -82,6 +82,7 @@ public static class GatewayHosting
         RunEndpoints.Map(reads, writes);
         TopologyEndpoints.Map(reads, writes);
         AgentEndpoints.Map(reads, writes);
+        WasmEndpoints.Map(reads, writes);
         ClusterEndpoints.Map(reads);
         ExampleEndpoints.Map(reads);
         SpikeEndpoints.Map(app, check);

@@ -132,3 +132,9 @@ internal sealed record AgentRegisterRequest(
     IReadOnlyList<string>? Capabilities = null,
     IReadOnlyList<string>? Regions = null,
     IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>POST /api/regions/wasm-swap: the module to swap onto the region's members, optionally only those running <c>From</c>.</summary>
+internal sealed record RegionWasmSwapRequest(string Region, string Module, string? From = null);
+
+/// <summary>POST /api/neurons/{id}/wasm-swap: the module the neuron switches to.</summary>
+internal sealed record NeuronWasmSwapRequest(string Module);

@@ -8,9 +8,10 @@ internal static class AgentsCommand
 {
     public static Command Create(NeuroMeshCli.Handler handler)
     {
-        var command = new Command("agents", "Register agents and discover them by capability.");
+        var command = new Command("agents", "Register agents, discover them by capability, deploy WebAssembly behaviours.");
         command.Subcommands.Add(Find(handler));
         command.Subcommands.Add(Register(handler));
+        command.Subcommands.Add(WasmDeployCommand.Create(handler));
         return command;
     }
 

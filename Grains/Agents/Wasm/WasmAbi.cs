@@ -44,6 +44,12 @@ public static class WasmAbi
     /// <summary>Optional: <c>() -> ()</c>, once per tick; a module without it costs nothing per tick.</summary>
     public const string OnTickExport = "on_tick";
 
+    /// <summary>
+    /// Optional: <c>() -> i32</c>, the version of the module's state layout (0 without it). A hot swap keeps the state
+    /// written with <c>state_put</c> when the old and new modules return the same version, and resets it otherwise.
+    /// </summary>
+    public const string StateVersionExport = "state_version";
+
     private static readonly ValueKind[] None = [];
     private static readonly ValueKind[] I32 = [ValueKind.Int32];
 
@@ -72,6 +78,7 @@ public static class WasmAbi
             [OnSpikeExport] = (Kinds(5), None),
             [OnFireExport] = (None, None),
             [OnTickExport] = (None, None),
+            [StateVersionExport] = (None, I32),
         };
 
     /// <summary>Names what is wrong with a module's imports and exports for this ABI, or null when nothing is.</summary>

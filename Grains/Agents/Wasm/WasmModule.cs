@@ -17,6 +17,8 @@ public sealed class WasmModule
         HasOnFire = exports.Contains(WasmAbi.OnFireExport);
         HasOnTick = exports.Contains(WasmAbi.OnTickExport);
         HasPayloadBuffer = exports.Contains(WasmAbi.PayloadBufferExport);
+        HasStateVersion = exports.Contains(WasmAbi.StateVersionExport);
+        OptionalExports = [.. WasmAbi.Exports.Keys.Where(e => e != WasmAbi.AbiVersionExport && exports.Contains(e)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The SHA-256 of the module's binary, lower-case hex: its identity in the runtime's cache.</summary>
@@ -39,6 +41,15 @@ public sealed class WasmModule
 
     /// <summary>True when it exports <c>payload_buffer</c> (incoming payload bytes are copied there).</summary>
     public bool HasPayloadBuffer { get; }
+
+    /// <summary>True when it exports <c>state_version</c>.</summary>
+    public bool HasStateVersion { get; }
+
+    /// <summary>What its <c>state_version</c> returned on the trial instance (0 without the export): a hot swap keeps state only between equal versions.</summary>
+    public int StateVersion { get; internal set; }
+
+    /// <summary>The optional ABI exports it has, in ordinal order.</summary>
+    public IReadOnlyList<string> OptionalExports { get; }
 
     internal Module Compiled { get; }
 

@@ -113,6 +113,26 @@ public sealed class WasmRuntime : IDisposable
         return Load(binary);
     }
 
+    /// <summary>The compiled module with this hash, when this runtime loaded it (and did not refuse it).</summary>
+    public bool TryGet(string hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WasmModule? module)
+    {
+        module = null;
+        if (!_modules.TryGetValue(hash, out var cached) || !cached.IsValueCreated)
+        {
+            return false;
+        }
+
+        try
+        {
+            module = cached.Value;
+            return true;
+        }
+        catch (WasmModuleRefusedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True when a module with this hash is compiled and cached.</summary>
     public bool IsCached(string hash) => _modules.TryGetValue(hash, out var module) && module.IsValueCreated;
 
@@ -241,6 +261,12 @@ public sealed class WasmRuntime : IDisposable
             if (version != WasmAbi.Version)
             {
                 throw new WasmModuleRefusedException($"Module {module.Hash[..12]} refused: its abi_version is {version}; this host speaks version {WasmAbi.Version}.");
+            }
+
+            if (module.HasStateVersion)
+            {
+                store.Fuel = (ulong)Options.FuelPerCall;
+                module.StateVersion = instance.GetFunction<int>(WasmAbi.StateVersionExport)!();
             }
         }
         catch (WasmtimeException e)

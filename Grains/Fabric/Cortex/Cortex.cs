@@ -262,6 +262,32 @@ public sealed partial class Cortex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces a hosted neuron's behaviour between two passes, keeping everything else: its handle (counters, recorded
+    /// state waiting for the log), its Axon with the spikes fired and not yet routed, its subscriptions and its card. So
+    /// no spike is lost: each one reaches the old behaviour (in a pass before this call) or the new one (in a pass after).
+    /// <paramref name="beforeSwap"/> runs first, with no pass running, so it can hand the old behaviour's state to the new
+    /// one. The old behaviour is disposed when it is <see cref="IDisposable"/>.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The neuron is not in this mesh.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a behaviour callback.</exception>
+    public void ReplaceBehaviour(uint id, INeuronBehaviour behaviour, Action<NeuronHandle>? beforeSwap = null)
+    {
+        ArgumentNullException.ThrowIfNull(behaviour);
+        lock (_passLock)
+        {
+            ThrowIfCannotEdit();
+            var neuron = Find(id, "replace the behaviour of");
+            beforeSwap?.Invoke(neuron.Handle);
+            var old = neuron.Replace(behaviour);
+            RebuildOrder();
+            if (!ReferenceEquals(old, behaviour))
+            {
+                (old as IDisposable)?.Dispose();
+            }
+        }
+    }
+
     /// <summary>Makes <paramref name="target"/> receive every broadcast of <paramref name="source"/>; false when it already did.</summary>
     /// <exception cref="KeyNotFoundException">Either neuron is not in this mesh.</exception>
     public bool Subscribe(uint source, uint target)

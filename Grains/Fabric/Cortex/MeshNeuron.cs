@@ -10,9 +10,18 @@ internal sealed class MeshNeuron(NeuronHandle handle, INeuronBehaviour behaviour
 
     public NeuronHandle Handle { get; } = handle;
 
-    public INeuronBehaviour Behaviour { get; } = behaviour;
+    /// <summary>What the neuron does; replaced only between passes (<see cref="Cortex.ReplaceBehaviour"/>).</summary>
+    public INeuronBehaviour Behaviour { get; private set; } = behaviour;
 
-    public ITickingBehaviour? Ticking { get; } = behaviour as ITickingBehaviour;
+    public ITickingBehaviour? Ticking { get; private set; } = behaviour as ITickingBehaviour;
+
+    /// <summary>Puts <paramref name="behaviour"/> in place of the current one and returns that.</summary>
+    public INeuronBehaviour Replace(INeuronBehaviour behaviour)
+    {
+        var old = Behaviour;
+        (Behaviour, Ticking) = (behaviour, behaviour as ITickingBehaviour);
+        return old;
+    }
 
     /// <summary>The router's reader on this neuron's Axon.</summary>
     public AxonReader Reader { get; } = reader;
