@@ -6,6 +6,7 @@ using NeuroMesh.Neurons;
 using NeuroMesh.Regions;
 using NeuroMesh.Synapses;
 using NeuroMesh.Tests.Neurons;
+using NeuroMesh.Tests.Support;
 using Orleans.Core.Internal;
 
 namespace NeuroMesh.Tests.Agents;
@@ -116,7 +117,7 @@ public sealed class WasmDeploymentTests(WasmDeployClusterFixture fixture) : ICla
 
             return sent;
         });
-        await ClusterWait.Until(counter.GetActivity, a => a.Received >= 60, "the counter to be under load");
+        await Eventually.Until(counter.GetActivity, a => a.Received >= 60, "the counter to be under load");
         var swapped = await counter.SwapWasmModule(v2.Hash);
         stop.Cancel();
         var sent = await load + 10;
@@ -133,14 +134,14 @@ public sealed class WasmDeploymentTests(WasmDeployClusterFixture fixture) : ICla
         Assert.Equal(sent + 1, sending.Attempts);
         var fired = sending.Fired;
         Assert.Equal((fired, 0L), (counting.Received, counting.Faults));
-        var latest = await ClusterWait.Until(() => Task.FromResult(Latest(sink.GetPrimaryKeyLong())), v => v == WasmModuleBinaries.V2Mark + fired, $"v2 to report the count {fired}");
+        var latest = await Eventually.Until(() => Task.FromResult(Latest(sink.GetPrimaryKeyLong())), v => v == WasmModuleBinaries.V2Mark + fired, $"v2 to report the count {fired}");
         Assert.Equal(WasmModuleBinaries.V2Mark + fired, latest);
 
         // The log agrees: a new activation restores the count and runs v2.
         Assert.True(await counter.FlushState() > 0);
         var before = await counter.GetActivity();
         await counter.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await ClusterWait.Until(counter.GetActivity, a => a.Activation != before.Activation && a.Hosted, "a new activation of the counter");
+        await Eventually.Until(counter.GetActivity, a => a.Activation != before.Activation && a.Hosted, "a new activation of the counter");
         await Send(sender, 1, sink.GetPrimaryKeyLong(), expected: WasmModuleBinaries.V2Mark + fired + 1);
     }
 
@@ -171,7 +172,7 @@ public sealed class WasmDeploymentTests(WasmDeployClusterFixture fixture) : ICla
         await counter.FlushState();
         var before = await counter.GetActivity();
         await counter.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await ClusterWait.Until(counter.GetActivity, a => a.Activation != before.Activation && a.Hosted, "a new activation of the counter");
+        await Eventually.Until(counter.GetActivity, a => a.Activation != before.Activation && a.Hosted, "a new activation of the counter");
         await Send(sender, 1, sink.GetPrimaryKeyLong(), expected: 2);
     }
 
@@ -224,7 +225,7 @@ public sealed class WasmDeploymentTests(WasmDeployClusterFixture fixture) : ICla
             await sender.Stimulate();
         }
 
-        await ClusterWait.Until(() => Task.FromResult(Latest(sink)), latest => latest == expected, $"sink {sink} to read {expected}");
+        await Eventually.Until(() => Task.FromResult(Latest(sink)), latest => latest == expected, $"sink {sink} to read {expected}");
     }
 
     /// <summary>A C# relay (id), a counter bound to <paramref name="behaviour"/> (id + 1) and a sink (id + 2), connected in a chain in <paramref name="region"/>.</summary>
