@@ -93,4 +93,10 @@ public sealed record RunStatus
     /// a failed run never just falls back to Deployed or Paused without saying so.
     /// </summary>
     [Id(28)] public string Error { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Checkpoints the run's log holds twice (the same tick, spikes and hash, counted once in <see cref="Checkpoints"/>):
+    /// a crash lost the acknowledgement of a write that landed, and the recovering run logged the window again.
+    /// </summary>
+    [Id(29)] public int DuplicateCheckpoints { get; init; }
 }

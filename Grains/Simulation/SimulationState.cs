@@ -52,6 +52,9 @@ public sealed class SimulationState
     /// <summary>Why the last step or background run failed, from its <see cref="Events.RunPaused"/>; cleared by a checkpoint or a start.</summary>
     [Id(15)] public string? Error { get; set; }
 
+    /// <summary>Checkpoint events the log holds twice, applied once (see <c>SimulationGrain.TransitionState</c>).</summary>
+    [Id(16)] public int DuplicateCheckpoints { get; set; }
+
     /// <summary>The last checkpoint's tick (0 before the first).</summary>
     public long Tick => Checkpoints.Count == 0 ? 0 : Checkpoints[^1].Tick;
 }
