@@ -117,7 +117,7 @@ public sealed partial class SimulationGrain(
         return Status();
     }
     /// <inheritdoc />
-    public async Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs)
+    public Task<RunStatus> Inject(IReadOnlyList<ExternalInput> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         EnsureRunnable("inject into");
@@ -126,7 +126,12 @@ public sealed partial class SimulationGrain(
             throw new InvalidOperationException($"Cannot inject into run '{this.GetPrimaryKeyString()}' while it runs in the background; pause it first, so that the inputs' ticks are still ahead.");
         }
 
-        var spec = NetworkSpec.Parse(State.SpecJson!);
+        return ScheduleAsync(inputs, NetworkSpec.Parse(State.SpecJson!));
+    }
+
+    /// <summary>Checks <paramref name="inputs"/> against the run's <paramref name="spec"/> and logs them all, or refuses them all.</summary>
+    private async Task<RunStatus> ScheduleAsync(IReadOnlyList<ExternalInput> inputs, NetworkSpec spec)
+    {
         _neurons = spec.NeuronCount;
         var rewardTargets = inputs.Any(i => i?.Channel == Spikes.SpikeType.Modulatory) ? spec.RewardTargets() : [];
         var problems = new List<string>();
@@ -206,8 +211,13 @@ public sealed partial class SimulationGrain(
             }
         }
 
+        if (_background is not null)
+        {
+            throw new InvalidOperationException($"Cannot reward run '{this.GetPrimaryKeyString()}' while it runs in the background; pause it first, so that the reward's tick is still ahead.");
+        }
+
         var at = tick < 0 ? State.Tick : tick;
-        return Inject([.. targets.SelectMany(t => Enumerable.Range(t.First, t.End - t.First)).Select(n => new ExternalInput(at, n, amount, Spikes.SpikeType.Modulatory))]);
+        return ScheduleAsync([.. targets.SelectMany(t => Enumerable.Range(t.First, t.End - t.First)).Select(n => new ExternalInput(at, n, amount, Spikes.SpikeType.Modulatory))], spec);
     }
 
     /// <inheritdoc />

@@ -66,10 +66,10 @@ internal sealed record InjectRequest(IReadOnlyList<InjectInput> Inputs)
 }
 
 /// <summary>
-/// POST /api/runs/{id}/reward, and the WebSocket's <c>{"type":"reward",...}</c>: a reward of <see cref="Amount"/> to every
+/// POST /api/runs/{id}/reward: a reward of <see cref="Amount"/> to every
 /// neuron of <see cref="Population"/> (null: every neuron that receives R-STDP synapses) at <see cref="Tick"/> (null: now).
 /// </summary>
-internal sealed record RewardRequest(double Amount, string? Population = null, long? Tick = null, string? Type = null)
+internal sealed record RewardRequest(double Amount, string? Population = null, long? Tick = null)
 {
     public (string, string)? Check()
     {
@@ -85,6 +85,12 @@ internal sealed record RewardRequest(double Amount, string? Population = null, l
 
         return Tick < 0 ? ("$.tick", $"must be 0 or more, or left out for the run's current tick (got {Tick})") : null;
     }
+}
+
+/// <summary>The WebSocket's <c>{"type":"reward",...}</c> command: a <see cref="RewardRequest"/> with its type.</summary>
+internal sealed record RewardCommand(string Type, double Amount, string? Population = null, long? Tick = null)
+{
+    public RewardRequest ToRequest() => new(Amount, Population, Tick);
 }
 
 /// <summary>POST /api/runs/{id}/replay.</summary>

@@ -125,7 +125,7 @@ internal sealed class SpikeSocket(
                 return await MutateAsync<InjectCommand>(command, "injecting", "injected", c => c.ToRequest().Check(), (g, c) => g.Inject(RunEndpoints.ToInputs(c.Inputs)));
 
             case "reward":
-                return await MutateAsync<RewardRequest>(command, "rewarding", "rewarded", c => c.Check(), (g, c) => g.Reward(c.Amount, c.Population, c.Tick ?? -1));
+                return await MutateAsync<RewardCommand>(command, "rewarding", "rewarded", c => c.ToRequest().Check(), (g, c) => g.Reward(c.Amount, c.Population, c.Tick ?? -1));
 
             case "filter":
                 var (filter, invalid) = SpikeFilter.Parse(Text(command, "population"), Text(command, "from"), Text(command, "to"), Text(command, "maxRate"), session.Populations, options.MaxSpikesPerSecond);
